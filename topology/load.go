@@ -1,0 +1,266 @@
+package topology
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// APIVersion is the scenario format this package reads.
+const APIVersion = "vnetsim/v1"
+
+// Options changes how a scenario is loaded.
+type Options struct {
+	// ServiceTagsFile, when set, replaces both the embedded service tags and the
+	// scenario's own serviceTags key (the --service-tags flag).
+	ServiceTagsFile string
+}
+
+// Load reads, decodes, validates and compiles one scenario file.
+// Any problem in the file is returned as an ErrorList.
+func Load(path string, opts Options) (*Topology, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, ErrorList{{File: path, Msg: readErrMsg(err)}}
+	}
+	return Parse(path, data, opts)
+}
+
+func readErrMsg(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// Parse is Load for a file already in memory; name is used in messages and to
+// resolve a relative serviceTags path.
+func Parse(name string, data []byte, opts Options) (*Topology, error) {
+	sc, pos, errs := decode(name, data)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	c := &compiler{file: name, pos: pos, sc: sc}
+	if err := c.loadServiceTags(opts); err != nil {
+		return nil, ErrorList{err}
+	}
+	t := c.compile()
+	if len(c.errs) > 0 {
+		sort.SliceStable(c.errs, func(i, j int) bool { return c.errs[i].Line < c.errs[j].Line })
+		return nil, c.errs
+	}
+	return t, nil
+}
+
+func (c *compiler) loadServiceTags(opts Options) *Error {
+	var err error
+	switch {
+	case opts.ServiceTagsFile != "":
+		c.tags, err = LoadServiceTags(opts.ServiceTagsFile)
+	case c.sc.ServiceTags == "" || c.sc.ServiceTags == "builtin":
+		c.tags, err = BuiltinServiceTags()
+	default:
+		p := c.sc.ServiceTags
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(filepath.Dir(c.file), p)
+		}
+		c.tags, err = LoadServiceTags(p)
+		if err != nil {
+			return c.errAt("serviceTags", "%v", err)
+		}
+	}
+	if err != nil {
+		return &Error{File: c.file, Msg: err.Error()}
+	}
+	return nil
+}
+
+// positions maps a key path (vnets[0].subnets[1].addressPrefix) to the line it
+// is written on, so that validation can name the file, line and key.
+type positions struct {
+	line   map[string]int
+	byLine map[int][]string
+}
+
+func (p *positions) add(path string, line int) {
+	if _, ok := p.line[path]; !ok {
+		p.line[path] = line
+		p.byLine[line] = append(p.byLine[line], path)
+	}
+}
+
+// lookup returns the line of path, or of its closest written ancestor.
+func (p *positions) lookup(path string) int {
+	for path != "" {
+		if l, ok := p.line[path]; ok {
+			return l
+		}
+		i := strings.LastIndexAny(path, ".[")
+		if i < 0 {
+			break
+		}
+		path = path[:i]
+	}
+	return 0
+}
+
+func (p *positions) walk(n *yaml.Node, path string) {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			p.walk(c, path)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			kp := k.Value
+			if path != "" {
+				kp = path + "." + k.Value
+			}
+			p.add(kp, k.Line)
+			p.walk(n.Content[i+1], kp)
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			ip := fmt.Sprintf("%s[%d]", path, i)
+			p.add(ip, c.Line)
+			p.walk(c, ip)
+		}
+	case yaml.AliasNode:
+		if n.Alias != nil {
+			p.walk(n.Alias, path)
+		}
+	}
+}
+
+var (
+	reLine     = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+	reNotFound = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+	reCannot   = regexp.MustCompile("^cannot unmarshal !!(\\w+) `?([^`]*)`? into (\\S+)$")
+)
+
+// decode parses the YAML twice: once into a node tree for positions, once
+// strictly into the Scenario so that unknown keys are errors.
+func decode(name string, data []byte) (*Scenario, *positions, ErrorList) {
+	pos := &positions{line: map[string]int{}, byLine: map[int][]string{}}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, nil, yamlErrors(name, pos, err)
+	}
+	if len(root.Content) == 0 {
+		return nil, nil, ErrorList{{File: name, Msg: "empty scenario file"}}
+	}
+	if root.Content[0].Kind != yaml.MappingNode {
+		return nil, nil, ErrorList{{File: name, Line: root.Content[0].Line, Msg: "a scenario file is a YAML mapping"}}
+	}
+	pos.walk(&root, "")
+
+	var sc Scenario
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&sc); err != nil && err != io.EOF {
+		return nil, nil, yamlErrors(name, pos, err)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		return nil, nil, ErrorList{{File: name, Line: extra.Line, Msg: "a scenario file holds one YAML document"}}
+	}
+	if sc.APIVersion != APIVersion {
+		l := pos.lookup("apiVersion")
+		if sc.APIVersion == "" {
+			return nil, nil, ErrorList{{File: name, Line: l, Key: "apiVersion", Msg: fmt.Sprintf("missing; want %q", APIVersion)}}
+		}
+		return nil, nil, ErrorList{{File: name, Line: l, Key: "apiVersion", Msg: fmt.Sprintf("%q is not supported; want %q", sc.APIVersion, APIVersion)}}
+	}
+	return &sc, pos, nil
+}
+
+// yamlErrors turns yaml.v3 errors into located Errors, one per problem.
+func yamlErrors(name string, pos *positions, err error) ErrorList {
+	var msgs []string
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	} else {
+		msgs = []string{err.Error()}
+	}
+	var out ErrorList
+	for _, m := range msgs {
+		e := &Error{File: name, Msg: strings.TrimPrefix(m, "yaml: ")}
+		if sm := reLine.FindStringSubmatch(m); sm != nil {
+			e.Line, _ = strconv.Atoi(sm[1])
+			e.Msg = sm[2]
+		}
+		if sm := reNotFound.FindStringSubmatch(e.Msg); sm != nil {
+			e.Key = keyOnLine(pos, e.Line, sm[1])
+			e.Msg = fmt.Sprintf("unknown key %q", sm[1])
+		} else if sm := reCannot.FindStringSubmatch(e.Msg); sm != nil {
+			e.Key = keyOnLine(pos, e.Line, "")
+			e.Msg = fmt.Sprintf("%s %q where %s is expected", yamlKind(sm[1]), sm[2], goKind(sm[3]))
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// keyOnLine finds the key path written on a line, preferring one whose last
+// element is want.
+func keyOnLine(pos *positions, line int, want string) string {
+	paths := pos.byLine[line]
+	for _, p := range paths {
+		if want != "" && (strings.HasSuffix(p, "."+want) || p == want) {
+			return p
+		}
+	}
+	if want != "" {
+		return want
+	}
+	if len(paths) > 0 {
+		return paths[len(paths)-1]
+	}
+	return ""
+}
+
+func yamlKind(tag string) string {
+	switch tag {
+	case "str":
+		return "text"
+	case "int", "float":
+		return "number"
+	case "seq":
+		return "a list"
+	case "map":
+		return "a mapping"
+	case "bool":
+		return "true/false"
+	}
+	return tag
+}
+
+func goKind(t string) string {
+	switch {
+	case strings.HasPrefix(t, "[]"):
+		return "a list"
+	case t == "int":
+		return "a number"
+	case t == "bool":
+		return "true or false"
+	case t == "string":
+		return "text"
+	case strings.HasPrefix(t, "map["):
+		return "a mapping"
+	case strings.HasPrefix(t, "topology."), strings.HasPrefix(t, "*topology."):
+		return "a mapping"
+	}
+	return t
+}

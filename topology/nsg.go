@@ -1,0 +1,270 @@
+package topology
+
+import (
+	"fmt"
+	"net/netip"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Protocol is an IP protocol as NSG rules name it.
+type Protocol string
+
+// Protocols. ProtocolAny (*) matches every protocol.
+const (
+	ProtocolTCP  Protocol = "Tcp"
+	ProtocolUDP  Protocol = "Udp"
+	ProtocolICMP Protocol = "Icmp"
+	ProtocolESP  Protocol = "Esp"
+	ProtocolAH   Protocol = "Ah"
+	ProtocolAny  Protocol = "*"
+)
+
+// ParseProtocol returns the protocol named by s, ignoring case ("Any" is *).
+func ParseProtocol(s string) (Protocol, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "tcp":
+		return ProtocolTCP, nil
+	case "udp":
+		return ProtocolUDP, nil
+	case "icmp":
+		return ProtocolICMP, nil
+	case "esp":
+		return ProtocolESP, nil
+	case "ah":
+		return ProtocolAH, nil
+	case "*", "any":
+		return ProtocolAny, nil
+	}
+	return "", fmt.Errorf("ParseProtocol(%q): want Tcp, Udp, Icmp, Esp, Ah or *", s)
+}
+
+// HasPorts reports whether the protocol carries ports.
+func (p Protocol) HasPorts() bool { return p == ProtocolTCP || p == ProtocolUDP }
+
+// Flow is one packet's 5-tuple.
+type Flow struct {
+	Src, Dst         netip.Addr
+	Protocol         Protocol
+	SrcPort, DstPort uint16
+}
+
+// String formats the flow as "Tcp 10.0.0.4:49152 -> 10.0.1.5:443".
+func (f Flow) String() string {
+	if f.Protocol.HasPorts() {
+		return fmt.Sprintf("%s %s:%d -> %s:%d", f.Protocol, f.Src, f.SrcPort, f.Dst, f.DstPort)
+	}
+	return fmt.Sprintf("%s %s -> %s", f.Protocol, f.Src, f.Dst)
+}
+
+// Reply returns the flow of the reply packets.
+func (f Flow) Reply() Flow {
+	return Flow{Src: f.Dst, Dst: f.Src, Protocol: f.Protocol, SrcPort: f.DstPort, DstPort: f.SrcPort}
+}
+
+// PortRange is an inclusive range of ports.
+type PortRange struct{ Lo, Hi uint16 }
+
+// Contains reports whether p is in the range.
+func (r PortRange) Contains(p uint16) bool { return p >= r.Lo && p <= r.Hi }
+
+func (r PortRange) String() string {
+	if r.Lo == 0 && r.Hi == 65535 {
+		return "*"
+	}
+	if r.Lo == r.Hi {
+		return strconv.Itoa(int(r.Lo))
+	}
+	return fmt.Sprintf("%d-%d", r.Lo, r.Hi)
+}
+
+// ParsePortRanges parses "*", "443", "8000-8010" or a comma list of those.
+func ParsePortRanges(s string) ([]PortRange, error) {
+	var out []PortRange
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "*" || strings.EqualFold(part, "any") {
+			out = append(out, PortRange{0, 65535})
+			continue
+		}
+		lo, hi, isRange := strings.Cut(part, "-")
+		l, err1 := strconv.ParseUint(strings.TrimSpace(lo), 10, 16)
+		h := l
+		var err2 error
+		if isRange {
+			h, err2 = strconv.ParseUint(strings.TrimSpace(hi), 10, 16)
+		}
+		if err1 != nil || err2 != nil || h < l {
+			return nil, fmt.Errorf("ParsePortRanges(%q): want *, a port 0-65535, a range lo-hi or a comma list", s)
+		}
+		out = append(out, PortRange{uint16(l), uint16(h)})
+	}
+	return out, nil
+}
+
+func portsMatch(rs []PortRange, p uint16) bool {
+	for _, r := range rs {
+		if r.Contains(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// AddrMatch is one side of a rule: any address, a list of prefixes, a
+// service tag, or application security groups.
+type AddrMatch struct {
+	Any      bool
+	Prefixes *PrefixSet
+	Tag      string   // canonical tag name when the side is a service tag
+	ASGs     []string // application security groups
+	Text     string   // as written
+}
+
+// SecurityRule is a compiled NSG rule.
+type SecurityRule struct {
+	Name      string
+	NSG       string
+	Priority  int
+	Direction string // Inbound | Outbound
+	Allow     bool
+	Protocol  Protocol
+	Src, Dst  AddrMatch
+	SrcPorts  []PortRange
+	DstPorts  []PortRange
+	Default   bool
+	Line      int
+}
+
+// Access returns Allow or Deny.
+func (r *SecurityRule) Access() string {
+	if r.Allow {
+		return "Allow"
+	}
+	return "Deny"
+}
+
+// NSG is a compiled network security group: the custom rules followed by the
+// default rules, each direction in priority order.
+type NSG struct {
+	Name     string
+	Inbound  []*SecurityRule
+	Outbound []*SecurityRule
+}
+
+// Rules returns the rules of one direction in evaluation order.
+func (n *NSG) Rules(inbound bool) []*SecurityRule {
+	if inbound {
+		return n.Inbound
+	}
+	return n.Outbound
+}
+
+func defaultRules(nsg string) (in, out []*SecurityRule) {
+	any := AddrMatch{Any: true, Text: "*"}
+	all := []PortRange{{0, 65535}}
+	mk := func(name string, prio int, dir string, allow bool, src, dst AddrMatch) *SecurityRule {
+		return &SecurityRule{Name: name, NSG: nsg, Priority: prio, Direction: dir, Allow: allow, Protocol: ProtocolAny,
+			Src: src, Dst: dst, SrcPorts: all, DstPorts: all, Default: true}
+	}
+	vnet := AddrMatch{Tag: "VirtualNetwork", Text: "VirtualNetwork"}
+	in = []*SecurityRule{
+		mk("AllowVNetInBound", 65000, "Inbound", true, vnet, vnet),
+		mk("AllowAzureLoadBalancerInBound", 65001, "Inbound", true, AddrMatch{Tag: "AzureLoadBalancer", Text: "AzureLoadBalancer"}, any),
+		mk("DenyAllInBound", 65500, "Inbound", false, any, any),
+	}
+	out = []*SecurityRule{
+		mk("AllowVnetOutBound", 65000, "Outbound", true, vnet, vnet),
+		mk("AllowInternetOutBound", 65001, "Outbound", true, any, AddrMatch{Tag: "Internet", Text: "Internet"}),
+		mk("DenyAllOutBound", 65500, "Outbound", false, any, any),
+	}
+	return in, out
+}
+
+func sortRules(rs []*SecurityRule) {
+	sort.SliceStable(rs, func(i, j int) bool { return rs[i].Priority < rs[j].Priority })
+}
+
+// MatchAddr reports whether address a, on NIC nic (nil when the address is not
+// a NIC in the scenario), matches one side of a rule evaluated in VNet v.
+func (t *Topology) MatchAddr(m *AddrMatch, a netip.Addr, nic *NIC, v *VNet) bool {
+	switch {
+	case m.Any:
+		return true
+	case len(m.ASGs) > 0:
+		if nic == nil {
+			return false
+		}
+		for _, g := range m.ASGs {
+			if nic.ASGs[g] {
+				return true
+			}
+		}
+		return false
+	case m.Tag != "":
+		return t.InTag(m.Tag, a, v)
+	default:
+		return m.Prefixes.Contains(a)
+	}
+}
+
+// RuleMatches reports whether flow f matches rule r, evaluated for an NSG in
+// VNet v. srcNIC and dstNIC are the NICs of the flow's ends, when known.
+func (t *Topology) RuleMatches(r *SecurityRule, f Flow, v *VNet, srcNIC, dstNIC *NIC) bool {
+	if r.Protocol != ProtocolAny && r.Protocol != f.Protocol {
+		return false
+	}
+	if f.Protocol.HasPorts() && (!portsMatch(r.SrcPorts, f.SrcPort) || !portsMatch(r.DstPorts, f.DstPort)) {
+		return false
+	}
+	return t.MatchAddr(&r.Src, f.Src, srcNIC, v) && t.MatchAddr(&r.Dst, f.Dst, dstNIC, v)
+}
+
+// InTag reports whether a belongs to the named service tag, as evaluated for a
+// rule in VNet v. VirtualNetwork, Internet and AzureLoadBalancer are computed
+// from the topology (decisions 2 and 1.5 of the reference); the platform tags
+// name the host's services; every other tag comes from the service tags file.
+func (t *Topology) InTag(tag string, a netip.Addr, v *VNet) bool {
+	a = a.Unmap()
+	switch strings.ToLower(tag) {
+	case "virtualnetwork":
+		return v != nil && v.VirtualNetworkTag.Contains(a)
+	case "internet":
+		if IsPrivate(a) || a == AzureDNS {
+			return false
+		}
+		return v == nil || !v.VirtualNetworkTag.Contains(a)
+	case "azureloadbalancer":
+		return a == AzureDNS
+	case "azureplatformdns":
+		return a == AzureDNS
+	case "azureplatformimds":
+		return a == IMDS
+	case "azureplatformlkm":
+		return false
+	}
+	s := t.tagSets[strings.ToLower(tag)]
+	return s.Contains(a)
+}
+
+// computedTags are the tags vnetsim computes rather than reads from the file.
+var computedTags = map[string]string{
+	"virtualnetwork":    "VirtualNetwork",
+	"internet":          "Internet",
+	"azureloadbalancer": "AzureLoadBalancer",
+	"azureplatformdns":  "AzurePlatformDNS",
+	"azureplatformimds": "AzurePlatformIMDS",
+	"azureplatformlkm":  "AzurePlatformLKM",
+}
+
+// CanonicalTag returns the tag's name as Microsoft writes it and whether it exists.
+func (t *Topology) CanonicalTag(name string) (string, bool) {
+	if c, ok := computedTags[strings.ToLower(name)]; ok {
+		return c, true
+	}
+	if st, ok := t.Tags.Lookup(name); ok {
+		return st.Name, true
+	}
+	return "", false
+}

@@ -1,0 +1,149 @@
+package topology
+
+import (
+	"net"
+	"net/netip"
+	"sort"
+
+	"github.com/yl2chen/cidranger"
+)
+
+// PrefixMap maps CIDR prefixes to values and answers which prefixes contain an
+// address. It is the only place vnetsim uses a CIDR trie (cidranger), so the
+// trie can be swapped without touching callers.
+//
+// A PrefixMap is built once with NewPrefixMap and only read afterwards; reads
+// are safe for concurrent use.
+type PrefixMap[V any] struct {
+	r cidranger.Ranger
+	n int
+}
+
+// prefixEntry is what the trie stores: one prefix and every value inserted for it.
+type prefixEntry[V any] struct {
+	ipnet  net.IPNet
+	prefix netip.Prefix
+	values []V
+}
+
+func (e *prefixEntry[V]) Network() net.IPNet { return e.ipnet }
+
+// PrefixMatch is one prefix that contains a looked-up address, with the values
+// stored for it.
+type PrefixMatch[V any] struct {
+	Prefix netip.Prefix
+	Values []V
+}
+
+// NewPrefixMap builds a PrefixMap from pairs of prefix and value. Values given
+// for the same prefix are kept together in the order given.
+func NewPrefixMap[V any](prefixes []netip.Prefix, values []V) *PrefixMap[V] {
+	m := &PrefixMap[V]{r: cidranger.NewPCTrieRanger()}
+	byPrefix := make(map[netip.Prefix]*prefixEntry[V], len(prefixes))
+	var order []netip.Prefix
+	for i, p := range prefixes {
+		p = unmapPrefix(p)
+		e := byPrefix[p]
+		if e == nil {
+			e = &prefixEntry[V]{prefix: p, ipnet: net.IPNet{IP: net.IP(p.Addr().AsSlice()), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}}
+			byPrefix[p] = e
+			order = append(order, p)
+		}
+		e.values = append(e.values, values[i])
+	}
+	for _, p := range order {
+		// Insert only fails on a malformed network, which a netip.Prefix cannot be.
+		_ = m.r.Insert(byPrefix[p])
+	}
+	m.n = len(order)
+	return m
+}
+
+// unmapPrefix turns an IPv4-mapped IPv6 prefix (::ffff:10.0.0.0/104) into its
+// IPv4 form (10.0.0.0/8) and masks it.
+func unmapPrefix(p netip.Prefix) netip.Prefix {
+	if !p.Addr().Is4In6() {
+		return p.Masked()
+	}
+	bits := p.Bits() - 96
+	if bits < 0 {
+		bits = 0
+	}
+	return netip.PrefixFrom(p.Addr().Unmap(), bits).Masked()
+}
+
+// Len reports how many distinct prefixes the map holds.
+func (m *PrefixMap[V]) Len() int {
+	if m == nil {
+		return 0
+	}
+	return m.n
+}
+
+// Containing returns every prefix that contains a, shortest first.
+func (m *PrefixMap[V]) Containing(a netip.Addr) []PrefixMatch[V] {
+	if m == nil || m.n == 0 || !a.IsValid() {
+		return nil
+	}
+	a = a.Unmap()
+	es, err := m.r.ContainingNetworks(net.IP(a.AsSlice()))
+	if err != nil || len(es) == 0 {
+		return nil
+	}
+	out := make([]PrefixMatch[V], len(es))
+	for i, e := range es {
+		pe := e.(*prefixEntry[V])
+		out[i] = PrefixMatch[V]{Prefix: pe.prefix, Values: pe.values}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Prefix.Bits() < out[j].Prefix.Bits() })
+	return out
+}
+
+// Longest returns the longest prefix that contains a.
+func (m *PrefixMap[V]) Longest(a netip.Addr) (PrefixMatch[V], bool) {
+	c := m.Containing(a)
+	if len(c) == 0 {
+		return PrefixMatch[V]{}, false
+	}
+	return c[len(c)-1], true
+}
+
+// Contains reports whether any prefix in the map contains a.
+func (m *PrefixMap[V]) Contains(a netip.Addr) bool {
+	if m == nil || m.n == 0 || !a.IsValid() {
+		return false
+	}
+	ok, err := m.r.Contains(net.IP(a.Unmap().AsSlice()))
+	return err == nil && ok
+}
+
+// PrefixSet is a set of addresses given as prefixes.
+type PrefixSet struct {
+	m        *PrefixMap[struct{}]
+	prefixes []netip.Prefix
+}
+
+// NewPrefixSet builds a PrefixSet.
+func NewPrefixSet(prefixes []netip.Prefix) *PrefixSet {
+	ps := make([]netip.Prefix, len(prefixes))
+	for i, p := range prefixes {
+		ps[i] = unmapPrefix(p)
+	}
+	return &PrefixSet{m: NewPrefixMap(ps, make([]struct{}, len(ps))), prefixes: ps}
+}
+
+// Contains reports whether a lies in one of the set's prefixes.
+func (s *PrefixSet) Contains(a netip.Addr) bool {
+	if s == nil {
+		return false
+	}
+	return s.m.Contains(a)
+}
+
+// Prefixes returns the prefixes the set was built from.
+func (s *PrefixSet) Prefixes() []netip.Prefix {
+	if s == nil {
+		return nil
+	}
+	return s.prefixes
+}

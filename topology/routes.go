@@ -1,0 +1,365 @@
+package topology
+
+import (
+	"net/netip"
+	"sort"
+	"strings"
+)
+
+// Route sources, as effective routes list them.
+const (
+	SourceDefault = "Default"
+	SourceUser    = "User"
+	SourceGateway = "VirtualNetworkGateway"
+)
+
+// Next hop types.
+const (
+	HopVnetLocal       = "VnetLocal"
+	HopPeering         = "VNetPeering"
+	HopGlobalPeering   = "VNetGlobalPeering"
+	HopGateway         = "VirtualNetworkGateway"
+	HopInternet        = "Internet"
+	HopAppliance       = "VirtualAppliance"
+	HopNone            = "None"
+	HopServiceEndpoint = "VirtualNetworkServiceEndpoint"
+	HopInterface       = "InterfaceEndpoint"
+)
+
+// Route is one entry of a subnet's effective routes.
+type Route struct {
+	Source      string // Default | User | VirtualNetworkGateway
+	State       string // Active | Invalid
+	Prefixes    []netip.Prefix
+	Tag         string // the service tag a user route names as its prefix
+	NextHopType string
+	NextHopIP   netip.Addr
+	Table       string // route table of a user route
+	Name        string // route name of a user route
+	Peering     *Peering
+	Gateway     *Gateway
+	Endpoint    *PrivateEndpoint
+	Service     string // service endpoint name, e.g. Microsoft.Storage
+	// InvalidReason says why an Invalid route lost, e.g. "overridden by user route rt/x".
+	InvalidReason string
+
+	rank int
+	tagRank int
+}
+
+// Describe names the route for a trace: "user route rt-clients/default-via-fw"
+// or "system route 10.0.0.0/16 VnetLocal".
+func (r *Route) Describe() string {
+	switch r.Source {
+	case SourceUser:
+		return "user route " + r.Table + "/" + r.Name
+	case SourceGateway:
+		return "gateway route via " + r.Gateway.Name
+	}
+	return "system route " + r.NextHopType
+}
+
+// RouteSet is a subnet's effective routes, with a longest-prefix-match index
+// of the active ones built at load time.
+type RouteSet struct {
+	// Routes lists every route, Active and Invalid, in display order.
+	Routes []*Route
+	active *PrefixMap[*Route]
+	// serviceEndpoints are never overridden by user routes (decision 8).
+	serviceEndpoints *PrefixMap[*Route]
+}
+
+// Lookup returns the route the subnet uses for destination a and the matched prefix.
+func (rs *RouteSet) Lookup(a netip.Addr) (*Route, netip.Prefix, bool) {
+	if m, ok := rs.serviceEndpoints.Longest(a); ok {
+		return m.Values[0], m.Prefix, true
+	}
+	c := rs.active.Containing(a)
+	if len(c) == 0 {
+		return nil, netip.Prefix{}, false
+	}
+	best := c[len(c)-1]
+	r := best.Values[0]
+	// System routes for the VNet and its peerings win over more specific BGP
+	// routes (UDR, route selection rule 3).
+	if r.Source == SourceGateway {
+		for i := len(c) - 2; i >= 0; i-- {
+			s := c[i].Values[0]
+			if s.Source == SourceDefault && (s.NextHopType == HopVnetLocal || s.NextHopType == HopPeering || s.NextHopType == HopGlobalPeering) {
+				return s, c[i].Prefix, true
+			}
+		}
+	}
+	return r, best.Prefix, true
+}
+
+var reservedNone = []netip.Prefix{
+	netip.MustParsePrefix("10.0.0.0/8"),
+	netip.MustParsePrefix("172.16.0.0/12"),
+	netip.MustParsePrefix("192.168.0.0/16"),
+	netip.MustParsePrefix("100.64.0.0/10"),
+}
+
+var defaultRoute = netip.MustParsePrefix("0.0.0.0/0")
+
+// ranks: lower wins on an equal prefix. User > BGP > System; among user
+// routes an explicit prefix beats a tag, and tags rank regional > top-level >
+// AzureCloud regional > AzureCloud (UDR 2.3).
+const (
+	rankUser    = 0
+	rankGateway = 10
+	rankSystem  = 20
+)
+
+func tagRank(tag string) int {
+	base, region, regional := strings.Cut(tag, ".")
+	cloud := strings.EqualFold(base, "AzureCloud")
+	switch {
+	case tag == "":
+		return 0
+	case !cloud && regional && region != "":
+		return 1
+	case !cloud:
+		return 2
+	case regional:
+		return 3
+	}
+	return 4
+}
+
+// computeRoutes builds the effective routes of subnet s (reference section 2
+// and decisions 3, 7 and 8).
+func (t *Topology) computeRoutes(s *Subnet) *RouteSet {
+	v := s.VNet
+	var routes []*Route
+	sys := func(p netip.Prefix, hop string) *Route {
+		r := &Route{Source: SourceDefault, State: "Active", Prefixes: []netip.Prefix{p}, NextHopType: hop, rank: rankSystem}
+		routes = append(routes, r)
+		return r
+	}
+	for _, p := range v.AddressSpace {
+		sys(p, HopVnetLocal)
+	}
+	for _, pe := range v.Peerings {
+		if !pe.Connected() {
+			continue
+		}
+		for _, p := range pe.To.AddressSpace {
+			sys(p, pe.NextHopType()).Peering = pe
+		}
+	}
+	// Private endpoint /32s in the endpoint's VNet and in peered VNets.
+	for _, ep := range t.PrivateEndpoints {
+		ev := ep.NIC.VNet()
+		if ev != v && !peeredConnected(v, ev) {
+			continue
+		}
+		r := sys(netip.PrefixFrom(ep.NIC.IP, ep.NIC.IP.BitLen()), HopInterface)
+		r.Endpoint = ep
+		r.NextHopIP = ep.NIC.IP
+	}
+	sys(defaultRoute, HopInternet)
+
+	// The reserved None routes: dropped when the VNet's address space
+	// includes one without being equal (the VnetLocal route then covers it)
+	// or equals one (it becomes VnetLocal), and all removed under a user
+	// 0.0.0.0/0 route (decision 3).
+	userDefault := false
+	if s.RouteTable != nil {
+		for _, ur := range s.RouteTable.Routes {
+			if ur.Prefix == defaultRoute {
+				userDefault = true
+			}
+		}
+	}
+	if !userDefault {
+	next:
+		for _, rp := range reservedNone {
+			for _, p := range v.AddressSpace {
+				if p.Bits() <= rp.Bits() && p.Contains(rp.Addr()) {
+					continue next
+				}
+			}
+			sys(rp, HopNone)
+		}
+	}
+
+	// Gateway routes: the VNet's own gateway, or a peer's through gateway
+	// transit, unless the route table disables propagation.
+	if s.RouteTable == nil || !s.RouteTable.DisableBgpRoutePropagation {
+		if gw := t.gatewayFor(v); gw != nil {
+			for _, p := range gw.OnPremises {
+				routes = append(routes, &Route{Source: SourceGateway, State: "Active", Prefixes: []netip.Prefix{p},
+					NextHopType: HopGateway, NextHopIP: gw.IP, Gateway: gw, rank: rankGateway})
+			}
+		}
+	}
+
+	// Service endpoint routes, only on this subnet.
+	var seRoutes []*Route
+	for _, se := range s.ServiceEndpoints {
+		tag := serviceEndpointTag(se, v.Region)
+		st, ok := t.Tags.Lookup(tag)
+		if !ok {
+			continue
+		}
+		r := &Route{Source: SourceDefault, State: "Active", Prefixes: st.Prefixes(), NextHopType: HopServiceEndpoint, Service: se, Tag: st.Name, rank: rankSystem}
+		routes = append(routes, r)
+		seRoutes = append(seRoutes, r)
+	}
+
+	// User routes.
+	if s.RouteTable != nil {
+		for _, ur := range s.RouteTable.Routes {
+			r := &Route{Source: SourceUser, State: "Active", NextHopType: ur.NextHopType, NextHopIP: ur.NextHopIP,
+				Table: s.RouteTable.Name, Name: ur.Name, rank: rankUser}
+			if ur.Tag != "" {
+				r.Tag = ur.Tag
+				r.tagRank = tagRank(ur.Tag)
+				if st, ok := t.Tags.Lookup(ur.Tag); ok {
+					r.Prefixes = st.Prefixes()
+				}
+			} else {
+				r.Prefixes = []netip.Prefix{ur.Prefix}
+			}
+			routes = append(routes, r)
+		}
+	}
+
+	// Decision 7: a user route invalidates a private endpoint /32 when the
+	// endpoint subnet enables route-table policies and the user route's
+	// prefix contains the endpoint with a length at least the endpoint
+	// VNet's address-space prefix length. 0.0.0.0/0 never does.
+	for _, r := range routes {
+		if r.NextHopType != HopInterface || !r.Endpoint.NIC.Subnet.PERouteTableEnabled() {
+			continue
+		}
+		ip := r.Endpoint.NIC.IP
+		spaceBits := 0
+		for _, p := range r.Endpoint.NIC.VNet().AddressSpace {
+			if p.Contains(ip) {
+				spaceBits = p.Bits()
+			}
+		}
+		for _, u := range routes {
+			if u.Source != SourceUser || u.Tag != "" {
+				continue
+			}
+			up := u.Prefixes[0]
+			if up.Bits() > 0 && up.Bits() >= spaceBits && up.Contains(ip) {
+				r.State = "Invalid"
+				r.InvalidReason = "invalidated by " + u.Describe() + " (privateEndpointNetworkPolicies " + r.Endpoint.NIC.Subnet.PrivateEndpointNetworkPolicies + " on " + r.Endpoint.NIC.Subnet.ID() + ")"
+				break
+			}
+		}
+	}
+
+	// Resolve equal prefixes: the best-ranked route wins; the others are Invalid.
+	best := map[netip.Prefix]*Route{}
+	var order []netip.Prefix
+	for _, r := range routes {
+		if r.State == "Invalid" || r.NextHopType == HopServiceEndpoint {
+			continue
+		}
+		for _, p := range r.Prefixes {
+			b, ok := best[p]
+			if !ok {
+				order = append(order, p)
+			}
+			if !ok || r.rank < b.rank || (r.rank == b.rank && r.tagRank < b.tagRank) {
+				best[p] = r
+			}
+		}
+	}
+	wins := map[*Route]bool{}
+	for _, p := range order {
+		wins[best[p]] = true
+	}
+	for _, r := range routes {
+		if r.State == "Invalid" || r.NextHopType == HopServiceEndpoint || wins[r] {
+			continue
+		}
+		r.State = "Invalid"
+		for _, p := range r.Prefixes {
+			if w := best[p]; w != r {
+				r.InvalidReason = "overridden by " + w.Describe()
+				break
+			}
+		}
+	}
+	ps := make([]netip.Prefix, 0, len(order))
+	vs := make([]*Route, 0, len(order))
+	for _, p := range order {
+		ps = append(ps, p)
+		vs = append(vs, best[p])
+	}
+	var sePs []netip.Prefix
+	var seVs []*Route
+	for _, r := range seRoutes {
+		for _, p := range r.Prefixes {
+			sePs = append(sePs, p)
+			seVs = append(seVs, r)
+		}
+	}
+	sort.SliceStable(routes, func(i, j int) bool { return displayOrder(routes[i]) < displayOrder(routes[j]) })
+	return &RouteSet{Routes: routes, active: NewPrefixMap(ps, vs), serviceEndpoints: NewPrefixMap(sePs, seVs)}
+}
+
+func displayOrder(r *Route) int {
+	switch r.Source {
+	case SourceDefault:
+		return 0
+	case SourceGateway:
+		return 1
+	}
+	return 2
+}
+
+func peeredConnected(a, b *VNet) bool {
+	for _, p := range a.Peerings {
+		if p.To == b && p.Connected() {
+			return true
+		}
+	}
+	return false
+}
+
+// gatewayFor returns the gateway whose routes v's subnets learn: v's own, or
+// a peer's when v uses remote gateways and the peer allows gateway transit
+// (decision 6: also across regions).
+func (t *Topology) gatewayFor(v *VNet) *Gateway {
+	if v.Gateway != nil {
+		return v.Gateway
+	}
+	for _, p := range v.Peerings {
+		if p.Connected() && p.UseRemoteGateways && p.Reverse.AllowGatewayTransit && p.To.Gateway != nil {
+			return p.To.Gateway
+		}
+	}
+	return nil
+}
+
+// serviceEndpoints maps a service endpoint to the tag whose prefixes its
+// route carries, in the subnet's region.
+var serviceEndpointTags = map[string]string{
+	"microsoft.storage":              "Storage",
+	"microsoft.storage.global":       "Storage",
+	"microsoft.sql":                  "Sql",
+	"microsoft.keyvault":             "AzureKeyVault",
+	"microsoft.containerregistry":    "AzureContainerRegistry",
+	"microsoft.azureactivedirectory": "AzureActiveDirectory",
+	"microsoft.azurecosmosdb":        "AzureCosmosDB",
+	"microsoft.eventhub":             "EventHub",
+	"microsoft.servicebus":           "ServiceBus",
+	"microsoft.web":                  "AppService",
+	"microsoft.cognitiveservices":    "CognitiveServicesManagement",
+}
+
+func serviceEndpointTag(se, region string) string {
+	base := serviceEndpointTags[strings.ToLower(se)]
+	switch strings.ToLower(se) {
+	case "microsoft.storage.global", "microsoft.azureactivedirectory", "microsoft.azurecosmosdb", "microsoft.cognitiveservices":
+		return base
+	}
+	return base + "." + region
+}

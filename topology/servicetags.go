@@ -1,0 +1,162 @@
+package topology
+
+import (
+	"bytes"
+	"compress/gzip"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"strings"
+	"sync"
+)
+
+// The embedded default is Microsoft's ServiceTags_Public file (Public cloud),
+// gzip-compressed. `make servicetags FILE=...` replaces it with a newer download.
+//
+//go:embed servicetags_public.json.gz
+var builtinServiceTagsGz []byte
+
+// ServiceTag is one entry of a ServiceTags_Public file.
+type ServiceTag struct {
+	Name          string
+	Region        string
+	SystemService string
+	raw           []string
+
+	once     sync.Once
+	prefixes []netip.Prefix
+	set      *PrefixSet
+}
+
+// Prefixes returns the tag's IPv4 and IPv6 prefixes.
+func (t *ServiceTag) Prefixes() []netip.Prefix {
+	t.build()
+	return t.prefixes
+}
+
+// Set returns the tag's prefixes as a PrefixSet. It is built on first use and
+// shared afterwards; Load calls it for every tag a scenario names, so that the
+// per-flow path only reads.
+func (t *ServiceTag) Set() *PrefixSet {
+	t.build()
+	return t.set
+}
+
+func (t *ServiceTag) build() {
+	t.once.Do(func() {
+		t.prefixes = make([]netip.Prefix, 0, len(t.raw))
+		for _, s := range t.raw {
+			if p, err := netip.ParsePrefix(s); err == nil {
+				t.prefixes = append(t.prefixes, p.Masked())
+			}
+		}
+		t.set = NewPrefixSet(t.prefixes)
+	})
+}
+
+// FirstIPv4 returns the first usable IPv4 address of the tag, used when a
+// service tag is a trace endpoint ("a source address inside it").
+func (t *ServiceTag) FirstIPv4() (netip.Addr, bool) {
+	for _, p := range t.Prefixes() {
+		if p.Addr().Is4() {
+			a := p.Addr()
+			if p.Bits() < 31 {
+				a = a.Next()
+			}
+			return a, true
+		}
+	}
+	return netip.Addr{}, false
+}
+
+// ServiceTags is a parsed ServiceTags_Public file. Names match case-insensitively.
+type ServiceTags struct {
+	Source       string
+	ChangeNumber int
+	Cloud        string
+	byName       map[string]*ServiceTag
+}
+
+type serviceTagsFile struct {
+	ChangeNumber int    `json:"changeNumber"`
+	Cloud        string `json:"cloud"`
+	Values       []struct {
+		Name       string `json:"name"`
+		ID         string `json:"id"`
+		Properties struct {
+			Region          string   `json:"region"`
+			SystemService   string   `json:"systemService"`
+			AddressPrefixes []string `json:"addressPrefixes"`
+		} `json:"properties"`
+	} `json:"values"`
+}
+
+// ParseServiceTags reads a file in Microsoft's ServiceTags_Public JSON format.
+func ParseServiceTags(source string, r io.Reader) (*ServiceTags, error) {
+	var f serviceTagsFile
+	dec := json.NewDecoder(r)
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("ParseServiceTags(%q): %v", source, err)
+	}
+	if len(f.Values) == 0 {
+		return nil, fmt.Errorf("ParseServiceTags(%q): no values: not a ServiceTags_Public file", source)
+	}
+	st := &ServiceTags{Source: source, ChangeNumber: f.ChangeNumber, Cloud: f.Cloud, byName: make(map[string]*ServiceTag, len(f.Values))}
+	for _, v := range f.Values {
+		if v.Name == "" {
+			return nil, fmt.Errorf("ParseServiceTags(%q): a value has no name", source)
+		}
+		for _, s := range v.Properties.AddressPrefixes {
+			if _, err := netip.ParsePrefix(s); err != nil {
+				return nil, fmt.Errorf("ParseServiceTags(%q): tag %s: %v", source, v.Name, err)
+			}
+		}
+		st.byName[strings.ToLower(v.Name)] = &ServiceTag{Name: v.Name, Region: v.Properties.Region, SystemService: v.Properties.SystemService, raw: v.Properties.AddressPrefixes}
+	}
+	return st, nil
+}
+
+// LoadServiceTags reads a ServiceTags_Public file from disk.
+func LoadServiceTags(path string) (*ServiceTags, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("LoadServiceTags: %v", err)
+	}
+	defer f.Close()
+	return ParseServiceTags(path, f)
+}
+
+var builtin struct {
+	once sync.Once
+	st   *ServiceTags
+	err  error
+}
+
+// BuiltinServiceTags returns the embedded ServiceTags_Public file, parsed once
+// per process.
+func BuiltinServiceTags() (*ServiceTags, error) {
+	builtin.once.Do(func() {
+		zr, err := gzip.NewReader(bytes.NewReader(builtinServiceTagsGz))
+		if err != nil {
+			builtin.err = fmt.Errorf("builtin service tags: %v", err)
+			return
+		}
+		builtin.st, builtin.err = ParseServiceTags("builtin", zr)
+	})
+	return builtin.st, builtin.err
+}
+
+// Lookup returns the tag with the given name, ignoring case.
+func (st *ServiceTags) Lookup(name string) (*ServiceTag, bool) {
+	if st == nil {
+		return nil, false
+	}
+	t, ok := st.byName[strings.ToLower(name)]
+	return t, ok
+}
+
+// Len reports how many tags the file holds.
+func (st *ServiceTags) Len() int { return len(st.byName) }

@@ -1,0 +1,321 @@
+// Package topology owns the network model of a scenario: the file format,
+// strict YAML loading and validation with file, line and key in every error,
+// address matching (CIDR tries and service tags), the effective routes of
+// every subnet, compiled NSG rules, and the graph of VNets and peerings.
+//
+// A Topology is built once by Load and is read-only afterwards, so it can be
+// shared by concurrent traces.
+package topology
+
+import (
+	"net/netip"
+	"strings"
+
+	"gonum.org/v1/gonum/graph/simple"
+)
+
+// Well-known addresses.
+var (
+	// AzureDNS is the Azure-provided resolver, the host's virtual IP.
+	AzureDNS = netip.MustParseAddr("168.63.129.16")
+	// IMDS is the instance metadata service.
+	IMDS = netip.MustParseAddr("169.254.169.254")
+	// InternetHost is the address used for the `internet` endpoint: a
+	// documentation address outside every Azure range.
+	InternetHost = netip.MustParseAddr("198.51.100.10")
+)
+
+// Topology is a compiled, validated scenario.
+type Topology struct {
+	File        string
+	Name        string
+	Description string
+	Region      string
+	Spec        *Scenario
+	Tags        *ServiceTags
+
+	VNets            []*VNet
+	Peerings         []*Peering
+	NSGs             []*NSG
+	RouteTables      []*RouteTable
+	Gateways         []*Gateway
+	NATGateways      []*NATGateway
+	NICs             []*NIC
+	Services         []*Service
+	PrivateEndpoints []*PrivateEndpoint
+	Computes         []*Compute
+	Expectations     []*Expectation
+
+	// Graph has one node per VNet (node ID = index in VNets) and one edge per
+	// connected peering direction.
+	Graph *simple.DirectedGraph
+
+	vnets    map[string]*VNet
+	subnets  map[string]*Subnet
+	nsgs     map[string]*NSG
+	rts      map[string]*RouteTable
+	gateways map[string]*Gateway
+	nats     map[string]*NATGateway
+	nics     map[string]*NIC
+	services map[string]*Service
+	computes map[string]*Compute
+	asgs     map[string]bool
+
+	tagSets    map[string]*PrefixSet // lower-case tag name → set, every tag the scenario names
+	azureCloud *PrefixSet
+	publicIPs  map[netip.Addr]*NIC
+	pos        *positions
+}
+
+// VNet is a virtual network.
+type VNet struct {
+	Name         string
+	Region       string
+	Subscription string
+	AddressSpace []netip.Prefix
+	Subnets      []*Subnet
+	DNSServers   []netip.Addr
+	// Peerings are this VNet's outgoing peering halves (connected or not).
+	Peerings []*Peering
+	Gateway  *Gateway
+	// VirtualNetworkTag is what the VirtualNetwork service tag means for
+	// rules evaluated in this VNet (decision 2).
+	VirtualNetworkTag *PrefixSet
+
+	index    int
+	space    *PrefixSet
+	subnetAt *PrefixMap[*Subnet]
+	nicAt    map[netip.Addr]*NIC
+}
+
+// Contains reports whether a lies in the VNet's address space.
+func (v *VNet) Contains(a netip.Addr) bool { return v.space.Contains(a) }
+
+// SubnetAt returns the subnet that holds a, if any.
+func (v *VNet) SubnetAt(a netip.Addr) *Subnet {
+	m, ok := v.subnetAt.Longest(a)
+	if !ok {
+		return nil
+	}
+	return m.Values[0]
+}
+
+// NICAt returns the NIC (VM, private endpoint, compute node, appliance) with
+// private address a in this VNet.
+func (v *VNet) NICAt(a netip.Addr) *NIC { return v.nicAt[a.Unmap()] }
+
+// Subnet is a subnet with its effective routes.
+type Subnet struct {
+	Name                  string
+	VNet                  *VNet
+	Prefix                netip.Prefix
+	NSG                   *NSG
+	RouteTable            *RouteTable
+	NATGateway            *NATGateway
+	ServiceEndpoints      []string
+	Delegations           []string
+	DefaultOutboundAccess bool
+	// PrivateEndpointNetworkPolicies is Disabled, Enabled,
+	// NetworkSecurityGroupEnabled or RouteTableEnabled.
+	PrivateEndpointNetworkPolicies string
+	Routes                         *RouteSet
+}
+
+// ID returns "vnet/subnet".
+func (s *Subnet) ID() string { return s.VNet.Name + "/" + s.Name }
+
+// FirstUsable returns the first address Azure hands out in the subnet (.4).
+func (s *Subnet) FirstUsable() netip.Addr {
+	a := s.Prefix.Addr()
+	for i := 0; i < 4; i++ {
+		a = a.Next()
+	}
+	return a
+}
+
+// PENSGEnabled reports whether NSGs apply to private endpoints in the subnet.
+func (s *Subnet) PENSGEnabled() bool {
+	return s.PrivateEndpointNetworkPolicies == "Enabled" || s.PrivateEndpointNetworkPolicies == "NetworkSecurityGroupEnabled"
+}
+
+// PERouteTableEnabled reports whether user routes can invalidate the /32
+// routes of private endpoints in the subnet (decision 7).
+func (s *Subnet) PERouteTableEnabled() bool {
+	return s.PrivateEndpointNetworkPolicies == "Enabled" || s.PrivateEndpointNetworkPolicies == "RouteTableEnabled"
+}
+
+// Peering is one direction of a VNet peering.
+type Peering struct {
+	Name                      string
+	From, To                  *VNet
+	AllowVirtualNetworkAccess bool
+	AllowForwardedTraffic     bool
+	AllowGatewayTransit       bool
+	UseRemoteGateways         bool
+	// Reverse is the other half; a peering without one is Initiated, not
+	// Connected, and carries no traffic.
+	Reverse *Peering
+}
+
+// Connected reports whether both halves of the peering exist.
+func (p *Peering) Connected() bool { return p.Reverse != nil }
+
+// Global reports whether the peering crosses regions.
+func (p *Peering) Global() bool { return !strings.EqualFold(p.From.Region, p.To.Region) }
+
+// NextHopType returns VNetPeering or VNetGlobalPeering.
+func (p *Peering) NextHopType() string {
+	if p.Global() {
+		return "VNetGlobalPeering"
+	}
+	return "VNetPeering"
+}
+
+// Gateway is a virtual network gateway with the on-premises prefixes it reaches.
+type Gateway struct {
+	Name       string
+	VNet       *VNet
+	Type       string // Vpn | ExpressRoute
+	IP         netip.Addr
+	OnPremises []netip.Prefix
+	onPrem     *PrefixSet
+}
+
+// ReachesOnPremises reports whether a lies in an on-premises prefix of the gateway.
+func (g *Gateway) ReachesOnPremises(a netip.Addr) bool { return g.onPrem.Contains(a) }
+
+// NATGateway is a NAT gateway.
+type NATGateway struct {
+	Name      string
+	PublicIPs []netip.Addr
+}
+
+// NICKind says what a NIC belongs to.
+type NICKind string
+
+// NIC kinds.
+const (
+	KindVM              NICKind = "vm"
+	KindPrivateEndpoint NICKind = "privateEndpoint"
+	KindCompute         NICKind = "compute"
+	KindGateway         NICKind = "gateway"
+)
+
+// NIC is a network interface with one private IP.
+type NIC struct {
+	Name            string
+	Kind            NICKind
+	Subnet          *Subnet
+	IP              netip.Addr
+	NSG             *NSG
+	ASGs            map[string]bool
+	IPForwarding    bool
+	PublicIP        netip.Addr // invalid when the NIC has none
+	PublicIPSKU     string
+	PrivateEndpoint *PrivateEndpoint
+	Compute         *Compute
+	Hosts           map[string]netip.Addr
+}
+
+// VNet returns the NIC's VNet.
+func (n *NIC) VNet() *VNet { return n.Subnet.VNet }
+
+// Service is an Azure PaaS resource.
+type Service struct {
+	Name                string
+	Type                string
+	Region              string
+	WorkspaceID         string
+	PublicNetworkAccess string // Enabled | Disabled
+	ACLs                *ServiceACLs
+	// PublicIP is the address the service's public endpoint resolves to, inside
+	// its service tag (Tag).
+	PublicIP         netip.Addr
+	Tag              string
+	PrivateEndpoints []*PrivateEndpoint
+}
+
+// ServiceACLs is a PaaS resource firewall.
+type ServiceACLs struct {
+	DefaultAction string // Allow | Deny
+	Subnets       []*Subnet
+	IPRules       []netip.Prefix
+	Bypass        string
+}
+
+// PrivateEndpoint is a private endpoint NIC for one sub-resource of a service.
+type PrivateEndpoint struct {
+	Name    string
+	Service *Service
+	GroupID string
+	NIC     *NIC
+	Zones   []string
+}
+
+// Compute is an Azure ML compute. Its NIC stands for its first node.
+type Compute struct {
+	Name              string
+	Type              string // AmlCompute | ComputeInstance | Serverless
+	NIC               *NIC
+	PublicIP          bool
+	NodeCommunication string // Simplified | Classic
+}
+
+// Expectation is a scenario expectation with the line it is written on.
+type Expectation struct {
+	ExpectationSpec
+	Index int
+	Line  int
+}
+
+// VNet returns the named VNet.
+func (t *Topology) VNet(name string) *VNet { return t.vnets[name] }
+
+// Subnet returns the subnet with ID "vnet/subnet".
+func (t *Topology) Subnet(id string) *Subnet { return t.subnets[id] }
+
+// NIC returns the NIC named by a VM, compute or private endpoint name.
+func (t *Topology) NIC(name string) *NIC { return t.nics[name] }
+
+// Service returns the named service.
+func (t *Topology) Service(name string) *Service { return t.services[name] }
+
+// Compute returns the named compute.
+func (t *Topology) Compute(name string) *Compute { return t.computes[name] }
+
+// NSG returns the named NSG.
+func (t *Topology) NSG(name string) *NSG { return t.nsgs[name] }
+
+// NICByPublicIP returns the NIC that owns public address a.
+func (t *Topology) NICByPublicIP(a netip.Addr) *NIC { return t.publicIPs[a.Unmap()] }
+
+// IsAzure reports whether a public address belongs to Azure (the AzureCloud tag).
+func (t *Topology) IsAzure(a netip.Addr) bool { return t.azureCloud.Contains(a) }
+
+// LineOf returns the line a key path is written on, or 0.
+func (t *Topology) LineOf(path string) int { return t.pos.lookup(path) }
+
+// IsPrivate reports whether a is a private, shared or link-local address that
+// the internet does not route (RFC 1918, RFC 6598, loopback, link-local, ULA).
+func IsPrivate(a netip.Addr) bool {
+	a = a.Unmap()
+	return a.IsPrivate() || a.IsLoopback() || a.IsLinkLocalUnicast() || cgnat.Contains(a) || !a.IsGlobalUnicast()
+}
+
+var cgnat = netip.MustParsePrefix("100.64.0.0/10")
+
+// RouteTable is a route table.
+type RouteTable struct {
+	Name                       string
+	DisableBgpRoutePropagation bool
+	Routes                     []*UserRoute
+}
+
+// UserRoute is a user-defined route; its prefix is a CIDR or a service tag.
+type UserRoute struct {
+	Name        string
+	Prefix      netip.Prefix // invalid when Tag is set
+	Tag         string
+	NextHopType string
+	NextHopIP   netip.Addr
+}
