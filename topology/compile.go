@@ -95,6 +95,10 @@ func (c *compiler) compile() *Topology {
 	}
 	for _, v := range t.VNets {
 		v.VirtualNetworkTag = NewPrefixSet(c.virtualNetworkTag(v))
+		// Same-region storage stays reachable from a private subnet (DOA).
+		if st, ok := c.tags.Lookup("Storage." + v.Region); ok {
+			c.useTag(st.Name)
+		}
 	}
 	for _, v := range t.VNets {
 		for _, s := range v.Subnets {

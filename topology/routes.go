@@ -43,7 +43,7 @@ type Route struct {
 	// InvalidReason says why an Invalid route lost, e.g. "overridden by user route rt/x".
 	InvalidReason string
 
-	rank int
+	rank    int
 	tagRank int
 }
 

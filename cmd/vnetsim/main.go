@@ -1,0 +1,346 @@
+// Command vnetsim simulates and analyzes Azure network isolation from
+// scenario files. This file only parses flags and calls the packages that do
+// the work; see README.md for the commands.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/pflag"
+
+	"github.com/vnetsim/vnetsim/scenarios"
+	"github.com/vnetsim/vnetsim/sim"
+	"github.com/vnetsim/vnetsim/topology"
+)
+
+// Exit codes (the command-line contract).
+const (
+	exitOK      = 0
+	exitFailed  = 1
+	exitUsage   = 2
+	exitInvalid = 3
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+const usage = `vnetsim simulates Azure network isolation from scenario files.
+
+Usage:
+  vnetsim validate FILE...
+  vnetsim trace FILE --from A --to B [--protocol Tcp] [--port 443] [-o text|json]
+  vnetsim routes FILE --subnet VNET/SUBNET [-o text|json]
+  vnetsim nexthop FILE --from A --to IP [-o text|json]
+  vnetsim check FILE... [-o text|json]
+  vnetsim catalog
+
+FILE is a path, or catalog:NAME for a scenario embedded in vnetsim.
+Exit codes: 0 success, 1 an expectation not met, 2 usage error, 3 invalid scenario.
+`
+
+// usageError is a mistake on the command line (exit code 2).
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+// run executes one command line and returns its exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	cmd, rest := args[0], args[1:]
+	var err error
+	code := exitOK
+	switch cmd {
+	case "validate":
+		err = runValidate(rest, stdout)
+	case "trace":
+		code, err = runTrace(rest, stdout)
+	case "routes":
+		err = runRoutes(rest, stdout)
+	case "nexthop":
+		err = runNextHop(rest, stdout)
+	case "check":
+		code, err = runCheck(rest, stdout)
+	case "catalog":
+		for _, n := range scenarios.Names() {
+			fmt.Fprintln(stdout, scenarios.Prefix+n)
+		}
+	default:
+		err = usagef("unknown command %q\n\n%s", cmd, usage)
+	}
+	return exitCode(err, code, stderr)
+}
+
+func exitCode(err error, code int, stderr io.Writer) int {
+	if err == nil {
+		return code
+	}
+	var ue *usageError
+	var el topology.ErrorList
+	var pe *topology.Error
+	switch {
+	case errors.Is(err, pflag.ErrHelp):
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "vnetsim: %s\n", ue.msg)
+		return exitUsage
+	case errors.As(err, &el):
+		for _, e := range el {
+			fmt.Fprintln(stderr, e.Error())
+		}
+		return exitInvalid
+	case errors.As(err, &pe):
+		fmt.Fprintln(stderr, pe.Error())
+		return exitInvalid
+	}
+	fmt.Fprintf(stderr, "vnetsim: %v\n", err)
+	return exitUsage
+}
+
+// flags returns a FlagSet for one subcommand whose errors are usage errors.
+func flags(name string) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.SortFlags = false
+	return fs
+}
+
+func parse(fs *pflag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return err
+		}
+		return usagef("%s: %v", fs.Name(), err)
+	}
+	return nil
+}
+
+func outputFlag(fs *pflag.FlagSet) *string {
+	return fs.StringP("output", "o", "text", "output format: text or json")
+}
+
+func checkOutput(o string) error {
+	if o != "text" && o != "json" {
+		return usagef("-o %q: want text or json", o)
+	}
+	return nil
+}
+
+func tagsFlag(fs *pflag.FlagSet) *string {
+	return fs.String("service-tags", "", "a ServiceTags_Public JSON file to use instead of the embedded one")
+}
+
+func load(file, tags string) (*topology.Topology, error) {
+	return scenarios.Load(file, topology.Options{ServiceTagsFile: tags})
+}
+
+func oneFile(fs *pflag.FlagSet) (string, error) {
+	if fs.NArg() != 1 {
+		return "", usagef("%s: give exactly one scenario FILE", fs.Name())
+	}
+	return fs.Arg(0), nil
+}
+
+func runValidate(args []string, stdout io.Writer) error {
+	fs := flags("validate")
+	tags := tagsFlag(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usagef("validate: give at least one scenario FILE")
+	}
+	var all topology.ErrorList
+	for _, f := range fs.Args() {
+		t, err := load(f, *tags)
+		if err != nil {
+			var el topology.ErrorList
+			if errors.As(err, &el) {
+				all = append(all, el...)
+				continue
+			}
+			return err
+		}
+		if el := sim.ValidateExpectations(t); len(el) > 0 {
+			all = append(all, el...)
+			continue
+		}
+		fmt.Fprintf(stdout, "%s: ok (%d VNets, %d subnets, %d NICs, %d expectations)\n", f, len(t.VNets), countSubnets(t), len(t.NICs), len(t.Expectations))
+	}
+	if len(all) > 0 {
+		return all
+	}
+	return nil
+}
+
+func countSubnets(t *topology.Topology) int {
+	n := 0
+	for _, v := range t.VNets {
+		n += len(v.Subnets)
+	}
+	return n
+}
+
+func runTrace(args []string, stdout io.Writer) (int, error) {
+	fs := flags("trace")
+	from := fs.String("from", "", "source endpoint")
+	to := fs.String("to", "", "destination endpoint")
+	proto := fs.String("protocol", "Tcp", "Tcp, Udp, Icmp, Esp or Ah")
+	port := fs.Uint16("port", 443, "destination port")
+	srcPort := fs.Uint16("source-port", sim.DefaultSourcePort, "source port")
+	out := outputFlag(fs)
+	tags := tagsFlag(fs)
+	if err := parse(fs, args); err != nil {
+		return 0, err
+	}
+	file, err := oneFile(fs)
+	if err != nil {
+		return 0, err
+	}
+	if *from == "" || *to == "" {
+		return 0, usagef("trace: --from and --to are required")
+	}
+	p, err := topology.ParseProtocol(*proto)
+	if err != nil || p == topology.ProtocolAny {
+		return 0, usagef("trace: --protocol %q: want Tcp, Udp, Icmp, Esp or Ah", *proto)
+	}
+	if err := checkOutput(*out); err != nil {
+		return 0, err
+	}
+	t, err := load(file, *tags)
+	if err != nil {
+		return 0, err
+	}
+	res, err := sim.Trace(t, sim.Request{From: *from, To: *to, Protocol: p, Port: *port, SrcPort: *srcPort})
+	if err != nil {
+		return 0, usagef("%v", err)
+	}
+	if *out == "json" {
+		return 0, sim.WriteJSON(stdout, res)
+	}
+	return 0, sim.WriteTraceText(stdout, res)
+}
+
+func runRoutes(args []string, stdout io.Writer) error {
+	fs := flags("routes")
+	subnet := fs.String("subnet", "", "VNET/SUBNET")
+	out := outputFlag(fs)
+	tags := tagsFlag(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	file, err := oneFile(fs)
+	if err != nil {
+		return err
+	}
+	if *subnet == "" {
+		return usagef("routes: --subnet VNET/SUBNET is required")
+	}
+	if err := checkOutput(*out); err != nil {
+		return err
+	}
+	t, err := load(file, *tags)
+	if err != nil {
+		return err
+	}
+	routes, err := sim.EffectiveRoutes(t, *subnet)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	if *out == "json" {
+		return sim.WriteJSON(stdout, routes)
+	}
+	return sim.WriteRoutesText(stdout, *subnet, routes)
+}
+
+func runNextHop(args []string, stdout io.Writer) error {
+	fs := flags("nexthop")
+	from := fs.String("from", "", "source endpoint (in a subnet)")
+	to := fs.String("to", "", "destination IP address")
+	out := outputFlag(fs)
+	tags := tagsFlag(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	file, err := oneFile(fs)
+	if err != nil {
+		return err
+	}
+	if *from == "" || *to == "" {
+		return usagef("nexthop: --from and --to are required")
+	}
+	if err := checkOutput(*out); err != nil {
+		return err
+	}
+	t, err := load(file, *tags)
+	if err != nil {
+		return err
+	}
+	nh, err := sim.FindNextHop(t, *from, *to)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	if *out == "json" {
+		return sim.WriteJSON(stdout, nh)
+	}
+	return sim.WriteNextHopText(stdout, nh)
+}
+
+func runCheck(args []string, stdout io.Writer) (int, error) {
+	fs := flags("check")
+	out := outputFlag(fs)
+	tags := tagsFlag(fs)
+	if err := parse(fs, args); err != nil {
+		return 0, err
+	}
+	if err := checkOutput(*out); err != nil {
+		return 0, err
+	}
+	files := fs.Args()
+	if len(files) == 0 {
+		return 0, usagef("check: give at least one scenario FILE (catalog:NAME for an embedded one)")
+	}
+	rep := &sim.CheckReport{Version: sim.JSONVersion, Outcomes: []sim.Outcome{}}
+	var invalid topology.ErrorList
+	for _, f := range files {
+		t, err := load(f, *tags)
+		if err != nil {
+			var el topology.ErrorList
+			if errors.As(err, &el) {
+				invalid = append(invalid, el...)
+				continue
+			}
+			return 0, err
+		}
+		if el := sim.ValidateExpectations(t); len(el) > 0 {
+			invalid = append(invalid, el...)
+			continue
+		}
+		sim.Check(t, rep)
+	}
+	if len(invalid) > 0 {
+		return 0, invalid
+	}
+	var err error
+	if *out == "json" {
+		err = sim.WriteJSON(stdout, rep)
+	} else {
+		err = sim.WriteCheckText(stdout, rep)
+	}
+	if !rep.OK() {
+		return exitFailed, err
+	}
+	return exitOK, err
+}
+

@@ -1,0 +1,261 @@
+package sim
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/vnetsim/vnetsim/topology"
+)
+
+func containsNIC(list []*topology.NIC, n *topology.NIC) bool {
+	for _, x := range list {
+		if x == n {
+			return true
+		}
+	}
+	return false
+}
+
+// checkReply traces the reply of a delivered flow back to its origin: NSGs
+// pass it by flow state, it must be routable, and it must cross exactly the
+// stateful appliances the request crossed.
+func (tr *tracer) checkReply(sub *topology.Subnet, at *topology.NIC, f topology.Flow) bool {
+	if tr.reply {
+		return true
+	}
+	if tr.res.Reply == nil {
+		tr.res.Reply = []Hop{}
+	}
+	rt := &tracer{t: tr.t, res: tr.res, hops: &tr.res.Reply, visited: map[string]bool{}, origin: tr.origin,
+		reply: true, forward: tr.appliances, viaPublicIP: tr.viaPublicIP}
+	rf := f.Reply()
+	node := sub.ID()
+	if at != nil {
+		node = at.Name
+	}
+	rt.hop(node, "reply", "send", "%s; NSGs let it through by flow state", rf)
+	var ok bool
+	if tr.origin.Kind == EndpointOnPrem && at != nil && at.Kind == topology.KindGateway {
+		ok = true
+	} else {
+		ok = rt.route(sub, at, tr.origin, rf, false)
+	}
+	if !ok {
+		if tr.res.Reason == ReasonAsymmetric {
+			return false
+		}
+		tr.res.Message = "the reply is lost: " + tr.res.Message
+		return false
+	}
+	for _, a := range tr.appliances {
+		if !containsNIC(rt.appliances, a) {
+			rt.hop(a.Name, "appliance", "drop", "the reply does not come back through %s", a.Name)
+			return tr.deny(ReasonAsymmetric, &BlockedBy{Kind: "appliance", Name: a.Name, Resource: a.Subnet.ID()},
+				"the request went through appliance %s but the reply from %s takes another path; the appliance drops the half-open flow", a.Name, f.Dst)
+		}
+	}
+	return true
+}
+
+// fromOnPremises starts a packet at an on-premises address: it enters Azure
+// through the gateway and is routed by the GatewaySubnet's routes.
+func (tr *tracer) fromOnPremises(src, dst *Endpoint, f topology.Flow) bool {
+	gw := src.Gateway
+	tr.hop("on-premises", "source", "send", "%s behind %s gateway %s", f.Src, gw.Type, gw.Name)
+	if dst.InVNet() {
+		v := dst.Subnet.VNet
+		if v != gw.VNet && !usesGateway(v, gw) {
+			tr.hop(gw.Name, "gateway", "drop", "%s does not advertise %s to on-premises", gw.Name, v.Name)
+			return tr.deny(ReasonNoRoute, &BlockedBy{Kind: "gateway", Name: gw.Name, Resource: gw.VNet.Name},
+				"on-premises learns no route to %s: it is neither %s nor a peer that uses %s through gateway transit", v.Name, gw.VNet.Name, gw.Name)
+		}
+	}
+	gsub := gw.VNet.SubnetAt(gw.IP)
+	tr.hop(gw.Name, "gateway", "forward", "into %s through %s", gw.VNet.Name, gw.Name)
+	return tr.route(gsub, nil, dst, f, false)
+}
+
+func usesGateway(v *topology.VNet, gw *topology.Gateway) bool {
+	for _, p := range v.Peerings {
+		if p.Connected() && p.To == gw.VNet && p.UseRemoteGateways && p.Reverse.AllowGatewayTransit {
+			return true
+		}
+	}
+	return false
+}
+
+// fromOutside starts a packet on the internet or at an Azure service tag
+// address: it can only reach a public IP (a NIC's, or a service's endpoint).
+func (tr *tracer) fromOutside(src, dst *Endpoint, f topology.Flow) bool {
+	what := "internet"
+	if src.Kind == EndpointServiceTag {
+		what = "service tag " + src.Tag
+	}
+	tr.hop(src.Text, "source", "send", "%s from %s", f.Src, what)
+	if src.Kind == EndpointAddress {
+		return tr.deny(ReasonUnreachable, nil, "%s is a private address in no VNet and behind no gateway", f.Src)
+	}
+	switch {
+	case dst.NIC != nil && (dst.Kind == EndpointNIC || dst.Kind == EndpointPublic || dst.Kind == EndpointAddress):
+		return tr.inboundPublic(dst.NIC, f)
+	case dst.Kind == EndpointService:
+		tr.hop(dst.Service.Name, "service", "reach", "public endpoint %s over the internet", dst.Addr)
+		return tr.serviceAccess(dst.Service, f, nil, f.Src)
+	case dst.InVNet() || dst.Kind == EndpointOnPrem || (dst.Kind == EndpointAddress && topology.IsPrivate(f.Dst)):
+		tr.hop(f.Dst.String(), "destination", "drop", "a private address is not reachable from outside Azure")
+		return tr.deny(ReasonUnreachable, &BlockedBy{Kind: "address", Name: f.Dst.String(), Resource: dst.Text}, "%s is private and has no public IP; it can't be reached from %s", f.Dst, what)
+	}
+	tr.hop(dst.Text, "destination", "deliver", "%s outside the scenario", f.Dst)
+	return true
+}
+
+// inboundPublic delivers a packet from outside to NIC n through its public IP
+// (or its compute's public load balancer). NSGs see the private address
+// (reference 1.1), and a Standard public IP is closed unless an NSG allows
+// the flow (decision 1).
+func (tr *tracer) inboundPublic(n *topology.NIC, f topology.Flow) bool {
+	if !n.PublicIP.IsValid() {
+		tr.hop(n.Name, "destination", "drop", "%s has no public IP address", n.Name)
+		return tr.deny(ReasonUnreachable, &BlockedBy{Kind: "nic", Name: n.Name, Resource: n.Subnet.ID()}, "%s has no public IP, so it can't be reached from outside Azure", n.Name)
+	}
+	via := "public IP"
+	if n.Kind == topology.KindCompute {
+		via = "public load balancer"
+	}
+	tr.hop(n.Name, "publicIp", "translate", "%s %s -> private %s (Standard SKU)", via, n.PublicIP, n.IP)
+	f.Dst = n.IP
+	tr.viaPublicIP = true
+	levels := nsgLevels(n, n.Subnet, true)
+	if len(levels) == 0 {
+		tr.hop(n.Name, "publicIp", "deny", "a Standard public IP is closed to inbound traffic unless an NSG allows it")
+		return tr.deny(ReasonPublicIPClosed, &BlockedBy{Kind: "publicIp", Name: n.PublicIP.String(), Resource: n.Name},
+			"%s has a Standard public IP and no NSG on its NIC or subnet; Standard public IPs are closed to inbound traffic until an NSG allows it", n.Name)
+	}
+	if !tr.applyNSGs(levels, true, f, n.VNet(), nil, n) {
+		return false
+	}
+	tr.hop(n.Name, "destination", "deliver", "%s %s at %s in %s", n.Kind, n.Name, n.IP, n.Subnet.ID())
+	return tr.checkReply(n.Subnet, n, f)
+}
+
+// egress names how a packet leaves for the internet from NIC at in subnet
+// sub (reference 5.2: NAT gateway, then instance public IP, then default
+// outbound access), and its public source address when known.
+func egress(sub *topology.Subnet, at *topology.NIC) (method string, ip netip.Addr, ok bool) {
+	switch {
+	case sub.NATGateway != nil:
+		m := "NAT gateway " + sub.NATGateway.Name
+		if len(sub.NATGateway.PublicIPs) > 0 {
+			ip = sub.NATGateway.PublicIPs[0]
+		}
+		return m, ip, true
+	case at != nil && at.PublicIP.IsValid():
+		return "instance public IP " + at.PublicIP.String(), at.PublicIP, true
+	case sub.DefaultOutboundAccess:
+		return "default outbound access", netip.Addr{}, true
+	}
+	return "", netip.Addr{}, false
+}
+
+// toInternet follows a route whose next hop is Internet.
+func (tr *tracer) toInternet(sub *topology.Subnet, at *topology.NIC, dst *Endpoint, f topology.Flow, r *topology.Route) bool {
+	if tr.reply {
+		if tr.viaPublicIP {
+			tr.hop(dst.Text, "reply", "deliver", "the reply leaves through the public IP the request came in on")
+		} else {
+			tr.hop(dst.Text, "reply", "deliver", "the reply returns to %s", f.Dst)
+		}
+		return true
+	}
+	if topology.IsPrivate(f.Dst) {
+		tr.hop(sub.ID(), "route", "drop", "next hop Internet can't reach private address %s", f.Dst)
+		return tr.deny(ReasonNoRoute, routeBlocker(r, sub), "%s sends private address %s to the Internet, where it is dropped", r.Describe(), f.Dst)
+	}
+	method, ip, ok := egress(sub, at)
+	storageSameRegion := tr.t.InTag("Storage."+sub.VNet.Region, f.Dst, nil)
+	switch {
+	case !ok && storageSameRegion:
+		method = "Azure backbone (same-region storage needs no outbound method)"
+	case !ok:
+		tr.hop(sub.ID(), "egress", "drop", "private subnet: defaultOutboundAccess is false and there is no NAT gateway or public IP")
+		return tr.deny(ReasonNoOutbound, &BlockedBy{Kind: "subnet", Name: "defaultOutboundAccess", Resource: sub.ID()},
+			"%s is a private subnet (defaultOutboundAccess: false) with no NAT gateway or instance public IP, so %s can't leave through next hop Internet (%s)", sub.ID(), f.Dst, r.Describe())
+	case f.Protocol == topology.ProtocolICMP && !strings.HasPrefix(method, "instance"):
+		tr.hop(sub.ID(), "egress", "drop", "%s does not carry ICMP", method)
+		return tr.deny(ReasonNoOutbound, &BlockedBy{Kind: "egress", Name: method, Resource: sub.ID()}, "%s does not support ICMP", method)
+	}
+	tr.res.Egress = method
+	tr.hop(sub.ID(), "egress", "snat", "%s", method)
+	if n := tr.t.NICByPublicIP(f.Dst); n != nil {
+		in := f
+		if ip.IsValid() {
+			in.Src = ip
+		}
+		return tr.inboundPublic(n, in)
+	}
+	if dst.Kind == EndpointService && dst.Service != nil {
+		tr.hop(dst.Service.Name, "service", "reach", "public endpoint %s over the Azure backbone", f.Dst)
+		return tr.serviceAccess(dst.Service, f, nil, ip)
+	}
+	if tr.t.IsAzure(f.Dst) {
+		tr.hop(dst.Text, "destination", "deliver", "Azure public address %s over the Azure backbone", f.Dst)
+		return true
+	}
+	tr.hop(dst.Text, "destination", "deliver", "%s on the internet", f.Dst)
+	return true
+}
+
+// toService follows a service endpoint route.
+func (tr *tracer) toService(sub *topology.Subnet, at *topology.NIC, dst *Endpoint, f topology.Flow, via string) bool {
+	if tr.reply {
+		tr.hop(dst.Text, "reply", "deliver", "the reply returns over %s", via)
+		return true
+	}
+	if dst.Kind == EndpointService && dst.Service != nil {
+		tr.hop(dst.Service.Name, "service", "reach", "public endpoint %s through %s from %s", f.Dst, via, sub.ID())
+		return tr.serviceAccess(dst.Service, f, sub, netip.Addr{})
+	}
+	tr.hop(dst.Text, "destination", "deliver", "%s through %s", f.Dst, via)
+	return true
+}
+
+// serviceAccess applies a PaaS resource's own network rules to a request
+// that reached its public endpoint. viaSubnet is the source subnet when the
+// request used a service endpoint; publicSrc the request's public source.
+func (tr *tracer) serviceAccess(svc *topology.Service, f topology.Flow, viaSubnet *topology.Subnet, publicSrc netip.Addr) bool {
+	if svc.PublicNetworkAccess == "Disabled" {
+		tr.hop(svc.Name, "service", "deny", "publicNetworkAccess is Disabled")
+		return tr.deny(ReasonPublicAccess, &BlockedBy{Kind: "service", Name: "publicNetworkAccess", Resource: svc.Name},
+			"%s reached the public endpoint of %s (%s), whose publicNetworkAccess is Disabled", f.Src, svc.Name, f.Dst)
+	}
+	if acl := svc.ACLs; acl != nil && acl.DefaultAction == "Deny" {
+		if viaSubnet != nil {
+			for _, s := range acl.Subnets {
+				if s == viaSubnet {
+					tr.hop(svc.Name, "service", "allow", "virtual network rule %s", s.ID())
+					return true
+				}
+			}
+		}
+		if publicSrc.IsValid() && viaSubnet == nil {
+			for _, p := range acl.IPRules {
+				if p.Contains(publicSrc) {
+					tr.hop(svc.Name, "service", "allow", "IP rule %s", p)
+					return true
+				}
+			}
+		}
+		tr.hop(svc.Name, "service", "deny", "networkAcls defaultAction Deny; no virtual network or IP rule matches")
+		src := fmt.Sprintf("public address %s", publicSrc)
+		if viaSubnet != nil {
+			src = "subnet " + viaSubnet.ID() + " (service endpoint)"
+		} else if !publicSrc.IsValid() {
+			src = "a Microsoft-owned default outbound address"
+		}
+		return tr.deny(ReasonServiceFirewall, &BlockedBy{Kind: "service", Name: "networkAcls", Resource: svc.Name},
+			"the firewall of %s denies %s: defaultAction is Deny and no virtual network rule or IP rule allows it", svc.Name, src)
+	}
+	tr.hop(svc.Name, "destination", "deliver", "%s (%s) public endpoint", svc.Name, svc.Type)
+	return true
+}

@@ -1,0 +1,124 @@
+package sim
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// WriteJSON writes v as indented JSON.
+func WriteJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// WriteTraceText writes a trace for a person: one hop per line, then the verdict.
+func WriteTraceText(w io.Writer, r *Result) error {
+	fmt.Fprintf(w, "trace %s -> %s\n", r.From, r.To)
+	if r.Flow != "" {
+		fmt.Fprintf(w, "flow  %s\n", r.Flow)
+	}
+	writeHops(w, r.Hops)
+	if len(r.Reply) > 0 {
+		fmt.Fprintln(w, "reply")
+		writeHops(w, r.Reply)
+	}
+	if r.Verdict == Allowed {
+		fmt.Fprintf(w, "verdict: allowed")
+		if r.Egress != "" {
+			fmt.Fprintf(w, " (egress: %s)", r.Egress)
+		}
+		fmt.Fprintln(w)
+		return nil
+	}
+	fmt.Fprintf(w, "verdict: denied (%s)\n", r.Reason)
+	if r.BlockedBy != nil {
+		fmt.Fprintf(w, "blocked by: %s %s in %s\n", r.BlockedBy.Kind, r.BlockedBy.Name, r.BlockedBy.Resource)
+	}
+	if r.Message != "" {
+		fmt.Fprintf(w, "why: %s\n", r.Message)
+	}
+	return nil
+}
+
+func writeHops(w io.Writer, hops []Hop) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for i, h := range hops {
+		fmt.Fprintf(tw, "  %2d\t%s\t%s\t%s\t%s\n", i+1, h.Kind, h.Action, h.Node, h.Detail)
+	}
+	tw.Flush()
+}
+
+// WriteRoutesText writes effective routes as a table, like the portal's
+// effective routes blade.
+func WriteRoutesText(w io.Writer, subnet string, routes []EffectiveRoute) error {
+	fmt.Fprintf(w, "effective routes of %s\n", subnet)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SOURCE\tSTATE\tADDRESS PREFIX\tNEXT HOP TYPE\tNEXT HOP IP\tROUTE")
+	for _, r := range routes {
+		prefix := strings.Join(r.AddressPrefix, ", ")
+		if r.ServiceTag != "" {
+			prefix = fmt.Sprintf("%s (%d prefixes)", r.ServiceTag, len(r.AddressPrefix))
+		}
+		name := ""
+		if r.RouteTable != "" {
+			name = r.RouteTable + "/" + r.Name
+		}
+		if r.InvalidReason != "" {
+			name = strings.TrimSpace(name + " " + r.InvalidReason)
+		}
+		ip := strings.Join(r.NextHopIPAddress, ", ")
+		if ip == "" {
+			ip = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Source, r.State, prefix, r.NextHopType, ip, name)
+	}
+	return tw.Flush()
+}
+
+// WriteNextHopText writes a next hop answer.
+func WriteNextHopText(w io.Writer, nh *NextHop) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "next hop type\t%s\n", nh.NextHopType)
+	ip := nh.NextHopIPAddress
+	if ip == "" {
+		ip = "-"
+	}
+	fmt.Fprintf(tw, "next hop IP\t%s\n", ip)
+	fmt.Fprintf(tw, "route table\t%s\n", nh.RouteTable)
+	if nh.Route != "" {
+		fmt.Fprintf(tw, "route\t%s\n", nh.Route)
+	}
+	fmt.Fprintf(tw, "prefix\t%s\n", nh.AddressPrefix)
+	return tw.Flush()
+}
+
+// WriteCheckText writes one line per expectation and a summary line.
+func WriteCheckText(w io.Writer, rep *CheckReport) error {
+	for _, o := range rep.Outcomes {
+		status := "PASS"
+		if !o.Passed {
+			status = "FAIL"
+		}
+		fmt.Fprintf(w, "%s  %s:%d  %s: expected %s, got %s", status, o.File, o.Line, o.Name, o.Expect, o.Got)
+		if o.Reason != "" {
+			fmt.Fprintf(w, " (%s)", o.Reason)
+		}
+		fmt.Fprintln(w)
+		if !o.Passed {
+			if o.Error != "" {
+				fmt.Fprintf(w, "      error: %s\n", o.Error)
+			} else if o.Message != "" {
+				fmt.Fprintf(w, "      why: %s\n", o.Message)
+			} else if o.Trace != nil && len(o.Trace.Hops) > 0 {
+				h := o.Trace.Hops[len(o.Trace.Hops)-1]
+				fmt.Fprintf(w, "      last hop: %s %s %s %s\n", h.Kind, h.Action, h.Node, h.Detail)
+			}
+		}
+	}
+	fmt.Fprintf(w, "%d passed, %d failed\n", rep.Passed, rep.Failed)
+	return nil
+}

@@ -1,0 +1,501 @@
+package sim
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/vnetsim/vnetsim/topology"
+)
+
+// Verdicts.
+const (
+	Allowed = "allowed"
+	Denied  = "denied"
+)
+
+// Reasons are stable codes for why a flow is denied.
+const (
+	ReasonNSG                = "nsg-denied"
+	ReasonPublicIPClosed     = "public-ip-closed"
+	ReasonNullRoute          = "null-route"
+	ReasonNoRoute            = "no-route"
+	ReasonLoop               = "loop"
+	ReasonIPForwarding       = "ip-forwarding-disabled"
+	ReasonPeeringAccess      = "peering-access-disabled"
+	ReasonForwardedTraffic   = "forwarded-traffic-denied"
+	ReasonAsymmetric         = "asymmetric-return"
+	ReasonNoOutbound         = "no-outbound-access"
+	ReasonPublicAccess       = "public-access-disabled"
+	ReasonServiceFirewall    = "service-firewall-denied"
+	ReasonNextHopUnreachable = "next-hop-unreachable"
+	ReasonUnreachable        = "unreachable"
+)
+
+// Hop is one step of a trace.
+type Hop struct {
+	Node   string `json:"node"`
+	Kind   string `json:"kind"`
+	Action string `json:"action"`
+	Detail string `json:"detail"`
+}
+
+// BlockedBy names what denied a flow.
+type BlockedBy struct {
+	Kind     string `json:"kind"`
+	Name     string `json:"name"`
+	Resource string `json:"resource"`
+}
+
+// Request is one flow to trace.
+type Request struct {
+	From, To string
+	Protocol topology.Protocol
+	Port     uint16
+	SrcPort  uint16
+}
+
+// Result is a traced flow with its verdict.
+type Result struct {
+	Version   int        `json:"version"`
+	From      string     `json:"from"`
+	To        string     `json:"to"`
+	Flow      string     `json:"flow"`
+	Verdict   string     `json:"verdict"`
+	Reason    string     `json:"reason"`
+	BlockedBy *BlockedBy `json:"blockedBy,omitempty"`
+	Message   string     `json:"message,omitempty"`
+	Egress    string     `json:"egress,omitempty"`
+	Hops      []Hop      `json:"hops"`
+	Reply     []Hop      `json:"reply,omitempty"`
+}
+
+// JSONVersion is the version of the JSON documents vnetsim prints.
+const JSONVersion = 1
+
+// DefaultSourcePort is the ephemeral source port traces use.
+const DefaultSourcePort = 49152
+
+// maxHops bounds a trace; a packet that needs more is in a loop.
+const maxHops = 32
+
+// tracer follows one packet.
+type tracer struct {
+	t    *topology.Topology
+	res  *Result
+	hops *[]Hop
+	// appliances are the forwarding devices the packet crossed, in order.
+	appliances []*topology.NIC
+	visited    map[string]bool
+	// origin is the flow's source endpoint; the reply is traced back to it.
+	origin *Endpoint
+	// reply is set while tracing the reply of an allowed flow: NSGs pass it by
+	// flow state, and every stateful device must be one the flow crossed.
+	reply   bool
+	forward []*topology.NIC
+	// viaPublicIP is set when the flow entered through a public IP or a
+	// public load balancer, so its reply must leave the same way.
+	viaPublicIP bool
+}
+
+func (tr *tracer) hop(node, kind, action, format string, args ...any) {
+	*tr.hops = append(*tr.hops, Hop{Node: node, Kind: kind, Action: action, Detail: fmt.Sprintf(format, args...)})
+}
+
+func (tr *tracer) deny(reason string, by *BlockedBy, format string, args ...any) bool {
+	tr.res.Verdict = Denied
+	tr.res.Reason = reason
+	tr.res.BlockedBy = by
+	tr.res.Message = fmt.Sprintf(format, args...)
+	return false
+}
+
+// Trace follows one flow hop by hop, as Azure would route and filter it, and
+// then checks that its reply gets back.
+func Trace(t *topology.Topology, req Request) (*Result, error) {
+	src, err := ResolveEndpoint(t, req.From)
+	if err != nil {
+		return nil, err
+	}
+	dst, err := ResolveEndpoint(t, req.To)
+	if err != nil {
+		return nil, err
+	}
+	if req.Protocol == "" {
+		req.Protocol = topology.ProtocolTCP
+	}
+	if req.Protocol == topology.ProtocolAny {
+		return nil, fmt.Errorf("Trace: a flow has one protocol, not *")
+	}
+	if req.SrcPort == 0 {
+		req.SrcPort = DefaultSourcePort
+	}
+	if req.Protocol.HasPorts() && req.Port == 0 {
+		return nil, fmt.Errorf("Trace: %s needs a destination port (--port)", req.Protocol)
+	}
+	return TraceEndpoints(t, src, dst, req)
+}
+
+// TraceEndpoints is Trace for endpoints already resolved.
+func TraceEndpoints(t *topology.Topology, src, dst *Endpoint, req Request) (*Result, error) {
+	res := &Result{Version: JSONVersion, From: src.String(), To: dst.String(), Verdict: Allowed, Hops: []Hop{}}
+	tr := &tracer{t: t, res: res, hops: &res.Hops, visited: map[string]bool{}, origin: src}
+	if src.Kind == EndpointService || src.Kind == EndpointFQDN {
+		return nil, fmt.Errorf("Trace: a flow can't start at %s %q; start it at a VM, compute, subnet, address, service tag or internet", src.Kind, src.Text)
+	}
+	if dst.Kind == EndpointFQDN || (dst.Kind == EndpointService && dst.Text == dst.Service.Name) {
+		if err := tr.resolveName(src, dst); err != nil {
+			return nil, err
+		}
+		if res.Verdict == Denied {
+			return res, nil
+		}
+	}
+	f := topology.Flow{Src: src.Addr, Dst: dst.Addr, Protocol: req.Protocol, SrcPort: req.SrcPort, DstPort: req.Port}
+	if !req.Protocol.HasPorts() {
+		f.SrcPort, f.DstPort = 0, 0
+	}
+	res.Flow = f.String()
+
+	var ok bool
+	switch {
+	case src.InVNet():
+		ok = tr.fromVNet(src, dst, f)
+	case src.Kind == EndpointOnPrem:
+		ok = tr.fromOnPremises(src, dst, f)
+	default:
+		ok = tr.fromOutside(src, dst, f)
+	}
+	if ok {
+		res.Verdict, res.Reason, res.BlockedBy = Allowed, "", nil
+	}
+	return res, nil
+}
+
+// resolveName is filled in by DNS resolution; without a resolver a name can't
+// be traced faithfully.
+func (tr *tracer) resolveName(src, dst *Endpoint) error {
+	return fmt.Errorf("Trace: %q is a name; name resolution is not available in this build", dst.Text)
+}
+
+func nicLabel(n *topology.NIC) string {
+	if n == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s %s", n.Kind, n.Name)
+}
+
+// fromVNet starts a packet at a NIC or address in a subnet.
+func (tr *tracer) fromVNet(src, dst *Endpoint, f topology.Flow) bool {
+	sub := src.Subnet
+	tr.hop(srcNode(src), "source", "send", "%s in %s (%s)", f.Src, sub.ID(), sub.VNet.Region)
+	if f.Dst == topology.AzureDNS {
+		return tr.toPlatform(src, f)
+	}
+	if !tr.outboundNSGs(src.NIC, sub, f, dstNIC(dst)) {
+		return false
+	}
+	return tr.route(sub, src.NIC, dst, f, false)
+}
+
+func srcNode(e *Endpoint) string {
+	if e.NIC != nil {
+		return e.NIC.Name
+	}
+	if e.Subnet != nil {
+		return e.Subnet.ID()
+	}
+	return e.Text
+}
+
+func dstNIC(e *Endpoint) *topology.NIC {
+	if e.Kind == EndpointPublic {
+		return nil
+	}
+	return e.NIC
+}
+
+// toPlatform handles traffic to 168.63.129.16, which user routes never
+// affect and NSGs filter only through the platform tags (reference 1.7).
+func (tr *tracer) toPlatform(src *Endpoint, f topology.Flow) bool {
+	tr.hop("168.63.129.16", "platform", "bypass", "the host's virtual IP is not subject to user-defined routes")
+	for _, lvl := range nsgLevels(src.NIC, src.Subnet, false) {
+		for _, r := range lvl.nsg.Outbound {
+			if r.Default || r.Dst.Tag == "" || !strings.HasPrefix(strings.ToLower(r.Dst.Tag), "azureplatform") {
+				continue
+			}
+			if tr.t.RuleMatches(r, f, src.Subnet.VNet, src.NIC, nil) {
+				tr.hop(lvl.nsg.Name, "nsg", strings.ToLower(r.Access()), "%s: %s priority %d %s (platform tag %s)", lvl.label, r.Name, r.Priority, r.Access(), r.Dst.Tag)
+				if !r.Allow {
+					return tr.deny(ReasonNSG, &BlockedBy{Kind: "nsgRule", Name: r.Name, Resource: lvl.nsg.Name}, "%s denies %s with %s (priority %d)", lvl.nsg.Name, f, r.Name, r.Priority)
+				}
+				break
+			}
+		}
+	}
+	tr.hop("168.63.129.16", "destination", "deliver", "Azure platform services (DNS, DHCP, health probes); NSGs apply only through AzurePlatform* tags")
+	return true
+}
+
+// nsgLevel is one NSG on a path with where it is attached.
+type nsgLevel struct {
+	nsg   *topology.NSG
+	label string
+}
+
+// nsgLevels lists the NSGs a packet meets in order: inbound subnet then NIC,
+// outbound NIC then subnet (reference 1.4). A private endpoint's NSGs apply
+// only when its subnet's network policies enable them.
+func nsgLevels(nic *topology.NIC, sub *topology.Subnet, inbound bool) []nsgLevel {
+	if nic != nil && nic.Kind == topology.KindPrivateEndpoint && !nic.Subnet.PENSGEnabled() {
+		return nil
+	}
+	var sl, nl []nsgLevel
+	if sub != nil && sub.NSG != nil {
+		sl = []nsgLevel{{sub.NSG, "subnet " + sub.ID()}}
+	}
+	if nic != nil && nic.NSG != nil {
+		nl = []nsgLevel{{nic.NSG, "NIC " + nic.Name}}
+	}
+	if inbound {
+		return append(sl, nl...)
+	}
+	return append(nl, sl...)
+}
+
+// evalNSG returns the first rule of nsg that matches f.
+func (tr *tracer) evalNSG(nsg *topology.NSG, inbound bool, f topology.Flow, v *topology.VNet, srcNIC, dstNIC *topology.NIC) *topology.SecurityRule {
+	for _, r := range nsg.Rules(inbound) {
+		if tr.t.RuleMatches(r, f, v, srcNIC, dstNIC) {
+			return r
+		}
+	}
+	return nil // unreachable: the default rules match everything
+}
+
+func (tr *tracer) applyNSGs(levels []nsgLevel, inbound bool, f topology.Flow, v *topology.VNet, srcNIC, dstNIC *topology.NIC) bool {
+	if tr.reply {
+		return true // the flow record lets the reply through (reference 1.3)
+	}
+	dir := "Outbound"
+	if inbound {
+		dir = "Inbound"
+	}
+	for _, lvl := range levels {
+		r := tr.evalNSG(lvl.nsg, inbound, f, v, srcNIC, dstNIC)
+		tr.hop(lvl.nsg.Name, "nsg", strings.ToLower(r.Access()), "%s %s: rule %s (priority %d) %s", lvl.label, dir, r.Name, r.Priority, r.Access())
+		if !r.Allow {
+			return tr.deny(ReasonNSG, &BlockedBy{Kind: "nsgRule", Name: r.Name, Resource: lvl.nsg.Name},
+				"%s rule %s (priority %d) on %s denies %s", dir, r.Name, r.Priority, lvl.label, f)
+		}
+	}
+	return true
+}
+
+func (tr *tracer) outboundNSGs(nic *topology.NIC, sub *topology.Subnet, f topology.Flow, dst *topology.NIC) bool {
+	return tr.applyNSGs(nsgLevels(nic, sub, false), false, f, sub.VNet, nic, dst)
+}
+
+// route looks up the packet's next hop in the routes of the subnet it is in,
+// and follows it. forwarded is true once an appliance has forwarded it.
+func (tr *tracer) route(sub *topology.Subnet, at *topology.NIC, dst *Endpoint, f topology.Flow, forwarded bool) bool {
+	if len(*tr.hops) > maxHops {
+		return tr.deny(ReasonLoop, &BlockedBy{Kind: "route", Name: "hop limit", Resource: sub.ID()}, "the packet crossed more than %d hops", maxHops)
+	}
+	r, prefix, ok := sub.Routes.Lookup(f.Dst)
+	if !ok {
+		tr.hop(sub.ID(), "route", "drop", "no route to %s", f.Dst)
+		return tr.deny(ReasonNoRoute, &BlockedBy{Kind: "route", Name: "none", Resource: sub.ID()}, "subnet %s has no route to %s", sub.ID(), f.Dst)
+	}
+	tr.hop(sub.ID(), "route", "match", "%s -> %s (%s)", prefix, hopText(r), r.Describe())
+	switch r.NextHopType {
+	case topology.HopNone:
+		return tr.deny(ReasonNullRoute, routeBlocker(r, sub), "%s sends %s to next hop None, which drops it", r.Describe(), f.Dst)
+	case topology.HopVnetLocal:
+		return tr.deliverInVNet(sub.VNet, dst, f, sub.VNet)
+	case topology.HopPeering, topology.HopGlobalPeering:
+		if !tr.crossPeering(r.Peering, f, forwarded) {
+			return false
+		}
+		return tr.deliverInVNet(r.Peering.To, dst, f, sub.VNet)
+	case topology.HopInterface:
+		ep := r.Endpoint
+		if ev := ep.NIC.VNet(); ev != sub.VNet {
+			if !tr.crossPeering(peeringBetween(sub.VNet, ev), f, forwarded) {
+				return false
+			}
+		}
+		return tr.deliverNIC(ep.NIC, f, nil)
+	case topology.HopServiceEndpoint:
+		return tr.toService(sub, at, dst, f, "service endpoint "+r.Service)
+	case topology.HopInternet:
+		return tr.toInternet(sub, at, dst, f, r)
+	case topology.HopGateway:
+		return tr.toGateway(sub, dst, f, r)
+	case topology.HopAppliance:
+		return tr.toAppliance(sub, dst, f, r)
+	}
+	return tr.deny(ReasonNoRoute, routeBlocker(r, sub), "next hop type %s is not modelled", r.NextHopType)
+}
+
+func hopText(r *topology.Route) string {
+	if r.NextHopIP.IsValid() {
+		return r.NextHopType + " " + r.NextHopIP.String()
+	}
+	return r.NextHopType
+}
+
+func routeBlocker(r *topology.Route, sub *topology.Subnet) *BlockedBy {
+	switch r.Source {
+	case topology.SourceUser:
+		return &BlockedBy{Kind: "route", Name: r.Name, Resource: r.Table}
+	}
+	return &BlockedBy{Kind: "route", Name: r.Prefixes[0].String() + " " + r.NextHopType, Resource: "System Route (" + sub.ID() + ")"}
+}
+
+func peeringBetween(a, b *topology.VNet) *topology.Peering {
+	for _, p := range a.Peerings {
+		if p.To == b && p.Connected() {
+			return p
+		}
+	}
+	return nil
+}
+
+// crossPeering checks a packet leaving p.From for p.To: both halves must allow
+// virtual network access, and traffic that an appliance forwarded from
+// outside p.From enters p.To only when p.To's peering back to p.From allows
+// forwarded traffic (decision 10).
+func (tr *tracer) crossPeering(p *topology.Peering, f topology.Flow, forwarded bool) bool {
+	if p == nil {
+		return tr.deny(ReasonNoRoute, nil, "no connected peering")
+	}
+	tr.hop(p.Name, "peering", "cross", "%s -> %s (%s)", p.From.Name, p.To.Name, p.NextHopType())
+	if !p.AllowVirtualNetworkAccess {
+		return tr.deny(ReasonPeeringAccess, &BlockedBy{Kind: "peering", Name: p.Name, Resource: p.From.Name}, "peering %s has allowVirtualNetworkAccess: false", p.Name)
+	}
+	if !p.Reverse.AllowVirtualNetworkAccess {
+		return tr.deny(ReasonPeeringAccess, &BlockedBy{Kind: "peering", Name: p.Reverse.Name, Resource: p.To.Name}, "peering %s has allowVirtualNetworkAccess: false", p.Reverse.Name)
+	}
+	if forwarded && !p.From.Contains(f.Src) && !p.Reverse.AllowForwardedTraffic {
+		return tr.deny(ReasonForwardedTraffic, &BlockedBy{Kind: "peering", Name: p.Reverse.Name, Resource: p.To.Name},
+			"%s forwarded traffic from %s, which did not originate in %s; peering %s needs allowForwardedTraffic: true", p.From.Name, f.Src, p.From.Name, p.Reverse.Name)
+	}
+	return true
+}
+
+// deliverInVNet hands the packet to the NIC or subnet holding its destination
+// in VNet v; from is the VNet whose routes sent it.
+func (tr *tracer) deliverInVNet(v *topology.VNet, dst *Endpoint, f topology.Flow, from *topology.VNet) bool {
+	if n := v.NICAt(f.Dst); n != nil {
+		return tr.deliverNIC(n, f, nil)
+	}
+	sub := v.SubnetAt(f.Dst)
+	if sub == nil {
+		tr.hop(v.Name, "vnet", "drop", "%s is in the address space of %s but in no subnet", f.Dst, v.Name)
+		return tr.deny(ReasonNoRoute, &BlockedBy{Kind: "vnet", Name: v.Name, Resource: v.Name}, "%s is in no subnet of %s", f.Dst, v.Name)
+	}
+	if !tr.applyNSGs(nsgLevels(nil, sub, true), true, f, sub.VNet, nil, nil) {
+		return false
+	}
+	tr.hop(sub.ID(), "destination", "deliver", "%s in %s", f.Dst, sub.ID())
+	return tr.checkReply(sub, nil, f)
+}
+
+// deliverNIC applies the destination's inbound NSGs and delivers, unless the
+// NIC is an appliance the packet is not addressed to.
+func (tr *tracer) deliverNIC(n *topology.NIC, f topology.Flow, srcNIC *topology.NIC) bool {
+	if n.Kind == topology.KindPrivateEndpoint && !n.Subnet.PENSGEnabled() {
+		tr.hop(n.Subnet.ID(), "nsg", "bypass", "private endpoint %s: network policies are %s on %s, so NSGs do not apply", n.Name, n.Subnet.PrivateEndpointNetworkPolicies, n.Subnet.ID())
+	}
+	if !tr.applyNSGs(nsgLevels(n, n.Subnet, true), true, f, n.VNet(), srcNIC, n) {
+		return false
+	}
+	what := nicLabel(n)
+	if n.PrivateEndpoint != nil {
+		what = fmt.Sprintf("private endpoint %s (%s %s)", n.Name, n.PrivateEndpoint.Service.Name, n.PrivateEndpoint.GroupID)
+	}
+	tr.hop(n.Name, "destination", "deliver", "%s at %s in %s", what, n.IP, n.Subnet.ID())
+	return tr.checkReply(n.Subnet, n, f)
+}
+
+// toAppliance forwards the packet to a VirtualAppliance next hop.
+func (tr *tracer) toAppliance(sub *topology.Subnet, dst *Endpoint, f topology.Flow, r *topology.Route) bool {
+	nva, nvaVNet := tr.findNIC(sub.VNet, r.NextHopIP)
+	if nva == nil {
+		tr.hop(r.NextHopIP.String(), "appliance", "drop", "no NIC has %s in %s or a peered VNet", r.NextHopIP, sub.VNet.Name)
+		return tr.deny(ReasonNextHopUnreachable, routeBlocker(r, sub), "%s points at %s, which no NIC in %s or a peered VNet holds", r.Describe(), r.NextHopIP, sub.VNet.Name)
+	}
+	if tr.visited[nva.Name] {
+		tr.hop(nva.Name, "appliance", "drop", "the packet came back to %s", nva.Name)
+		return tr.deny(ReasonLoop, routeBlocker(r, sub), "routing loop: the packet reached appliance %s twice (%s)", nva.Name, r.Describe())
+	}
+	tr.visited[nva.Name] = true
+	if tr.reply && !containsNIC(tr.forward, nva) {
+		tr.hop(nva.Name, "appliance", "drop", "the reply reaches appliance %s, which did not see the flow", nva.Name)
+		return tr.deny(ReasonAsymmetric, routeBlocker(r, sub), "the reply to %s is routed by %s through appliance %s, which never saw the request; the return path is asymmetric", f.Dst, r.Describe(), nva.Name)
+	}
+	if nvaVNet != sub.VNet {
+		if !tr.crossPeering(peeringBetween(sub.VNet, nvaVNet), f, len(tr.appliances) > 0) {
+			return false
+		}
+	}
+	// Inbound NSGs of the appliance see the packet as addressed.
+	if !tr.applyNSGs(nsgLevels(nva, nva.Subnet, true), true, f, nvaVNet, nil, nva) {
+		return false
+	}
+	if !nva.IPForwarding {
+		tr.hop(nva.Name, "appliance", "drop", "NIC %s has enableIpForwarding: false", nva.Name)
+		return tr.deny(ReasonIPForwarding, &BlockedBy{Kind: "nic", Name: nva.Name, Resource: nva.Subnet.ID()}, "%s is the next hop but its NIC does not enable IP forwarding", nva.Name)
+	}
+	tr.hop(nva.Name, "appliance", "forward", "virtual appliance %s (%s) forwards %s", nva.Name, nva.IP, f.Dst)
+	tr.appliances = append(tr.appliances, nva)
+	if !tr.applyNSGs(nsgLevels(nva, nva.Subnet, false), false, f, nvaVNet, nva, dstNIC(dst)) {
+		return false
+	}
+	return tr.route(nva.Subnet, nva, dst, f, true)
+}
+
+// findNIC finds the NIC holding a in v or a connected peer of v.
+func (tr *tracer) findNIC(v *topology.VNet, a netip.Addr) (*topology.NIC, *topology.VNet) {
+	if n := v.NICAt(a); n != nil {
+		return n, v
+	}
+	for _, p := range v.Peerings {
+		if p.Connected() {
+			if n := p.To.NICAt(a); n != nil {
+				return n, p.To
+			}
+		}
+	}
+	return nil, nil
+}
+
+// toGateway sends the packet to the VNet's gateway (its own or a peer's).
+func (tr *tracer) toGateway(sub *topology.Subnet, dst *Endpoint, f topology.Flow, r *topology.Route) bool {
+	gw := r.Gateway
+	if gw == nil {
+		gw = sub.VNet.Gateway
+		if gw == nil {
+			for _, p := range sub.VNet.Peerings {
+				if p.Connected() && p.UseRemoteGateways && p.To.Gateway != nil {
+					gw = p.To.Gateway
+				}
+			}
+		}
+	}
+	if gw == nil {
+		tr.hop(sub.ID(), "gateway", "drop", "no virtual network gateway in reach")
+		return tr.deny(ReasonNextHopUnreachable, routeBlocker(r, sub), "%s sends to VirtualNetworkGateway, but %s has no gateway", r.Describe(), sub.VNet.Name)
+	}
+	if r.Source == topology.SourceUser && gw.Type == "ExpressRoute" {
+		return tr.deny(ReasonNextHopUnreachable, routeBlocker(r, sub), "%s sends to an ExpressRoute gateway, which can't be a user route's next hop", r.Describe())
+	}
+	tr.hop(gw.Name, "gateway", "forward", "%s gateway %s in %s", gw.Type, gw.Name, gw.VNet.Name)
+	if gw.ReachesOnPremises(f.Dst) {
+		tr.hop("on-premises", "destination", "deliver", "%s via %s", f.Dst, gw.Name)
+		return tr.checkReply(sub, nil, f)
+	}
+	tr.hop("on-premises", "destination", "deliver", "%s is outside the gateway's on-premises prefixes; forced tunneling hands it to on-premises, whose own devices decide", f.Dst)
+	return true
+}
