@@ -172,12 +172,6 @@ func TraceEndpoints(t *topology.Topology, src, dst *Endpoint, req Request) (*Res
 	return res, nil
 }
 
-// resolveName is filled in by DNS resolution; without a resolver a name can't
-// be traced faithfully.
-func (tr *tracer) resolveName(src, dst *Endpoint) error {
-	return fmt.Errorf("Trace: %q is a name; name resolution is not available in this build", dst.Text)
-}
-
 func nicLabel(n *topology.NIC) string {
 	if n == nil {
 		return ""

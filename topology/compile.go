@@ -77,6 +77,7 @@ func (c *compiler) compile() *Topology {
 	c.compileServices()
 	c.compileNICs()
 	c.compileZones()
+	c.compileDNS()
 	c.compileExpectations()
 	if len(c.errs) > 0 {
 		return nil
@@ -112,19 +113,6 @@ func (c *compiler) unsupportedFeatures() {
 	sc := c.sc
 	for i := range sc.Firewalls {
 		c.unsupported(fmt.Sprintf("firewalls[%d]", i), "Azure Firewall", "issue 4")
-	}
-	for i, v := range sc.VNets {
-		if len(v.DNSServers) > 0 {
-			c.unsupported(fmt.Sprintf("vnets[%d].dnsServers", i), "custom DNS servers", "issue 3")
-		}
-	}
-	for i, v := range sc.VMs {
-		if v.DNSServer != nil {
-			c.unsupported(fmt.Sprintf("vms[%d].dnsServer", i), "a DNS server role", "issue 3")
-		}
-		if len(v.Hosts) > 0 {
-			c.unsupported(fmt.Sprintf("vms[%d].hosts", i), "hosts-file overrides", "issue 3")
-		}
 	}
 	if ml := sc.MachineLearning; ml != nil && ml.ManagedNetwork != nil {
 		c.unsupported("machineLearning.managedNetwork", "a managed virtual network", "issue 6")

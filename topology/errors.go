@@ -37,3 +37,5 @@ func (l ErrorList) Error() string {
 	}
 	return strings.Join(s, "\n")
 }
+
+func fmtKey(format string, args ...any) string { return fmt.Sprintf(format, args...) }
