@@ -343,4 +343,3 @@ func runCheck(args []string, stdout io.Writer) (int, error) {
 	}
 	return exitOK, err
 }
-
