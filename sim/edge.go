@@ -259,3 +259,19 @@ func (tr *tracer) serviceAccess(svc *topology.Service, f topology.Flow, viaSubne
 	tr.hop(svc.Name, "destination", "deliver", "%s (%s) public endpoint", svc.Name, svc.Type)
 	return true
 }
+
+// fromPlatform starts a packet at 168.63.129.16, the host's virtual IP, where
+// load balancer health probes come from: the host hands it straight to the
+// NIC, with no route, and the NIC's inbound NSGs decide (reference 1.5, 1.7).
+func (tr *tracer) fromPlatform(dst *Endpoint, f topology.Flow) bool {
+	tr.hop(f.Src.String(), "source", "send", "the host's virtual IP (load balancer health probes, Azure DNS)")
+	if dst.NIC == nil {
+		return tr.deny(ReasonUnreachable, nil, "the host only talks to NICs of its VMs; %s is not one", dst.Text)
+	}
+	tr.origin = &Endpoint{Text: dst.Text, Kind: EndpointPlatform, Addr: f.Src}
+	if !tr.applyNSGs(nsgLevels(dst.NIC, dst.NIC.Subnet, true), true, f, dst.NIC.VNet(), nil, dst.NIC) {
+		return false
+	}
+	tr.hop(dst.NIC.Name, "destination", "deliver", "%s %s at %s", dst.NIC.Kind, dst.NIC.Name, dst.NIC.IP)
+	return true
+}

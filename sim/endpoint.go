@@ -22,6 +22,7 @@ const (
 	EndpointService    EndpointKind = "service"    // a PaaS service by name
 	EndpointFQDN       EndpointKind = "fqdn"       // a DNS name
 	EndpointPublic     EndpointKind = "publicIp"   // a public address (Azure-owned or not)
+	EndpointPlatform   EndpointKind = "platform"   // 168.63.129.16, the host's virtual IP
 )
 
 // Endpoint is a resolved trace endpoint.
@@ -58,6 +59,10 @@ func ResolveEndpoint(t *topology.Topology, s string) (*Endpoint, error) {
 	}
 	if strings.EqualFold(s, "internet") {
 		e.Kind, e.Addr = EndpointInternet, topology.InternetHost
+		return e, nil
+	}
+	if strings.EqualFold(s, "AzureLoadBalancer") || strings.EqualFold(s, "AzurePlatformDNS") {
+		e.Kind, e.Tag, e.Addr = EndpointPlatform, "AzureLoadBalancer", topology.AzureDNS
 		return e, nil
 	}
 	if n := t.NIC(s); n != nil {
@@ -119,6 +124,10 @@ func resolveAddr(t *topology.Topology, e *Endpoint, a netip.Addr) (*Endpoint, er
 			return nil, fmt.Errorf("ResolveEndpoint(%q): the address is in VNet %s but in none of its subnets", e.Text, found[0].Name)
 		}
 		e.Kind, e.Subnet, e.NIC = EndpointAddress, sub, found[0].NICAt(a)
+		return e, nil
+	}
+	if a == topology.AzureDNS {
+		e.Kind = EndpointPlatform
 		return e, nil
 	}
 	for _, g := range t.Gateways {

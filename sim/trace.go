@@ -163,6 +163,8 @@ func TraceEndpoints(t *topology.Topology, src, dst *Endpoint, req Request) (*Res
 		ok = tr.fromVNet(src, dst, f)
 	case src.Kind == EndpointOnPrem:
 		ok = tr.fromOnPremises(src, dst, f)
+	case src.Kind == EndpointPlatform:
+		ok = tr.fromPlatform(dst, f)
 	default:
 		ok = tr.fromOutside(src, dst, f)
 	}
@@ -170,6 +172,15 @@ func TraceEndpoints(t *topology.Topology, src, dst *Endpoint, req Request) (*Res
 		res.Verdict, res.Reason, res.BlockedBy = Allowed, "", nil
 	}
 	return res, nil
+}
+
+// srcNIC returns the NIC that sent f, for application security group
+// matching: ASG rules match the packet's source address against members.
+func (tr *tracer) srcNIC(f topology.Flow) *topology.NIC {
+	if o := tr.origin; o != nil && o.NIC != nil && o.NIC.IP == f.Src {
+		return o.NIC
+	}
+	return nil
 }
 
 func nicLabel(n *topology.NIC) string {
@@ -319,7 +330,7 @@ func (tr *tracer) route(sub *topology.Subnet, at *topology.NIC, dst *Endpoint, f
 				return false
 			}
 		}
-		return tr.deliverNIC(ep.NIC, f, nil)
+		return tr.deliverNIC(ep.NIC, f)
 	case topology.HopServiceEndpoint:
 		return tr.toService(sub, at, dst, f, "service endpoint "+r.Service)
 	case topology.HopInternet:
@@ -382,14 +393,14 @@ func (tr *tracer) crossPeering(p *topology.Peering, f topology.Flow, forwarded b
 // in VNet v; from is the VNet whose routes sent it.
 func (tr *tracer) deliverInVNet(v *topology.VNet, dst *Endpoint, f topology.Flow, from *topology.VNet) bool {
 	if n := v.NICAt(f.Dst); n != nil {
-		return tr.deliverNIC(n, f, nil)
+		return tr.deliverNIC(n, f)
 	}
 	sub := v.SubnetAt(f.Dst)
 	if sub == nil {
 		tr.hop(v.Name, "vnet", "drop", "%s is in the address space of %s but in no subnet", f.Dst, v.Name)
 		return tr.deny(ReasonNoRoute, &BlockedBy{Kind: "vnet", Name: v.Name, Resource: v.Name}, "%s is in no subnet of %s", f.Dst, v.Name)
 	}
-	if !tr.applyNSGs(nsgLevels(nil, sub, true), true, f, sub.VNet, nil, nil) {
+	if !tr.applyNSGs(nsgLevels(nil, sub, true), true, f, sub.VNet, tr.srcNIC(f), nil) {
 		return false
 	}
 	tr.hop(sub.ID(), "destination", "deliver", "%s in %s", f.Dst, sub.ID())
@@ -398,11 +409,11 @@ func (tr *tracer) deliverInVNet(v *topology.VNet, dst *Endpoint, f topology.Flow
 
 // deliverNIC applies the destination's inbound NSGs and delivers, unless the
 // NIC is an appliance the packet is not addressed to.
-func (tr *tracer) deliverNIC(n *topology.NIC, f topology.Flow, srcNIC *topology.NIC) bool {
+func (tr *tracer) deliverNIC(n *topology.NIC, f topology.Flow) bool {
 	if n.Kind == topology.KindPrivateEndpoint && !n.Subnet.PENSGEnabled() {
 		tr.hop(n.Subnet.ID(), "nsg", "bypass", "private endpoint %s: network policies are %s on %s, so NSGs do not apply", n.Name, n.Subnet.PrivateEndpointNetworkPolicies, n.Subnet.ID())
 	}
-	if !tr.applyNSGs(nsgLevels(n, n.Subnet, true), true, f, n.VNet(), srcNIC, n) {
+	if !tr.applyNSGs(nsgLevels(n, n.Subnet, true), true, f, n.VNet(), tr.srcNIC(f), n) {
 		return false
 	}
 	what := nicLabel(n)
@@ -435,7 +446,7 @@ func (tr *tracer) toAppliance(sub *topology.Subnet, dst *Endpoint, f topology.Fl
 		}
 	}
 	// Inbound NSGs of the appliance see the packet as addressed.
-	if !tr.applyNSGs(nsgLevels(nva, nva.Subnet, true), true, f, nvaVNet, nil, nva) {
+	if !tr.applyNSGs(nsgLevels(nva, nva.Subnet, true), true, f, nvaVNet, tr.srcNIC(f), nva) {
 		return false
 	}
 	if !nva.IPForwarding {
@@ -444,7 +455,7 @@ func (tr *tracer) toAppliance(sub *topology.Subnet, dst *Endpoint, f topology.Fl
 	}
 	tr.hop(nva.Name, "appliance", "forward", "virtual appliance %s (%s) forwards %s", nva.Name, nva.IP, f.Dst)
 	tr.appliances = append(tr.appliances, nva)
-	if !tr.applyNSGs(nsgLevels(nva, nva.Subnet, false), false, f, nvaVNet, nva, dstNIC(dst)) {
+	if !tr.applyNSGs(nsgLevels(nva, nva.Subnet, false), false, f, nvaVNet, tr.srcNIC(f), dstNIC(dst)) {
 		return false
 	}
 	return tr.route(nva.Subnet, nva, dst, f, true)
