@@ -138,9 +138,9 @@ func TestRouting(t *testing.T) {
 			hops:      []string{"route match spoke1/snet-app 10.0.0.0/16 -> VirtualAppliance 10.0.3.4", "appliance forward nva", "route match hub/snet-nva 10.0.1.5/32 -> InterfaceEndpoint", "destination deliver pe-st", "reply:route match hub/snet-pe 10.1.0.0/16 -> VNetPeering"},
 		},
 		{
-			name: "service endpoint routes can't be overridden by user routes (decision 8)",
+			name:     "service endpoint routes can't be overridden by user routes (decision 8)",
 			scenario: withSubnetKeys(hubSpoke(hubPeerings, viaNVA+"\n"+`      - {name: storage-none, addressPrefix: Storage.EastUS, nextHopType: None}`, ""), "serviceEndpoints: [Microsoft.Storage]"),
-			from: "app1", to: "Storage.EastUS", verdict: Allowed,
+			from:     "app1", to: "Storage.EastUS", verdict: Allowed,
 			hops:   []string{"-> VirtualNetworkServiceEndpoint (system route", "destination deliver Storage.EastUS"},
 			noHops: []string{"storage-none"},
 		},
