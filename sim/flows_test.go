@@ -458,3 +458,76 @@ func TestPrivateEndpointNSG(t *testing.T) {
 	}
 	runFlowCases(t, cases)
 }
+
+// TestManagementReturnPath covers decision 9 (and seed 004, "Using compute
+// cluster or compute instance with a public IP"): inbound management traffic
+// reaches a compute through its public load balancer, and its reply must
+// leave the same way.
+func TestManagementReturnPath(t *testing.T) {
+	scen := func(routes string) string {
+		return `
+vnets:
+  - name: hub
+    addressSpace: [10.0.0.0/16]
+    subnets: [{name: snet-nva, addressPrefix: 10.0.3.0/24}]
+  - name: ml
+    addressSpace: [10.1.0.0/16]
+    subnets: [{name: snet-training, addressPrefix: 10.1.0.0/24, networkSecurityGroup: nsg-training, routeTable: rt}]
+peerings:
+  - {name: hub-to-ml, from: hub, to: ml, allowForwardedTraffic: true}
+  - {name: ml-to-hub, from: ml, to: hub, allowForwardedTraffic: true}
+networkSecurityGroups:
+  - name: nsg-training
+    securityRules:
+      - {name: AllowAzureML, priority: 100, direction: Inbound, access: Allow, protocol: Tcp, sourceAddressPrefix: AzureMachineLearning, sourcePortRange: "*", destinationAddressPrefix: VirtualNetwork, destinationPortRange: "44224"}
+      - {name: AllowBatch, priority: 110, direction: Inbound, access: Allow, protocol: Tcp, sourceAddressPrefix: BatchNodeManagement, sourcePortRange: "*", destinationAddressPrefix: VirtualNetwork, destinationPortRange: "29876-29877"}
+routeTables:
+  - name: rt
+    routes:
+      - {name: default, addressPrefix: 0.0.0.0/0, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.3.4}
+` + routes + `
+vms:
+  - {name: nva, subnet: hub/snet-nva, privateIpAddress: 10.0.3.4, enableIpForwarding: true}
+services:
+  - {name: mlw, type: Microsoft.MachineLearningServices/workspaces}
+machineLearning:
+  workspace: mlw
+  computes:
+    - {name: cluster, type: AmlCompute, subnet: ml/snet-training, enableNodePublicIp: true, nodeCommunication: Classic}
+    - {name: private-cluster, type: AmlCompute, subnet: ml/snet-training, enableNodePublicIp: false}
+`
+	}
+	tagRoutes := `      - {name: aml, addressPrefix: AzureMachineLearning, nextHopType: Internet}
+      - {name: batch, addressPrefix: BatchNodeManagement, nextHopType: Internet}`
+	cases := []flowCase{
+		{
+			name:     "forced tunneling without tag routes: the reply goes to the appliance",
+			scenario: scen(""),
+			from:     "AzureMachineLearning", to: "cluster", port: 44224, verdict: Denied, reason: ReasonAsymmetric,
+			blockedBy: "route/default/rt",
+			hops:      []string{"publicIp translate cluster public load balancer", "nsg allow nsg-training", "destination deliver cluster", "reply:route match ml/snet-training 0.0.0.0/0 -> VirtualAppliance"},
+		},
+		{
+			name:     "with the AzureMachineLearning Internet route the reply is symmetric",
+			scenario: scen(tagRoutes),
+			from:     "AzureMachineLearning", to: "cluster", port: 44224, verdict: Allowed,
+			hops: []string{"reply:(user route rt/aml)", "reply:reply deliver AzureMachineLearning the reply leaves through the public IP"},
+		},
+		{
+			name:     "Classic Batch management on 29876 needs the BatchNodeManagement route",
+			scenario: scen(""),
+			from:     "BatchNodeManagement", to: "cluster", port: 29876, verdict: Denied, reason: ReasonAsymmetric,
+		},
+		{
+			name:     "Classic Batch management with the route",
+			scenario: scen(tagRoutes),
+			from:     "BatchNodeManagement", to: "cluster", port: 29877, verdict: Allowed,
+		},
+		{
+			name:     "a compute without a public IP can't be reached from a service tag",
+			scenario: scen(tagRoutes),
+			from:     "AzureMachineLearning", to: "private-cluster", port: 44224, verdict: Denied, reason: ReasonUnreachable,
+		},
+	}
+	runFlowCases(t, cases)
+}
