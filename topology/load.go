@@ -146,7 +146,7 @@ func (p *positions) walk(n *yaml.Node, path string) {
 var (
 	reLine     = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 	reNotFound = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
-	reCannot   = regexp.MustCompile("^cannot unmarshal !!(\\w+) `?([^`]*)`? into (\\S+)$")
+	reCannot   = regexp.MustCompile("^cannot unmarshal !!(\\w+)(?: `([^`]*)`)? into (\\S+)$")
 )
 
 // decode parses the YAML twice: once into a node tree for positions, once
@@ -206,7 +206,11 @@ func yamlErrors(name string, pos *positions, err error) ErrorList {
 			e.Msg = fmt.Sprintf("unknown key %q", sm[1])
 		} else if sm := reCannot.FindStringSubmatch(e.Msg); sm != nil {
 			e.Key = keyOnLine(pos, e.Line, "")
-			e.Msg = fmt.Sprintf("%s %q where %s is expected", yamlKind(sm[1]), sm[2], goKind(sm[3]))
+			if sm[2] != "" {
+				e.Msg = fmt.Sprintf("%s %q where %s is expected", yamlKind(sm[1]), sm[2], goKind(sm[3]))
+			} else {
+				e.Msg = fmt.Sprintf("%s where %s is expected", yamlKind(sm[1]), goKind(sm[3]))
+			}
 		}
 		out = append(out, e)
 	}
@@ -225,10 +229,17 @@ func keyOnLine(pos *positions, line int, want string) string {
 	if want != "" {
 		return want
 	}
-	if len(paths) > 0 {
-		return paths[len(paths)-1]
+	// The deepest key written on the line, rather than a list item inside it.
+	best := ""
+	for _, p := range paths {
+		if !strings.HasSuffix(p, "]") && len(p) > len(best) {
+			best = p
+		}
 	}
-	return ""
+	if best == "" && len(paths) > 0 {
+		best = paths[len(paths)-1]
+	}
+	return best
 }
 
 func yamlKind(tag string) string {

@@ -1,0 +1,158 @@
+package topology
+
+import (
+	"net/netip"
+	"strings"
+	"testing"
+)
+
+func TestPrefixMap(t *testing.T) {
+	ps := []netip.Prefix{
+		netip.MustParsePrefix("10.0.0.0/8"),
+		netip.MustParsePrefix("10.0.0.0/16"),
+		netip.MustParsePrefix("10.0.0.0/24"),
+		netip.MustParsePrefix("10.0.0.0/16"), // a second value for the same prefix
+		netip.MustParsePrefix("::ffff:192.168.0.0/112"),
+		netip.MustParsePrefix("2001:db8::/32"),
+	}
+	m := NewPrefixMap(ps, []string{"a", "b", "c", "b2", "mapped", "v6"})
+	cases := []struct {
+		addr    string
+		longest string
+		values  string
+		n       int
+	}{
+		{"10.0.0.5", "10.0.0.0/24", "c", 3},
+		{"10.0.1.5", "10.0.0.0/16", "b,b2", 2}, // route selection's own example
+		{"10.200.0.1", "10.0.0.0/8", "a", 1},
+		{"::ffff:10.0.0.5", "10.0.0.0/24", "c", 3}, // IPv4-mapped input is unmapped
+		{"192.168.3.4", "192.168.0.0/16", "mapped", 1},
+		{"2001:db8::1", "2001:db8::/32", "v6", 1},
+		{"11.0.0.1", "", "", 0},
+	}
+	for _, c := range cases {
+		a := netip.MustParseAddr(c.addr)
+		got := m.Containing(a)
+		if len(got) != c.n {
+			t.Errorf("Containing(%s) = %d prefixes, want %d", c.addr, len(got), c.n)
+		}
+		for i := 1; i < len(got); i++ {
+			if got[i-1].Prefix.Bits() >= got[i].Prefix.Bits() {
+				t.Errorf("Containing(%s) is not shortest first: %v", c.addr, got)
+			}
+		}
+		l, ok := m.Longest(a)
+		if c.longest == "" {
+			if ok || m.Contains(a) {
+				t.Errorf("Longest(%s) = %v, want none", c.addr, l.Prefix)
+			}
+			continue
+		}
+		if !ok || l.Prefix.String() != c.longest || strings.Join(l.Values, ",") != c.values {
+			t.Errorf("Longest(%s) = %v %v, want %s %s", c.addr, l.Prefix, l.Values, c.longest, c.values)
+		}
+		if !m.Contains(a) {
+			t.Errorf("Contains(%s) = false", c.addr)
+		}
+	}
+	if m.Len() != 5 {
+		t.Errorf("Len = %d, want 5", m.Len())
+	}
+}
+
+func TestPrefixSetNil(t *testing.T) {
+	var s *PrefixSet
+	if s.Contains(netip.MustParseAddr("10.0.0.1")) {
+		t.Error("a nil set contains nothing")
+	}
+	e := NewPrefixSet(nil)
+	if e.Contains(netip.MustParseAddr("10.0.0.1")) {
+		t.Error("an empty set contains nothing")
+	}
+}
+
+func TestServiceTags(t *testing.T) {
+	st, err := BuiltinServiceTags()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The tags the seeds name, their regional variants, and AzureCloud.
+	for _, name := range []string{"AzureMachineLearning", "BatchNodeManagement.EastUS", "Storage.WestUS", "AzureFrontDoor.FirstParty",
+		"AzureFrontDoor.Frontend", "MicrosoftContainerRegistry", "AzureActiveDirectory", "AzureResourceManager", "AzureMonitor", "AzureCloud", "AzureCloud.eastus", "HDInsight", "DataFactory"} {
+		tag, ok := st.Lookup(name)
+		if !ok || len(tag.Prefixes()) == 0 {
+			t.Errorf("embedded service tags lack %s", name)
+		}
+	}
+	// Names match case-insensitively.
+	a, ok1 := st.Lookup("storage.eastus")
+	b, ok2 := st.Lookup("Storage.EastUS")
+	if !ok1 || !ok2 || a != b {
+		t.Error("Lookup is not case-insensitive")
+	}
+	// A regional tag narrows the global one.
+	g, _ := st.Lookup("Storage")
+	for _, p := range a.Prefixes()[:3] {
+		if !g.Set().Contains(p.Addr()) {
+			t.Errorf("Storage does not contain Storage.EastUS prefix %s", p)
+		}
+	}
+	if _, ok := st.Lookup("NoSuchTag"); ok {
+		t.Error("Lookup found a tag that does not exist")
+	}
+}
+
+func TestParseServiceTagsErrors(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{`{`, "unexpected EOF"},
+		{`{"values": []}`, "no values"},
+		{`{"values": [{"name": "X", "properties": {"addressPrefixes": ["10.0.0.0/33"]}}]}`, "tag X"},
+	}
+	for _, c := range cases {
+		_, err := ParseServiceTags("f.json", strings.NewReader(c.in))
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), `ParseServiceTags("f.json")`) {
+			t.Errorf("ParseServiceTags(%s) = %v, want an error naming the file and %q", c.in, err, c.want)
+		}
+	}
+}
+
+func TestServiceTagsFileOption(t *testing.T) {
+	dir := t.TempDir()
+	tags := dir + "/tags.json"
+	writeFile(t, tags, `{"changeNumber": 1, "cloud": "Public", "values": [
+	  {"name": "AzureCloud", "properties": {"addressPrefixes": ["20.0.0.0/8"]}},
+	  {"name": "Storage.EastUS", "properties": {"region": "eastus", "addressPrefixes": ["20.1.0.0/16"]}},
+	  {"name": "Custom", "properties": {"addressPrefixes": ["20.2.0.0/16"]}}]}`)
+	scen := `apiVersion: vnetsim/v1
+region: eastus
+serviceTags: tags.json
+vnets:
+  - name: v
+    addressSpace: [10.0.0.0/16]
+    subnets: [{name: s, addressPrefix: 10.0.0.0/24, networkSecurityGroup: n}]
+networkSecurityGroups:
+  - name: n
+    securityRules:
+      - {name: r, priority: 100, direction: Outbound, access: Deny, protocol: "*", sourceAddressPrefix: "*", sourcePortRange: "*", destinationAddressPrefix: custom, destinationPortRange: "*"}
+`
+	writeFile(t, dir+"/s.yaml", scen)
+	topo, err := Load(dir+"/s.yaml", Options{})
+	if err != nil {
+		t.Fatalf("Load with serviceTags: %v", err)
+	}
+	if !topo.InTag("Custom", netip.MustParseAddr("20.2.3.4"), nil) {
+		t.Error("the scenario's serviceTags file was not used")
+	}
+	// The embedded file has no tag named Custom.
+	_, err = Load(dir+"/s.yaml", Options{ServiceTagsFile: ""})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Parse("s.yaml", []byte(strings.Replace(scen, "serviceTags: tags.json\n", "", 1)), Options{}); err == nil || !strings.Contains(err.Error(), `unknown service tag "custom"`) {
+		t.Errorf("without the file, want unknown service tag, got %v", err)
+	}
+	// --service-tags overrides the scenario's key.
+	if _, err := Load(dir+"/s.yaml", Options{ServiceTagsFile: dir + "/missing.json"}); err == nil || !strings.Contains(err.Error(), "missing.json") {
+		t.Errorf("--service-tags with a missing file: %v", err)
+	}
+}
