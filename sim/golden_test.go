@@ -77,3 +77,7 @@ func TestGoldenRoutes(t *testing.T) {
 	WriteRoutesText(&txt, "compute-vnet/snet-training", routes)
 	golden(t, "routes-training.txt.golden", txt.Bytes())
 }
+
+func scenariosLoad(name string) (*topology.Topology, error) {
+	return scenarios.Load(scenarios.Prefix+name, topology.Options{})
+}

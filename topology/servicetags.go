@@ -138,15 +138,16 @@ var builtin struct {
 // BuiltinServiceTags returns the embedded ServiceTags_Public file, parsed once
 // per process.
 func BuiltinServiceTags() (*ServiceTags, error) {
-	builtin.once.Do(func() {
-		zr, err := gzip.NewReader(bytes.NewReader(builtinServiceTagsGz))
-		if err != nil {
-			builtin.err = fmt.Errorf("builtin service tags: %v", err)
-			return
-		}
-		builtin.st, builtin.err = ParseServiceTags("builtin", zr)
-	})
+	builtin.once.Do(func() { builtin.st, builtin.err = parseBuiltin() })
 	return builtin.st, builtin.err
+}
+
+func parseBuiltin() (*ServiceTags, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(builtinServiceTagsGz))
+	if err != nil {
+		return nil, fmt.Errorf("builtin service tags: %v", err)
+	}
+	return ParseServiceTags("builtin", zr)
 }
 
 // Lookup returns the tag with the given name, ignoring case.

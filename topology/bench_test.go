@@ -1,0 +1,13 @@
+package topology
+
+import "testing"
+
+// BenchmarkBuiltinServiceTags measures decompressing and parsing the embedded
+// ServiceTags_Public file, which every process does once.
+func BenchmarkBuiltinServiceTags(b *testing.B) {
+	for b.Loop() {
+		if _, err := parseBuiltin(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
