@@ -17,35 +17,58 @@ func containsNIC(list []*topology.NIC, n *topology.NIC) bool {
 	return false
 }
 
-// checkReply traces the reply of a delivered flow back to its origin: NSGs
-// pass it by flow state, it must be routable, and it must cross exactly the
-// stateful appliances the request crossed.
+// checkReply traces the reply of a flow delivered at NIC at (or an address
+// of subnet sub) back to its origin: NSGs pass it by flow state, it must be
+// routable, and it must cross exactly the stateful appliances the request
+// crossed.
 func (tr *tracer) checkReply(sub *topology.Subnet, at *topology.NIC, f topology.Flow) bool {
 	if tr.reply {
 		return true
 	}
-	if tr.res.Reply == nil {
-		tr.res.Reply = []Hop{}
-	}
-	rt := &tracer{t: tr.t, res: tr.res, hops: &tr.res.Reply, visited: map[string]bool{}, origin: tr.origin,
-		reply: true, forward: tr.appliances, viaPublicIP: tr.viaPublicIP}
-	rf := f.Reply()
 	node := sub.ID()
 	if at != nil {
 		node = at.Name
 	}
-	rt.hop(node, "reply", "send", "%s; NSGs let it through by flow state", rf)
-	var ok bool
+	rt := tr.replyTracer()
+	rt.hop(node, "reply", "send", "%s; NSGs let it through by flow state", f.Reply())
 	if tr.origin.Kind == EndpointOnPrem && at != nil && at.Kind == topology.KindGateway {
-		ok = true
-	} else {
-		ok = rt.route(sub, at, tr.origin, rf, false)
+		return true
 	}
+	return tr.finishReply(rt, rt.route(sub, at, tr.origin, f.Reply(), false), f)
+}
+
+// replyFromOutside traces the reply of a flow that left Azure at NIC at
+// (the source itself, or an appliance or firewall on the way): the reply
+// comes back to that egress point and, from an appliance, is forwarded to
+// the origin (decision 10 applies to it).
+func (tr *tracer) replyFromOutside(at *topology.NIC, f topology.Flow, method string) bool {
+	if tr.reply {
+		return true
+	}
+	rt := tr.replyTracer()
+	if at == nil || len(tr.appliances) == 0 || !containsNIC(tr.appliances, at) {
+		rt.hop(f.Dst.String(), "reply", "deliver", "the reply returns through %s to %s", method, tr.origin.Text)
+		return true
+	}
+	rt.hop(at.Name, "reply", "receive", "the reply from %s comes back through %s to %s", f.Dst, method, at.Name)
+	rt.appliances = append(rt.appliances, at)
+	return tr.finishReply(rt, rt.route(at.Subnet, at, tr.origin, f.Reply(), true), f)
+}
+
+func (tr *tracer) replyTracer() *tracer {
+	if tr.res.Reply == nil {
+		tr.res.Reply = []Hop{}
+	}
+	return &tracer{t: tr.t, res: tr.res, hops: &tr.res.Reply, visited: map[string]bool{}, origin: tr.origin,
+		reply: true, forward: tr.appliances, viaPublicIP: tr.viaPublicIP, nat: append([]natRecord(nil), tr.nat...)}
+}
+
+// finishReply turns the reply tracer's outcome into the flow's verdict.
+func (tr *tracer) finishReply(rt *tracer, ok bool, f topology.Flow) bool {
 	if !ok {
-		if tr.res.Reason == ReasonAsymmetric {
-			return false
+		if tr.res.Reason != ReasonAsymmetric {
+			tr.res.Message = "the reply is lost: " + tr.res.Message
 		}
-		tr.res.Message = "the reply is lost: " + tr.res.Message
 		return false
 	}
 	for _, a := range tr.appliances {
@@ -119,6 +142,9 @@ func (tr *tracer) inboundPublic(n *topology.NIC, f topology.Flow) bool {
 		tr.hop(n.Name, "destination", "drop", "%s has no public IP address", n.Name)
 		return tr.deny(ReasonUnreachable, &BlockedBy{Kind: "nic", Name: n.Name, Resource: n.Subnet.ID()}, "%s has no public IP, so it can't be reached from outside Azure", n.Name)
 	}
+	if n.Firewall != nil {
+		return tr.dnat(n, f)
+	}
 	via := "public IP"
 	if n.Kind == topology.KindCompute {
 		via = "public load balancer"
@@ -150,6 +176,8 @@ func egress(sub *topology.Subnet, at *topology.NIC) (method string, ip netip.Add
 			ip = sub.NATGateway.PublicIPs[0]
 		}
 		return m, ip, true
+	case at != nil && at.Firewall != nil:
+		return "Azure Firewall " + at.Name + " public IP " + at.PublicIP.String(), at.PublicIP, true
 	case at != nil && at.PublicIP.IsValid():
 		return "instance public IP " + at.PublicIP.String(), at.PublicIP, true
 	case sub.DefaultOutboundAccess:
@@ -196,14 +224,14 @@ func (tr *tracer) toInternet(sub *topology.Subnet, at *topology.NIC, dst *Endpoi
 	}
 	if dst.Kind == EndpointService && dst.Service != nil {
 		tr.hop(dst.Service.Name, "service", "reach", "public endpoint %s over the Azure backbone", f.Dst)
-		return tr.serviceAccess(dst.Service, f, nil, ip)
+		return tr.serviceAccess(dst.Service, f, nil, ip) && tr.replyFromOutside(at, f, method)
 	}
 	if tr.t.IsAzure(f.Dst) {
 		tr.hop(dst.Text, "destination", "deliver", "Azure public address %s over the Azure backbone", f.Dst)
-		return true
+		return tr.replyFromOutside(at, f, method)
 	}
 	tr.hop(dst.Text, "destination", "deliver", "%s on the internet", f.Dst)
-	return true
+	return tr.replyFromOutside(at, f, method)
 }
 
 // toService follows a service endpoint route.

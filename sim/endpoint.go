@@ -55,7 +55,7 @@ func ResolveEndpoint(t *topology.Topology, s string) (*Endpoint, error) {
 	s = strings.TrimSpace(s)
 	e := &Endpoint{Text: s}
 	if s == "" {
-		return nil, fmt.Errorf("ResolveEndpoint(%q): empty endpoint", s)
+		return nil, fmt.Errorf("endpoint %q: empty endpoint", s)
 	}
 	if strings.EqualFold(s, "internet") {
 		e.Kind, e.Addr = EndpointInternet, topology.InternetHost
@@ -80,9 +80,9 @@ func ResolveEndpoint(t *topology.Topology, s string) (*Endpoint, error) {
 			return e, nil
 		}
 		if _, err := netip.ParsePrefix(s); err == nil {
-			return nil, fmt.Errorf("ResolveEndpoint(%q): give one address, not a prefix", s)
+			return nil, fmt.Errorf("endpoint %q: give one address, not a prefix", s)
 		}
-		return nil, fmt.Errorf("ResolveEndpoint(%q): no such subnet (give vnet/subnet)", s)
+		return nil, fmt.Errorf("endpoint %q: no such subnet (give vnet/subnet)", s)
 	}
 	if a, err := netip.ParseAddr(s); err == nil {
 		return resolveAddr(t, e, a.Unmap())
@@ -91,11 +91,11 @@ func ResolveEndpoint(t *topology.Topology, s string) (*Endpoint, error) {
 		e.Kind, e.Tag = EndpointServiceTag, name
 		st, ok := t.Tags.Lookup(name)
 		if !ok {
-			return nil, fmt.Errorf("ResolveEndpoint(%q): %s is computed per VNet and has no address of its own; name an address instead", s, name)
+			return nil, fmt.Errorf("endpoint %q: %s is computed per VNet and has no address of its own; name an address instead", s, name)
 		}
 		a, ok := st.FirstIPv4()
 		if !ok {
-			return nil, fmt.Errorf("ResolveEndpoint(%q): service tag %s has no IPv4 prefix", s, name)
+			return nil, fmt.Errorf("endpoint %q: service tag %s has no IPv4 prefix", s, name)
 		}
 		e.Addr = a
 		return e, nil
@@ -104,7 +104,7 @@ func ResolveEndpoint(t *topology.Topology, s string) (*Endpoint, error) {
 		e.Kind, e.FQDN = EndpointFQDN, strings.ToLower(strings.TrimSuffix(s, "."))
 		return e, nil
 	}
-	return nil, fmt.Errorf("ResolveEndpoint(%q): not a VM, compute, private endpoint, service, subnet, IP address, service tag or FQDN in %s", s, t.File)
+	return nil, fmt.Errorf("endpoint %q: not a VM, compute, private endpoint, service, subnet, IP address, service tag or FQDN in %s", s, t.File)
 }
 
 func resolveAddr(t *topology.Topology, e *Endpoint, a netip.Addr) (*Endpoint, error) {
@@ -117,11 +117,11 @@ func resolveAddr(t *topology.Topology, e *Endpoint, a netip.Addr) (*Endpoint, er
 	}
 	switch {
 	case len(found) > 1:
-		return nil, fmt.Errorf("ResolveEndpoint(%q): the address is in more than one VNet (%s, %s); name the VM or subnet instead", e.Text, found[0].Name, found[1].Name)
+		return nil, fmt.Errorf("endpoint %q: the address is in more than one VNet (%s, %s); name the VM or subnet instead", e.Text, found[0].Name, found[1].Name)
 	case len(found) == 1:
 		sub := found[0].SubnetAt(a)
 		if sub == nil {
-			return nil, fmt.Errorf("ResolveEndpoint(%q): the address is in VNet %s but in none of its subnets", e.Text, found[0].Name)
+			return nil, fmt.Errorf("endpoint %q: the address is in VNet %s but in none of its subnets", e.Text, found[0].Name)
 		}
 		e.Kind, e.Subnet, e.NIC = EndpointAddress, sub, found[0].NICAt(a)
 		return e, nil

@@ -57,7 +57,7 @@ func writeHops(w io.Writer, hops []Hop) {
 // effective routes blade.
 func WriteRoutesText(w io.Writer, subnet string, routes []EffectiveRoute) error {
 	fmt.Fprintf(w, "effective routes of %s\n", subnet)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := tabwriter.NewWriter(trimWriter{w}, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SOURCE\tSTATE\tADDRESS PREFIX\tNEXT HOP TYPE\tNEXT HOP IP\tROUTE")
 	for _, r := range routes {
 		prefix := strings.Join(r.AddressPrefix, ", ")
@@ -122,4 +122,21 @@ func WriteCheckText(w io.Writer, rep *CheckReport) error {
 	}
 	fmt.Fprintf(w, "%d passed, %d failed\n", rep.Passed, rep.Failed)
 	return nil
+}
+
+// trimWriter drops the spaces tabwriter leaves at the end of a line whose
+// last cell is empty. tabwriter hands it whole lines on Flush.
+type trimWriter struct{ w io.Writer }
+
+func (t trimWriter) Write(p []byte) (int, error) {
+	lines := strings.SplitAfter(string(p), "\n")
+	for i, l := range lines {
+		if strings.HasSuffix(l, "\n") {
+			lines[i] = strings.TrimRight(strings.TrimSuffix(l, "\n"), " ") + "\n"
+		}
+	}
+	if _, err := io.WriteString(t.w, strings.Join(lines, "")); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }

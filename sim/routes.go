@@ -25,7 +25,7 @@ type EffectiveRoute struct {
 func EffectiveRoutes(t *topology.Topology, subnetID string) ([]EffectiveRoute, error) {
 	s := t.Subnet(subnetID)
 	if s == nil {
-		return nil, fmt.Errorf("EffectiveRoutes(%q): no such subnet (give vnet/subnet)", subnetID)
+		return nil, fmt.Errorf("subnet %q: no such subnet (give vnet/subnet)", subnetID)
 	}
 	out := make([]EffectiveRoute, 0, len(s.Routes.Routes))
 	for _, r := range s.Routes.Routes {
@@ -59,7 +59,7 @@ func FindNextHop(t *topology.Topology, from, to string) (*NextHop, error) {
 		return nil, err
 	}
 	if src.Subnet == nil {
-		return nil, fmt.Errorf("FindNextHop(%q): the source must be in a subnet", from)
+		return nil, fmt.Errorf("--to %q: the source must be in a subnet", from)
 	}
 	a, err := netip.ParseAddr(to)
 	if err != nil {
@@ -68,7 +68,7 @@ func FindNextHop(t *topology.Topology, from, to string) (*NextHop, error) {
 			return nil, derr
 		}
 		if !dst.Addr.IsValid() || dst.Kind == EndpointFQDN {
-			return nil, fmt.Errorf("FindNextHop(%q): give an IP address or an endpoint with one", to)
+			return nil, fmt.Errorf("--to %q: give an IP address or an endpoint with one", to)
 		}
 		a = dst.Addr
 	}

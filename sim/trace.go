@@ -96,6 +96,8 @@ type tracer struct {
 	// viaPublicIP is set when the flow entered through a public IP or a
 	// public load balancer, so its reply must leave the same way.
 	viaPublicIP bool
+	// nat lists the translations stateful devices made, newest last.
+	nat []natRecord
 }
 
 func (tr *tracer) hop(node, kind, action, format string, args ...any) {
@@ -125,13 +127,13 @@ func Trace(t *topology.Topology, req Request) (*Result, error) {
 		req.Protocol = topology.ProtocolTCP
 	}
 	if req.Protocol == topology.ProtocolAny {
-		return nil, fmt.Errorf("Trace: a flow has one protocol, not *")
+		return nil, fmt.Errorf("a flow has one protocol, not *")
 	}
 	if req.SrcPort == 0 {
 		req.SrcPort = DefaultSourcePort
 	}
 	if req.Protocol.HasPorts() && req.Port == 0 {
-		return nil, fmt.Errorf("Trace: %s needs a destination port (--port)", req.Protocol)
+		return nil, fmt.Errorf("%s needs a destination port (--port)", req.Protocol)
 	}
 	return TraceEndpoints(t, src, dst, req)
 }
@@ -141,7 +143,7 @@ func TraceEndpoints(t *topology.Topology, src, dst *Endpoint, req Request) (*Res
 	res := &Result{Version: JSONVersion, From: src.String(), To: dst.String(), Verdict: Allowed, Hops: []Hop{}}
 	tr := &tracer{t: t, res: res, hops: &res.Hops, visited: map[string]bool{}, origin: src}
 	if src.Kind == EndpointService || src.Kind == EndpointFQDN {
-		return nil, fmt.Errorf("Trace: a flow can't start at %s %q; start it at a VM, compute, subnet, address, service tag or internet", src.Kind, src.Text)
+		return nil, fmt.Errorf("a flow can't start at %s %q; start it at a VM, compute, subnet, address, service tag or internet", src.Kind, src.Text)
 	}
 	if dst.Kind == EndpointFQDN || (dst.Kind == EndpointService && dst.Text == dst.Service.Name) {
 		if err := tr.resolveName(src, dst); err != nil {
@@ -410,6 +412,11 @@ func (tr *tracer) deliverInVNet(v *topology.VNet, dst *Endpoint, f topology.Flow
 // deliverNIC applies the destination's inbound NSGs and delivers, unless the
 // NIC is an appliance the packet is not addressed to.
 func (tr *tracer) deliverNIC(n *topology.NIC, f topology.Flow) bool {
+	if tr.reply {
+		if handled, ok := tr.unNAT(n, f); handled {
+			return ok
+		}
+	}
 	if n.Kind == topology.KindPrivateEndpoint && !n.Subnet.PENSGEnabled() {
 		tr.hop(n.Subnet.ID(), "nsg", "bypass", "private endpoint %s: network policies are %s on %s, so NSGs do not apply", n.Name, n.Subnet.PrivateEndpointNetworkPolicies, n.Subnet.ID())
 	}
@@ -444,6 +451,9 @@ func (tr *tracer) toAppliance(sub *topology.Subnet, dst *Endpoint, f topology.Fl
 		if !tr.crossPeering(peeringBetween(sub.VNet, nvaVNet), f, len(tr.appliances) > 0) {
 			return false
 		}
+	}
+	if nva.Firewall != nil {
+		return tr.throughFirewall(nva, dst, f)
 	}
 	// Inbound NSGs of the appliance see the packet as addressed.
 	if !tr.applyNSGs(nsgLevels(nva, nva.Subnet, true), true, f, nvaVNet, tr.srcNIC(f), nva) {

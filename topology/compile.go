@@ -76,6 +76,7 @@ func (c *compiler) compile() *Topology {
 	c.compileGateways()
 	c.compileServices()
 	c.compileNICs()
+	c.compileFirewalls()
 	c.compileZones()
 	c.compileDNS()
 	c.compileExpectations()
@@ -111,9 +112,6 @@ func (c *compiler) compile() *Topology {
 
 func (c *compiler) unsupportedFeatures() {
 	sc := c.sc
-	for i := range sc.Firewalls {
-		c.unsupported(fmt.Sprintf("firewalls[%d]", i), "Azure Firewall", "issue 4")
-	}
 	if ml := sc.MachineLearning; ml != nil && ml.ManagedNetwork != nil {
 		c.unsupported("machineLearning.managedNetwork", "a managed virtual network", "issue 6")
 	}

@@ -90,6 +90,8 @@ func (c *compiler) loadServiceTags(opts Options) *Error {
 type positions struct {
 	line   map[string]int
 	byLine map[int][]string
+	value  map[string]string    // scalar text at a path
+	kind   map[string]yaml.Kind // node kind at a path
 }
 
 func (p *positions) add(path string, line int) {
@@ -114,6 +116,16 @@ func (p *positions) lookup(path string) int {
 	return 0
 }
 
+func (p *positions) note(path string, n *yaml.Node) {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	p.kind[path] = n.Kind
+	if n.Kind == yaml.ScalarNode {
+		p.value[path] = n.Value
+	}
+}
+
 func (p *positions) walk(n *yaml.Node, path string) {
 	switch n.Kind {
 	case yaml.DocumentNode:
@@ -128,12 +140,14 @@ func (p *positions) walk(n *yaml.Node, path string) {
 				kp = path + "." + k.Value
 			}
 			p.add(kp, k.Line)
+			p.note(kp, n.Content[i+1])
 			p.walk(n.Content[i+1], kp)
 		}
 	case yaml.SequenceNode:
 		for i, c := range n.Content {
 			ip := fmt.Sprintf("%s[%d]", path, i)
 			p.add(ip, c.Line)
+			p.note(ip, c)
 			p.walk(c, ip)
 		}
 	case yaml.AliasNode:
@@ -152,10 +166,10 @@ var (
 // decode parses the YAML twice: once into a node tree for positions, once
 // strictly into the Scenario so that unknown keys are errors.
 func decode(name string, data []byte) (*Scenario, *positions, ErrorList) {
-	pos := &positions{line: map[string]int{}, byLine: map[int][]string{}}
+	pos := &positions{line: map[string]int{}, byLine: map[int][]string{}, value: map[string]string{}, kind: map[string]yaml.Kind{}}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, nil, yamlErrors(name, pos, err)
+		return nil, nil, syntaxError(name, data, err)
 	}
 	if len(root.Content) == 0 {
 		return nil, nil, ErrorList{{File: name, Msg: "empty scenario file"}}
@@ -178,6 +192,9 @@ func decode(name string, data []byte) (*Scenario, *positions, ErrorList) {
 	if sc.APIVersion != APIVersion {
 		l := pos.lookup("apiVersion")
 		if sc.APIVersion == "" {
+			if l == 0 {
+				l = 1 // the key belongs at the top of the file
+			}
 			return nil, nil, ErrorList{{File: name, Line: l, Key: "apiVersion", Msg: fmt.Sprintf("missing; want %q", APIVersion)}}
 		}
 		return nil, nil, ErrorList{{File: name, Line: l, Key: "apiVersion", Msg: fmt.Sprintf("%q is not supported; want %q", sc.APIVersion, APIVersion)}}
@@ -205,9 +222,10 @@ func yamlErrors(name string, pos *positions, err error) ErrorList {
 			e.Key = keyOnLine(pos, e.Line, sm[1])
 			e.Msg = fmt.Sprintf("unknown key %q", sm[1])
 		} else if sm := reCannot.FindStringSubmatch(e.Msg); sm != nil {
-			e.Key = keyOnLine(pos, e.Line, "")
-			if sm[2] != "" {
-				e.Msg = fmt.Sprintf("%s %q where %s is expected", yamlKind(sm[1]), sm[2], goKind(sm[3]))
+			var value string
+			e.Key, value = keyForValue(pos, e.Line, sm[1], sm[2])
+			if value != "" {
+				e.Msg = fmt.Sprintf("%s %q where %s is expected", yamlKind(sm[1]), value, goKind(sm[3]))
 			} else {
 				e.Msg = fmt.Sprintf("%s where %s is expected", yamlKind(sm[1]), goKind(sm[3]))
 			}
@@ -215,6 +233,68 @@ func yamlErrors(name string, pos *positions, err error) ErrorList {
 		out = append(out, e)
 	}
 	return out
+}
+
+// keyForValue finds the key on a line that holds a value of the given YAML
+// tag: several keys can share a line in flow style. yaml.v3 shortens long
+// values ("10.0.0...."), so the full text comes from the node tree.
+func keyForValue(pos *positions, line int, tag, shown string) (key, value string) {
+	want := yaml.ScalarNode
+	switch tag {
+	case "seq":
+		want = yaml.SequenceNode
+	case "map":
+		want = yaml.MappingNode
+	}
+	prefix := strings.TrimSuffix(shown, "...")
+	best := ""
+	for _, p := range pos.byLine[line] {
+		if pos.kind[p] != want {
+			continue
+		}
+		if want == yaml.ScalarNode && !strings.HasPrefix(pos.value[p], prefix) {
+			continue
+		}
+		if best == "" || len(p) < len(best) {
+			best = p
+		}
+	}
+	if best == "" {
+		return keyOnLine(pos, line, ""), shown
+	}
+	if want == yaml.ScalarNode {
+		value = pos.value[best]
+	}
+	return best, value
+}
+
+// syntaxError locates a YAML syntax error. yaml.v3 reports the line where the
+// enclosing block starts (zero-based), not the mistake, so the line is the
+// first one whose prefix of the file fails to parse with the same problem.
+func syntaxError(name string, data []byte, err error) ErrorList {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if sm := reLine.FindStringSubmatch(err.Error()); sm != nil {
+		msg = sm[2]
+	}
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	fails := func(k int) bool {
+		var n yaml.Node
+		e := yaml.Unmarshal(bytes.Join(lines[:k], nil), &n)
+		return e != nil && strings.HasSuffix(e.Error(), msg)
+	}
+	lo, hi := 1, len(lines)
+	if !fails(hi) {
+		return ErrorList{{File: name, Msg: msg}}
+	}
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if fails(mid) {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return ErrorList{{File: name, Line: lo, Msg: msg}}
 }
 
 // keyOnLine finds the key path written on a line, preferring one whose last

@@ -43,7 +43,7 @@ func TestLoadErrors(t *testing.T) {
 		{
 			name: "missing apiVersion",
 			body: "region: eastus\n",
-			want: []string{`test.yaml: apiVersion: missing; want "vnetsim/v1"`},
+			want: []string{`test.yaml:1: apiVersion: missing; want "vnetsim/v1"`},
 		},
 		{
 			name: "syntax error",

@@ -23,6 +23,7 @@ type Scenario struct {
 	VirtualNetworkGateways    []GatewaySpec         `yaml:"virtualNetworkGateways"`
 	NATGateways               []NATGatewaySpec      `yaml:"natGateways"`
 	Firewalls                 []FirewallSpec        `yaml:"firewalls"`
+	IPGroups                  []IPGroupSpec         `yaml:"ipGroups"`
 	VMs                       []VMSpec              `yaml:"vms"`
 	Services                  []ServiceSpec         `yaml:"services"`
 	PrivateEndpoints          []PrivateEndpointSpec `yaml:"privateEndpoints"`

@@ -103,7 +103,8 @@ func ParsePortRanges(s string) ([]PortRange, error) {
 	return out, nil
 }
 
-func portsMatch(rs []PortRange, p uint16) bool {
+// PortsContain reports whether p lies in one of the ranges.
+func PortsContain(rs []PortRange, p uint16) bool {
 	for _, r := range rs {
 		if r.Contains(p) {
 			return true
@@ -215,7 +216,7 @@ func (t *Topology) RuleMatches(r *SecurityRule, f Flow, v *VNet, srcNIC, dstNIC 
 	if r.Protocol != ProtocolAny && r.Protocol != f.Protocol {
 		return false
 	}
-	if f.Protocol.HasPorts() && (!portsMatch(r.SrcPorts, f.SrcPort) || !portsMatch(r.DstPorts, f.DstPort)) {
+	if f.Protocol.HasPorts() && (!PortsContain(r.SrcPorts, f.SrcPort) || !PortsContain(r.DstPorts, f.DstPort)) {
 		return false
 	}
 	return t.MatchAddr(&r.Src, f.Src, srcNIC, v) && t.MatchAddr(&r.Dst, f.Dst, dstNIC, v)

@@ -44,6 +44,7 @@ type Topology struct {
 	Services         []*Service
 	PrivateEndpoints []*PrivateEndpoint
 	Computes         []*Compute
+	Firewalls        []*Firewall
 	Expectations     []*Expectation
 
 	// Graph has one node per VNet (node ID = index in VNets) and one edge per
@@ -199,6 +200,7 @@ const (
 	KindPrivateEndpoint NICKind = "privateEndpoint"
 	KindCompute         NICKind = "compute"
 	KindGateway         NICKind = "gateway"
+	KindFirewall        NICKind = "firewall"
 )
 
 // NIC is a network interface with one private IP.
@@ -214,6 +216,7 @@ type NIC struct {
 	PublicIPSKU     string
 	PrivateEndpoint *PrivateEndpoint
 	Compute         *Compute
+	Firewall        *Firewall
 	Hosts           map[string]netip.Addr
 }
 

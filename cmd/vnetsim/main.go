@@ -51,13 +51,15 @@ func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(f
 
 // run executes one command line and returns its exit code.
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stdout, usage)
-		if len(args) == 0 {
-			return exitUsage
-		}
 		return exitOK
 	}
+	helpOut = stdout
 	cmd, rest := args[0], args[1:]
 	var err error
 	code := exitOK
@@ -108,17 +110,25 @@ func exitCode(err error, code int, stderr io.Writer) int {
 	return exitUsage
 }
 
-// flags returns a FlagSet for one subcommand whose errors are usage errors.
+// helpOut is where -h prints a subcommand's flags (stdout).
+var helpOut io.Writer = os.Stdout
+
+// flags returns a FlagSet for one subcommand whose errors are usage errors
+// and whose -h prints its flags on stdout.
 func flags(name string) *pflag.FlagSet {
 	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.SortFlags = false
+	fs.Usage = func() {
+		fmt.Fprintf(helpOut, "Usage: vnetsim %s [flags]\n\nFlags:\n%s", name, fs.FlagUsages())
+	}
 	return fs
 }
 
 func parse(fs *pflag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
+			fs.Usage()
 			return err
 		}
 		return usagef("%s: %v", fs.Name(), err)
@@ -224,7 +234,7 @@ func runTrace(args []string, stdout io.Writer) (int, error) {
 	}
 	res, err := sim.Trace(t, sim.Request{From: *from, To: *to, Protocol: p, Port: *port, SrcPort: *srcPort})
 	if err != nil {
-		return 0, usagef("%v", err)
+		return 0, usagef("trace: %v", err)
 	}
 	if *out == "json" {
 		return 0, sim.WriteJSON(stdout, res)
@@ -256,7 +266,7 @@ func runRoutes(args []string, stdout io.Writer) error {
 	}
 	routes, err := sim.EffectiveRoutes(t, *subnet)
 	if err != nil {
-		return usagef("%v", err)
+		return usagef("routes: %v", err)
 	}
 	if *out == "json" {
 		return sim.WriteJSON(stdout, routes)
@@ -289,7 +299,7 @@ func runNextHop(args []string, stdout io.Writer) error {
 	}
 	nh, err := sim.FindNextHop(t, *from, *to)
 	if err != nil {
-		return usagef("%v", err)
+		return usagef("nexthop: %v", err)
 	}
 	if *out == "json" {
 		return sim.WriteJSON(stdout, nh)

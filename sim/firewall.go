@@ -1,0 +1,227 @@
+package sim
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/vnetsim/vnetsim/topology"
+)
+
+// ReasonFirewall is the reason of a flow an Azure Firewall denies.
+const ReasonFirewall = "firewall-denied"
+
+// natRecord remembers a translation a stateful device made, so that the
+// reply, addressed to the translated address, is handed back through it.
+type natRecord struct {
+	device *topology.NIC
+	before topology.Flow // the flow as it reached the device
+}
+
+// destName returns the name the flow's destination was asked for by (the
+// TLS SNI or HTTP Host an application rule sees), or "".
+func destName(dst *Endpoint) string {
+	return dst.FQDN
+}
+
+// ruleAppMatches reports whether f speaks one of an application rule's
+// protocols, judged by its destination port, and names it.
+func ruleAppMatches(r *topology.FirewallRule, f topology.Flow) (string, bool) {
+	if f.Protocol != topology.ProtocolTCP {
+		return "", false
+	}
+	for _, ap := range r.AppProtocols {
+		if ap.Port == f.DstPort {
+			return fmt.Sprintf("%s:%d", ap.Name, ap.Port), true
+		}
+	}
+	if len(r.AppProtocols) == 0 && len(r.FQDNTags) > 0 && (f.DstPort == 80 || f.DstPort == 443) {
+		return fmt.Sprintf("port %d", f.DstPort), true // FQDN tags cover HTTP and HTTPS
+	}
+	return "", false
+}
+
+func (tr *tracer) fwAddrMatch(ms []topology.AddrMatch, fw *topology.Firewall, a netip.Addr) bool {
+	for i := range ms {
+		if tr.t.MatchAddr(&ms[i], a, nil, fw.NIC.VNet()) {
+			return true
+		}
+	}
+	return false
+}
+
+// networkRuleMatches reports whether a network rule matches f. FQDNs match
+// the destination's name, which the firewall's DNS proxy resolved.
+func (tr *tracer) networkRuleMatches(fw *topology.Firewall, r *topology.FirewallRule, f topology.Flow, name string) bool {
+	protoOK := false
+	for _, p := range r.Protocols {
+		if p == topology.ProtocolAny || p == f.Protocol {
+			protoOK = true
+		}
+	}
+	if !protoOK || !tr.fwAddrMatch(r.Src, fw, f.Src) {
+		return false
+	}
+	if f.Protocol.HasPorts() && !topology.PortsContain(r.Ports, f.DstPort) {
+		return false
+	}
+	if tr.fwAddrMatch(r.Dst, fw, f.Dst) {
+		return true
+	}
+	if fw.DNSProxy && name != "" {
+		for _, d := range r.DstFQDNs {
+			if strings.EqualFold(strings.TrimSuffix(d, "."), name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// appRuleMatches reports whether an application rule matches f to name.
+func (tr *tracer) appRuleMatches(fw *topology.Firewall, r *topology.FirewallRule, f topology.Flow, name string) (string, bool) {
+	proto, ok := ruleAppMatches(r, f)
+	if !ok || name == "" || !tr.fwAddrMatch(r.Src, fw, f.Src) {
+		return "", false
+	}
+	for _, p := range r.TargetFQDNs {
+		if topology.MatchFQDN(p, name) {
+			return fmt.Sprintf("%s %s", proto, p), true
+		}
+	}
+	for _, tag := range r.FQDNTags {
+		for _, p := range topology.FQDNTagHosts[tag] {
+			if topology.MatchFQDN(p, name) {
+				return fmt.Sprintf("%s FQDN tag %s (%s)", proto, tag, p), true
+			}
+		}
+	}
+	return "", false
+}
+
+// firewallDecision runs a flow through an Azure Firewall's rules in the
+// documented order (reference 5.3): network rules, then application rules
+// for HTTP, HTTPS and MSSQL, then deny. It returns the allowing rule's kind
+// ("network" or "application") or "" when denied (tr.res says why).
+func (tr *tracer) firewallDecision(fw *topology.Firewall, f topology.Flow, name string, dnatted bool) string {
+	for _, col := range fw.Network {
+		for _, r := range col.Rules {
+			if !tr.networkRuleMatches(fw, r, f, name) {
+				continue
+			}
+			tr.hop(fw.Name, "firewall", strings.ToLower(col.Action()), "network rule %s in collection %s: %s", r.Name, col.Label(), col.Action())
+			if !col.Allow {
+				tr.deny(ReasonFirewall, &BlockedBy{Kind: "firewallRule", Name: r.Name, Resource: fw.Name + "/" + col.Name},
+					"Azure Firewall %s denies %s with network rule %s in collection %s", fw.Name, f, r.Name, col.Label())
+				return ""
+			}
+			return "network"
+		}
+	}
+	if dnatted {
+		// A DNAT match adds an implicit allow for the translated traffic;
+		// application rules don't apply to inbound connections.
+		tr.hop(fw.Name, "firewall", "allow", "the DNAT rule's implicit network allow")
+		return "network"
+	}
+	if f.Protocol == topology.ProtocolTCP {
+		for _, col := range fw.Application {
+			for _, r := range col.Rules {
+				what, ok := tr.appRuleMatches(fw, r, f, name)
+				if !ok {
+					continue
+				}
+				tr.hop(fw.Name, "firewall", strings.ToLower(col.Action()), "application rule %s in collection %s matches %s (%s): %s", r.Name, col.Label(), name, what, col.Action())
+				if !col.Allow {
+					tr.deny(ReasonFirewall, &BlockedBy{Kind: "firewallRule", Name: r.Name, Resource: fw.Name + "/" + col.Name},
+						"Azure Firewall %s denies %s to %s with application rule %s in collection %s", fw.Name, f, name, r.Name, col.Label())
+					return ""
+				}
+				return "application"
+			}
+		}
+	}
+	why := "no network or application rule matches"
+	if name == "" && len(fw.Application) > 0 {
+		why += "; application rules need the destination's name (trace to an FQDN or a service)"
+	}
+	tr.hop(fw.Name, "firewall", "deny", "%s: Azure Firewall denies by default", why)
+	tr.deny(ReasonFirewall, &BlockedBy{Kind: "firewall", Name: "default deny", Resource: fw.Name},
+		"Azure Firewall %s denies %s by default: %s", fw.Name, f, why)
+	return ""
+}
+
+// throughFirewall sends a packet through an Azure Firewall that a route
+// pointed at, then on towards its destination.
+func (tr *tracer) throughFirewall(fwNIC *topology.NIC, dst *Endpoint, f topology.Flow) bool {
+	fw := fwNIC.Firewall
+	if tr.reply {
+		tr.hop(fw.Name, "firewall", "forward", "the reply matches the session Azure Firewall %s holds", fw.Name)
+		tr.appliances = append(tr.appliances, fwNIC)
+		return tr.route(fwNIC.Subnet, fwNIC, dst, f, true)
+	}
+	name := destName(dst)
+	kind := tr.firewallDecision(fw, f, name, false)
+	if kind == "" {
+		return false
+	}
+	tr.appliances = append(tr.appliances, fwNIC)
+	// Application rules always SNAT to the firewall's private address;
+	// network rules SNAT only towards public destinations (on egress).
+	if kind == "application" && topology.IsPrivate(f.Dst) {
+		tr.nat = append(tr.nat, natRecord{device: fwNIC, before: f})
+		tr.hop(fw.Name, "firewall", "snat", "application rules SNAT: source %s becomes %s", f.Src, fwNIC.IP)
+		f.Src = fwNIC.IP
+	}
+	return tr.route(fwNIC.Subnet, fwNIC, dst, f, true)
+}
+
+// dnat handles a packet from outside to a firewall's public IP: DNAT rules
+// first, then the translated packet through the network rules.
+func (tr *tracer) dnat(fwNIC *topology.NIC, f topology.Flow) bool {
+	fw := fwNIC.Firewall
+	tr.hop(fw.Name, "firewall", "receive", "public IP %s", fw.PublicIP)
+	for _, col := range fw.DNAT {
+		for _, r := range col.Rules {
+			if !tr.networkRuleMatches(fw, r, topology.Flow{Src: f.Src, Dst: fw.PublicIP, Protocol: f.Protocol, SrcPort: f.SrcPort, DstPort: f.DstPort}, "") {
+				continue
+			}
+			before := f
+			before.Dst = fw.PublicIP
+			tr.hop(fw.Name, "firewall", "dnat", "NAT rule %s in collection %s: %s:%d -> %s:%d, source SNAT to %s", r.Name, col.Label(), fw.PublicIP, f.DstPort, r.Translated, r.TranslatedPort, fwNIC.IP)
+			tr.nat = append(tr.nat, natRecord{device: fwNIC, before: before})
+			g := topology.Flow{Src: fwNIC.IP, Dst: r.Translated, Protocol: f.Protocol, SrcPort: f.SrcPort, DstPort: r.TranslatedPort}
+			// An explicit network deny can override the DNAT's implicit allow.
+			if tr.firewallDecision(fw, g, "", true) == "" {
+				return false
+			}
+			tr.appliances = append(tr.appliances, fwNIC)
+			dst, err := ResolveEndpoint(tr.t, r.Translated.String())
+			if err != nil {
+				return tr.deny(ReasonUnreachable, &BlockedBy{Kind: "firewallRule", Name: r.Name, Resource: fw.Name + "/" + col.Name}, "DNAT target %s: %v", r.Translated, err)
+			}
+			tr.res.Flow += fmt.Sprintf(" (DNAT to %s:%d)", r.Translated, r.TranslatedPort)
+			return tr.route(fwNIC.Subnet, fwNIC, dst, g, true)
+		}
+	}
+	tr.hop(fw.Name, "firewall", "deny", "no DNAT rule matches %s:%d", fw.PublicIP, f.DstPort)
+	return tr.deny(ReasonFirewall, &BlockedBy{Kind: "firewall", Name: "default deny", Resource: fw.Name},
+		"Azure Firewall %s has no DNAT rule for %s %s:%d", fw.Name, f.Protocol, fw.PublicIP, f.DstPort)
+}
+
+// unNAT hands a reply that reached a translating device back towards the
+// flow's origin, with the addresses before the translation.
+func (tr *tracer) unNAT(n *topology.NIC, f topology.Flow) (bool, bool) {
+	for i := len(tr.nat) - 1; i >= 0; i-- {
+		rec := tr.nat[i]
+		if rec.device != n {
+			continue
+		}
+		tr.nat = tr.nat[:i]
+		back := rec.before.Reply()
+		tr.hop(n.Name, "firewall", "unnat", "the reply matches the session; %s -> %s", f.Dst, back.Dst)
+		tr.appliances = append(tr.appliances, n)
+		return true, tr.route(n.Subnet, n, tr.origin, back, true)
+	}
+	return false, false
+}
