@@ -69,6 +69,12 @@ func ResolveEndpoint(t *topology.Topology, s string) (*Endpoint, error) {
 		e.Kind, e.NIC, e.Subnet, e.Addr = EndpointNIC, n, n.Subnet, n.IP
 		return e, nil
 	}
+	for _, g := range t.Gateways {
+		if a, ok := g.Hosts[s]; ok {
+			e.Kind, e.Gateway, e.Addr = EndpointOnPrem, g, a
+			return e, nil
+		}
+	}
 	if svc := t.Service(s); svc != nil {
 		e.Kind, e.Service, e.Addr = EndpointService, svc, svc.PublicIP
 		return e, nil

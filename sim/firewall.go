@@ -41,9 +41,9 @@ func ruleAppMatches(r *topology.FirewallRule, f topology.Flow) (string, bool) {
 	return "", false
 }
 
-func (tr *tracer) fwAddrMatch(ms []topology.AddrMatch, fw *topology.Firewall, a netip.Addr) bool {
+func (tr *tracer) fwAddrMatch(ms []topology.AddrMatch, v *topology.VNet, a netip.Addr) bool {
 	for i := range ms {
-		if tr.t.MatchAddr(&ms[i], a, nil, fw.NIC.VNet()) {
+		if tr.t.MatchAddr(&ms[i], a, nil, v) {
 			return true
 		}
 	}
@@ -53,22 +53,28 @@ func (tr *tracer) fwAddrMatch(ms []topology.AddrMatch, fw *topology.Firewall, a 
 // networkRuleMatches reports whether a network rule matches f. FQDNs match
 // the destination's name, which the firewall's DNS proxy resolved.
 func (tr *tracer) networkRuleMatches(fw *topology.Firewall, r *topology.FirewallRule, f topology.Flow, name string) bool {
+	return tr.ruleMatches(fw.NIC.VNet(), fw.DNSProxy, r, f, name)
+}
+
+// ruleMatches reports whether a network-style rule evaluated in VNet v
+// matches f; FQDNs match only with a DNS proxy.
+func (tr *tracer) ruleMatches(v *topology.VNet, dnsProxy bool, r *topology.FirewallRule, f topology.Flow, name string) bool {
 	protoOK := false
 	for _, p := range r.Protocols {
 		if p == topology.ProtocolAny || p == f.Protocol {
 			protoOK = true
 		}
 	}
-	if !protoOK || !tr.fwAddrMatch(r.Src, fw, f.Src) {
+	if !protoOK || !tr.fwAddrMatch(r.Src, v, f.Src) {
 		return false
 	}
 	if f.Protocol.HasPorts() && !topology.PortsContain(r.Ports, f.DstPort) {
 		return false
 	}
-	if tr.fwAddrMatch(r.Dst, fw, f.Dst) {
+	if tr.fwAddrMatch(r.Dst, v, f.Dst) {
 		return true
 	}
-	if fw.DNSProxy && name != "" {
+	if dnsProxy && name != "" {
 		for _, d := range r.DstFQDNs {
 			if strings.EqualFold(strings.TrimSuffix(d, "."), name) {
 				return true
@@ -81,7 +87,7 @@ func (tr *tracer) networkRuleMatches(fw *topology.Firewall, r *topology.Firewall
 // appRuleMatches reports whether an application rule matches f to name.
 func (tr *tracer) appRuleMatches(fw *topology.Firewall, r *topology.FirewallRule, f topology.Flow, name string) (string, bool) {
 	proto, ok := ruleAppMatches(r, f)
-	if !ok || name == "" || !tr.fwAddrMatch(r.Src, fw, f.Src) {
+	if !ok || name == "" || !tr.fwAddrMatch(r.Src, fw.NIC.VNet(), f.Src) {
 		return "", false
 	}
 	for _, p := range r.TargetFQDNs {
@@ -224,4 +230,30 @@ func (tr *tracer) unNAT(n *topology.NIC, f topology.Flow) (bool, bool) {
 		return true, tr.route(n.Subnet, n, tr.origin, back, true)
 	}
 	return false, false
+}
+
+// ReasonAppliance is the reason of a flow an appliance's own rules deny.
+const ReasonAppliance = "appliance-denied"
+
+// applianceAllows applies a network virtual appliance's own rules.
+func (tr *tracer) applianceAllows(nva *topology.NIC, f topology.Flow) bool {
+	ar := nva.Appliance
+	if ar == nil || tr.reply {
+		return true
+	}
+	for _, col := range ar.Rules {
+		if !tr.ruleMatches(nva.VNet(), false, col.Rules[0], f, "") {
+			continue
+		}
+		tr.hop(nva.Name, "appliance", strings.ToLower(col.Action()), "appliance rule %s: %s", col.Name, col.Action())
+		if !col.Allow {
+			return tr.deny(ReasonAppliance, &BlockedBy{Kind: "applianceRule", Name: col.Name, Resource: nva.Name}, "appliance %s denies %s with its rule %s", nva.Name, f, col.Name)
+		}
+		return true
+	}
+	if !ar.DefaultAllow {
+		tr.hop(nva.Name, "appliance", "deny", "no appliance rule matches; the default action is Deny")
+		return tr.deny(ReasonAppliance, &BlockedBy{Kind: "applianceRule", Name: "default deny", Resource: nva.Name}, "appliance %s denies %s by default", nva.Name, f)
+	}
+	return true
 }

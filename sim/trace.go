@@ -463,6 +463,9 @@ func (tr *tracer) toAppliance(sub *topology.Subnet, dst *Endpoint, f topology.Fl
 		tr.hop(nva.Name, "appliance", "drop", "NIC %s has enableIpForwarding: false", nva.Name)
 		return tr.deny(ReasonIPForwarding, &BlockedBy{Kind: "nic", Name: nva.Name, Resource: nva.Subnet.ID()}, "%s is the next hop but its NIC does not enable IP forwarding", nva.Name)
 	}
+	if !tr.applianceAllows(nva, f) {
+		return false
+	}
 	tr.hop(nva.Name, "appliance", "forward", "virtual appliance %s (%s) forwards %s", nva.Name, nva.IP, f.Dst)
 	tr.appliances = append(tr.appliances, nva)
 	if !tr.applyNSGs(nsgLevels(nva, nva.Subnet, false), false, f, nvaVNet, tr.srcNIC(f), dstNIC(dst)) {
@@ -507,10 +510,51 @@ func (tr *tracer) toGateway(sub *topology.Subnet, dst *Endpoint, f topology.Flow
 		return tr.deny(ReasonNextHopUnreachable, routeBlocker(r, sub), "%s sends to an ExpressRoute gateway, which can't be a user route's next hop", r.Describe())
 	}
 	tr.hop(gw.Name, "gateway", "forward", "%s gateway %s in %s", gw.Type, gw.Name, gw.VNet.Name)
-	if gw.ReachesOnPremises(f.Dst) {
+	onPrem := gw.ReachesOnPremises(f.Dst)
+	if tr.reply && onPrem {
+		tr.hop("on-premises", "reply", "deliver", "the reply returns to %s through %s", f.Dst, gw.Name)
+		return true
+	}
+	if onPrem {
 		tr.hop("on-premises", "destination", "deliver", "%s via %s", f.Dst, gw.Name)
-		return tr.checkReply(sub, nil, f)
+		return tr.replyFromGateway(gw, f)
+	}
+	// A VPN gateway routes between the VNets that use it, so a spoke can
+	// reach another spoke through the hub gateway with a user route
+	// (reference 4); the gateway needs no allowForwardedTraffic. It routes
+	// without keeping flow state, so replies may take another path.
+	if v := vnetOf(tr.t, f.Dst); v != nil && (v == gw.VNet || usesGateway(v, gw)) {
+		gsub := gw.VNet.SubnetAt(gw.IP)
+		return tr.route(gsub, gw.NIC, dst, f, false)
 	}
 	tr.hop("on-premises", "destination", "deliver", "%s is outside the gateway's on-premises prefixes; forced tunneling hands it to on-premises, whose own devices decide", f.Dst)
+	if !tr.reply {
+		tr.res.Egress = "forced tunneling to on-premises through " + gw.Name
+	}
 	return true
+}
+
+// replyFromGateway traces the reply of a flow delivered on-premises: it
+// comes back through the gateway and the GatewaySubnet's routes.
+func (tr *tracer) replyFromGateway(gw *topology.Gateway, f topology.Flow) bool {
+	if tr.reply {
+		return true
+	}
+	rt := tr.replyTracer()
+	rt.hop(gw.Name, "reply", "receive", "the reply from %s comes back through %s", f.Dst, gw.Name)
+	return tr.finishReply(rt, rt.route(gw.VNet.SubnetAt(gw.IP), gw.NIC, tr.origin, f.Reply(), false), f)
+}
+
+// vnetOf returns the VNet whose address space holds a, when exactly one does.
+func vnetOf(t *topology.Topology, a netip.Addr) *topology.VNet {
+	var found *topology.VNet
+	for _, v := range t.VNets {
+		if v.Contains(a) {
+			if found != nil {
+				return nil
+			}
+			found = v
+		}
+	}
+	return found
 }

@@ -691,6 +691,23 @@ func (c *compiler) compileGateways() {
 		g.IP = c.allocate(gsub, netip.Addr{}, path, g.Name)
 		nic := &NIC{Name: g.Name, Kind: KindGateway, Subnet: gsub, IP: g.IP, ASGs: map[string]bool{}, IPForwarding: true}
 		c.addNIC(nic)
+		g.NIC = nic
+		g.Hosts = map[string]netip.Addr{}
+		for j, h := range gs.OnPremisesHosts {
+			hp := fmt.Sprintf("%s.onPremisesHosts[%d]", path, j)
+			a, err := netip.ParseAddr(h.IPAddress)
+			if err != nil {
+				c.errAt(hp+".ipAddress", "%q is not a valid IP address", h.IPAddress)
+				continue
+			}
+			if !g.onPrem.Contains(a) {
+				c.errAt(hp+".ipAddress", "%s is outside the gateway's onPremisesAddressPrefixes", a)
+				continue
+			}
+			if c.claim(hp+".name", h.Name, "on-premises host") {
+				g.Hosts[h.Name] = a.Unmap()
+			}
+		}
 		v.Gateway = g
 		c.t.gateways[g.Name] = g
 		c.t.Gateways = append(c.t.Gateways, g)
@@ -877,6 +894,9 @@ func (c *compiler) compileNICs() {
 			continue
 		}
 		n := &NIC{Name: vs.Name, Kind: KindVM, Subnet: s, IPForwarding: vs.EnableIPForwarding, ASGs: map[string]bool{}}
+		if vs.Appliance != nil {
+			n.Appliance = c.compileAppliance(path+".appliance", vs.Appliance, vs.EnableIPForwarding)
+		}
 		if vs.NetworkSecurityGroup != "" {
 			if n.NSG = c.t.nsgs[vs.NetworkSecurityGroup]; n.NSG == nil {
 				c.errAt(path+".networkSecurityGroup", "unknown network security group %q", vs.NetworkSecurityGroup)
@@ -1292,7 +1312,11 @@ func (c *compiler) virtualNetworkTag(v *VNet) []netip.Prefix {
 		}
 	}
 	if gw := c.t.gatewayFor(v); gw != nil {
-		out = append(out, gw.OnPremises...)
+		for _, p := range gw.OnPremises {
+			if p.Bits() > 0 {
+				out = append(out, p)
+			}
+		}
 	}
 	out = append(out, netip.PrefixFrom(AzureDNS, 32))
 	for _, s := range v.Subnets {

@@ -482,3 +482,41 @@ func (c *compiler) fwAddresses(rp, side string, addrs, ipGroups []string, groups
 	}
 	return out
 }
+
+// ApplianceRules are the filtering rules of a network virtual appliance: each
+// rule is a one-rule collection carrying its own action.
+type ApplianceRules struct {
+	DefaultAllow bool
+	Rules        []*FirewallCollection
+}
+
+func (c *compiler) compileAppliance(path string, as *ApplianceSpec, ipForwarding bool) *ApplianceRules {
+	if !ipForwarding {
+		c.errAt(path, "appliance rules need enableIpForwarding: true")
+	}
+	ar := &ApplianceRules{DefaultAllow: true}
+	switch strings.ToLower(as.DefaultAction) {
+	case "", "allow":
+	case "deny":
+		ar.DefaultAllow = false
+	default:
+		c.errAt(path+".defaultAction", "%q: want Allow or Deny", as.DefaultAction)
+	}
+	for i, r := range as.Rules {
+		cs := &FirewallCollectionSpec{Name: r.Name, Priority: 100, Action: r.Action, Rules: []FirewallRuleSpec{{
+			Name: r.Name, Protocols: r.Protocols, SourceAddresses: r.SourceAddresses,
+			DestinationAddresses: r.DestinationAddresses, DestinationPorts: r.DestinationPorts}}}
+		rp := fmt.Sprintf("%s.rules[%d]", path, i)
+		before := len(c.errs)
+		col := c.compileFwCollection(cs, rp, "network", nil, false)
+		// The rule is its own collection: name its keys as written.
+		for _, e := range c.errs[before:] {
+			e.Key = strings.Replace(e.Key, rp+".rules[0]", rp, 1)
+			e.Line = c.pos.lookup(e.Key)
+		}
+		if col != nil {
+			ar.Rules = append(ar.Rules, col)
+		}
+	}
+	return ar
+}

@@ -111,11 +111,18 @@ type RouteSpec struct {
 // GatewaySpec is a VPN or ExpressRoute gateway in a VNet's
 // GatewaySubnet, with the on-premises prefixes it learns.
 type GatewaySpec struct {
-	Name                      string   `yaml:"name"`
-	VNet                      string   `yaml:"vnet"`
-	GatewayType               string   `yaml:"gatewayType"`
-	SKU                       string   `yaml:"sku"`
-	OnPremisesAddressPrefixes []string `yaml:"onPremisesAddressPrefixes"`
+	Name                      string           `yaml:"name"`
+	VNet                      string           `yaml:"vnet"`
+	GatewayType               string           `yaml:"gatewayType"`
+	SKU                       string           `yaml:"sku"`
+	OnPremisesAddressPrefixes []string         `yaml:"onPremisesAddressPrefixes"`
+	OnPremisesHosts           []OnPremHostSpec `yaml:"onPremisesHosts"`
+}
+
+// OnPremHostSpec names an on-premises address behind a gateway.
+type OnPremHostSpec struct {
+	Name      string `yaml:"name"`
+	IPAddress string `yaml:"ipAddress"`
 }
 
 // NATGatewaySpec is a NAT gateway, attached to subnets with subnets[].natGateway.
@@ -184,7 +191,25 @@ type VMSpec struct {
 	EnableIPForwarding        bool              `yaml:"enableIpForwarding"`
 	PublicIPAddress           *PublicIPSpec     `yaml:"publicIpAddress"`
 	DNSServer                 *DNSServerSpec    `yaml:"dnsServer"`
+	Appliance                 *ApplianceSpec    `yaml:"appliance"`
 	Hosts                     map[string]string `yaml:"hosts"`
+}
+
+// ApplianceSpec gives a network virtual appliance (a VM with IP forwarding)
+// simple filtering rules, evaluated in order; the first match decides.
+type ApplianceSpec struct {
+	DefaultAction string              `yaml:"defaultAction"`
+	Rules         []ApplianceRuleSpec `yaml:"rules"`
+}
+
+// ApplianceRuleSpec is one appliance rule, shaped like a firewall network rule.
+type ApplianceRuleSpec struct {
+	Name                 string   `yaml:"name"`
+	Action               string   `yaml:"action"`
+	Protocols            []string `yaml:"protocols"`
+	SourceAddresses      []string `yaml:"sourceAddresses"`
+	DestinationAddresses []string `yaml:"destinationAddresses"`
+	DestinationPorts     []string `yaml:"destinationPorts"`
 }
 
 // PublicIPSpec is a public IP address attached to a NIC.

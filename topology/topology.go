@@ -178,8 +178,11 @@ type Gateway struct {
 	VNet       *VNet
 	Type       string // Vpn | ExpressRoute
 	IP         netip.Addr
+	NIC        *NIC
 	OnPremises []netip.Prefix
-	onPrem     *PrefixSet
+	// Hosts are named on-premises addresses that traces can use as endpoints.
+	Hosts  map[string]netip.Addr
+	onPrem *PrefixSet
 }
 
 // ReachesOnPremises reports whether a lies in an on-premises prefix of the gateway.
@@ -217,6 +220,7 @@ type NIC struct {
 	PrivateEndpoint *PrivateEndpoint
 	Compute         *Compute
 	Firewall        *Firewall
+	Appliance       *ApplianceRules
 	Hosts           map[string]netip.Addr
 }
 
