@@ -37,7 +37,7 @@ bench:
 #   make servicetags FILE=ServiceTags_Public_20250101.json
 servicetags:
 	@test -n "$(FILE)" || { echo "usage: make servicetags FILE=ServiceTags_Public_YYYYMMDD.json"; exit 2; }
-	gzip -9 -n -c "$(FILE)" > topology/servicetags_public.json.gz
+	cd topology && $(GO) run gen_servicetags.go "$(abspath $(FILE))" servicetags.txt.gz
 
 clean:
 	rm -rf bin

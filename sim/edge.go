@@ -226,7 +226,7 @@ func (tr *tracer) toInternet(sub *topology.Subnet, at *topology.NIC, dst *Endpoi
 		tr.hop(dst.Service.Name, "service", "reach", "public endpoint %s over the Azure backbone", f.Dst)
 		return tr.serviceAccess(dst.Service, f, nil, ip) && tr.replyFromOutside(at, f, method)
 	}
-	if tr.t.IsAzure(f.Dst) {
+	if dst.Kind == EndpointServiceTag {
 		tr.hop(dst.Text, "destination", "deliver", "Azure public address %s over the Azure backbone", f.Dst)
 		return tr.replyFromOutside(at, f, method)
 	}

@@ -62,9 +62,6 @@ func (c *compiler) compile() *Topology {
 	if sc.Region == "" {
 		c.errAt("region", "missing: the default region for everything in the scenario")
 	}
-	if ac, ok := c.tags.Lookup("AzureCloud"); ok {
-		t.azureCloud = ac.Set()
-	}
 
 	c.unsupportedFeatures()
 	c.compileASGs()

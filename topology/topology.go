@@ -62,10 +62,9 @@ type Topology struct {
 	computes map[string]*Compute
 	asgs     map[string]bool
 
-	tagSets    map[string]*PrefixSet // lower-case tag name → set, every tag the scenario names
-	azureCloud *PrefixSet
-	publicIPs  map[netip.Addr]*NIC
-	pos        *positions
+	tagSets   map[string]*PrefixSet // lower-case tag name → set, every tag the scenario names
+	publicIPs map[netip.Addr]*NIC
+	pos       *positions
 }
 
 // VNet is a virtual network.
@@ -295,9 +294,6 @@ func (t *Topology) NSG(name string) *NSG { return t.nsgs[name] }
 
 // NICByPublicIP returns the NIC that owns public address a.
 func (t *Topology) NICByPublicIP(a netip.Addr) *NIC { return t.publicIPs[a.Unmap()] }
-
-// IsAzure reports whether a public address belongs to Azure (the AzureCloud tag).
-func (t *Topology) IsAzure(a netip.Addr) bool { return t.azureCloud.Contains(a) }
 
 // LineOf returns the line a key path is written on, or 0.
 func (t *Topology) LineOf(path string) int { return t.pos.lookup(path) }
