@@ -3,6 +3,7 @@ module github.com/vnetsim/vnetsim
 go 1.26.8
 
 require (
+	github.com/miekg/dns v1.1.73
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/spf13/pflag v1.1.0
 	github.com/yl2chen/cidranger v1.0.2
@@ -11,6 +12,7 @@ require (
 )
 
 require (
-	golang.org/x/sys v0.30.0 // indirect
-	golang.org/x/tools v0.30.0 // indirect
+	golang.org/x/net v0.57.0 // indirect
+	golang.org/x/sys v0.47.0 // indirect
+	golang.org/x/tools v0.48.0 // indirect
 )
