@@ -1,0 +1,285 @@
+package dnsmock
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"github.com/vnetsim/vnetsim/topology"
+)
+
+// ednsSize is the UDP payload size the server advertises and answers within
+// (the DNS flag day 2020 value).
+const ednsSize = 1232
+
+// Handler answers DNS queries in one client's view of a scenario. It
+// answers only names the scenario governs, refuses the rest, and never sends
+// a query anywhere: every answer comes from the Resolver.
+type Handler struct {
+	Resolver *Resolver
+	Client   Client
+}
+
+// ServeDNS implements dns.Handler.
+func (h *Handler) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
+	proto := topology.ProtocolUDP
+	if _, ok := w.RemoteAddr().(*net.TCPAddr); ok {
+		proto = topology.ProtocolTCP
+	}
+	m := h.Reply(req, proto)
+	if m == nil {
+		return
+	}
+	if proto == topology.ProtocolUDP {
+		size := dns.MinMsgSize
+		if opt := req.IsEdns0(); opt != nil {
+			size = max(dns.MinMsgSize, min(int(opt.UDPSize()), ednsSize))
+		}
+		m.Truncate(size)
+	}
+	w.WriteMsg(m)
+}
+
+// Reply returns the response to req as received over proto, or nil when
+// nothing must be sent (req is itself a response). It never panics: an
+// internal error becomes SERVFAIL.
+func (h *Handler) Reply(req *dns.Msg, proto topology.Protocol) (m *dns.Msg) {
+	if req == nil || req.Response {
+		return nil
+	}
+	m = new(dns.Msg)
+	m.SetReply(req)
+	defer func() {
+		if p := recover(); p != nil {
+			m.Answer, m.Ns, m.Extra = nil, nil, nil
+			m.Rcode = dns.RcodeServerFailure
+		}
+	}()
+	opt := req.IsEdns0()
+	if opt != nil {
+		m.SetEdns0(ednsSize, false)
+		if opt.Version() != 0 {
+			m.Rcode = dns.RcodeBadVers
+			return m
+		}
+	}
+	switch {
+	case req.Opcode != dns.OpcodeQuery:
+		m.Rcode = dns.RcodeNotImplemented
+		return m
+	case len(req.Question) != 1:
+		m.Rcode = dns.RcodeFormatError
+		return m
+	}
+	q := req.Question[0]
+	switch {
+	case q.Qclass != dns.ClassINET:
+		m.Rcode = dns.RcodeRefused
+		return m
+	case metaType(q.Qtype):
+		// No zone transfers, no ANY (RFC 8482), no meta types.
+		m.Rcode = dns.RcodeNotImplemented
+		return m
+	}
+	ans := h.Resolver.Resolve(h.Client, Query{Name: q.Name, Type: q.Qtype, Protocol: proto})
+	m.Rcode = ans.code
+	if ans.Failure != nil && ans.Failure.Reason == ReasonBadName {
+		m.Rcode = dns.RcodeRefused
+	}
+	m.RecursionAvailable = m.Rcode != dns.RcodeRefused
+	m.Answer = answerRRs(ans, q.Name)
+	return m
+}
+
+func metaType(t uint16) bool {
+	switch t {
+	case dns.TypeANY, dns.TypeAXFR, dns.TypeIXFR, dns.TypeMAILA, dns.TypeMAILB, dns.TypeOPT, dns.TypeTSIG, dns.TypeTKEY:
+		return true
+	}
+	return false
+}
+
+// answerRRs turns an answer into resource records. The owner name of the
+// first record keeps the case of the question (qname).
+func answerRRs(a *Answer, qname string) []dns.RR {
+	out := make([]dns.RR, 0, len(a.rrs))
+	canon := topology.CanonicalName(qname)
+	for _, r := range a.rrs {
+		owner := dns.Fqdn(r.name)
+		if r.name == canon {
+			owner = dns.Fqdn(qname)
+		}
+		hdr := dns.RR_Header{Name: owner, Class: dns.ClassINET, Ttl: r.ttl}
+		switch {
+		case r.cname != "":
+			hdr.Rrtype = dns.TypeCNAME
+			out = append(out, &dns.CNAME{Hdr: hdr, Target: dns.Fqdn(r.cname)})
+		case r.addr.Is4():
+			hdr.Rrtype = dns.TypeA
+			out = append(out, &dns.A{Hdr: hdr, A: r.addr.AsSlice()})
+		default:
+			hdr.Rrtype = dns.TypeAAAA
+			out = append(out, &dns.AAAA{Hdr: hdr, AAAA: r.addr.AsSlice()})
+		}
+	}
+	return out
+}
+
+// Limits of the server: it is meant for one machine's tests, so it bounds
+// what a misbehaving client can make it hold.
+const (
+	maxTCPConns    = 64
+	maxInFlight    = 256
+	ioTimeout      = 2 * time.Second
+	udpReadTimeout = 200 * time.Millisecond
+	tcpIdleTimeout = 10 * time.Second
+	shutdownWait   = 5 * time.Second
+)
+
+// Serve runs h over UDP and TCP on addr (host:port; port 0 picks a free port,
+// the same for both) until ctx is done, then shuts both servers down and
+// returns. started, when not nil, receives the address once both listen.
+func Serve(ctx context.Context, addr string, h dns.Handler, started func(net.Addr)) error {
+	pc, ln, err := listenBoth(addr)
+	if err != nil {
+		return err
+	}
+	lh := &limitHandler{next: h, slots: make(chan struct{}, maxInFlight)}
+	ready := make(chan struct{}, 2)
+	notify := func() { ready <- struct{}{} }
+	// The UDP read timeout also bounds how long a shutdown waits for the
+	// read loop to notice it.
+	udp := &dns.Server{PacketConn: pc, Handler: lh, ReadTimeout: udpReadTimeout, WriteTimeout: ioTimeout, NotifyStartedFunc: notify}
+	tcp := &dns.Server{Listener: &limitListener{Listener: ln, slots: make(chan struct{}, maxTCPConns)}, Handler: lh,
+		ReadTimeout: ioTimeout, WriteTimeout: ioTimeout, IdleTimeout: func() time.Duration { return tcpIdleTimeout }, MaxTCPQueries: 128, NotifyStartedFunc: notify}
+	errc := make(chan error, 2)
+	go func() { errc <- udp.ActivateAndServe() }()
+	go func() { errc <- tcp.ActivateAndServe() }()
+
+	var serveErr error
+	running := 2
+	for n := 0; n < 2 && serveErr == nil; {
+		select {
+		case <-ready:
+			n++
+		case err := <-errc:
+			running--
+			serveErr = fmt.Errorf("Serve(%q): %w", addr, err)
+		}
+	}
+	if serveErr == nil {
+		if started != nil {
+			started(pc.LocalAddr())
+		}
+		select {
+		case <-ctx.Done():
+		case err := <-errc:
+			running--
+			serveErr = fmt.Errorf("Serve(%q): %w", addr, err)
+		}
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownWait)
+	defer cancel()
+	var errs []error
+	for _, s := range []*dns.Server{udp, tcp} {
+		if err := s.ShutdownContext(sctx); err != nil && serveErr == nil {
+			errs = append(errs, err)
+		}
+	}
+	for ; running > 0; running-- {
+		if err := <-errc; err != nil && serveErr == nil {
+			errs = append(errs, err)
+		}
+	}
+	pc.Close()
+	ln.Close()
+	if serveErr != nil {
+		return serveErr
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("Serve(%q): shutdown: %w", addr, errors.Join(errs...))
+	}
+	return nil
+}
+
+// listenBoth binds UDP and TCP on the same port.
+func listenBoth(addr string) (net.PacketConn, net.Listener, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("Serve(%q): %w", addr, err)
+	}
+	if a, err := netip.ParseAddr(host); err == nil && a.IsUnspecified() {
+		return nil, nil, fmt.Errorf("Serve(%q): give one address to listen on, not all of them", addr)
+	}
+	for attempt := 0; ; attempt++ {
+		pc, err := net.ListenPacket("udp", addr)
+		if err != nil {
+			return nil, nil, fmt.Errorf("Serve(%q): %w", addr, err)
+		}
+		p := pc.LocalAddr().(*net.UDPAddr).Port
+		ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(p)))
+		if err == nil {
+			return pc, ln, nil
+		}
+		pc.Close()
+		if port != "0" || attempt >= 10 {
+			return nil, nil, fmt.Errorf("Serve(%q): %w", addr, err)
+		}
+	}
+}
+
+// limitHandler bounds the queries answered at once: a UDP query beyond the
+// bound is dropped, as a busy resolver would; a TCP one waits.
+type limitHandler struct {
+	next  dns.Handler
+	slots chan struct{}
+}
+
+func (l *limitHandler) ServeDNS(w dns.ResponseWriter, r *dns.Msg) {
+	if _, tcp := w.RemoteAddr().(*net.TCPAddr); tcp {
+		l.slots <- struct{}{}
+	} else {
+		select {
+		case l.slots <- struct{}{}:
+		default:
+			return
+		}
+	}
+	defer func() { <-l.slots }()
+	l.next.ServeDNS(w, r)
+}
+
+// limitListener bounds the open TCP connections.
+type limitListener struct {
+	net.Listener
+	slots chan struct{}
+}
+
+func (l *limitListener) Accept() (net.Conn, error) {
+	l.slots <- struct{}{}
+	c, err := l.Listener.Accept()
+	if err != nil {
+		<-l.slots
+		return nil, err
+	}
+	return &limitConn{Conn: c, release: func() { <-l.slots }}, nil
+}
+
+type limitConn struct {
+	net.Conn
+	once    sync.Once
+	release func()
+}
+
+func (c *limitConn) Close() error {
+	err := c.Conn.Close()
+	c.once.Do(c.release)
+	return err
+}

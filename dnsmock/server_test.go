@@ -1,0 +1,527 @@
+package dnsmock_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"github.com/vnetsim/vnetsim/dnsmock"
+	"github.com/vnetsim/vnetsim/sim"
+	"github.com/vnetsim/vnetsim/topology"
+)
+
+// recorder is a dns.ResponseWriter without a socket: it keeps what the
+// handler writes, packed and unpacked as a client would read it.
+type recorder struct {
+	remote net.Addr
+	msgs   []*dns.Msg
+	wire   [][]byte
+}
+
+func udpRecorder() *recorder {
+	return &recorder{remote: &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000}}
+}
+
+func tcpRecorder() *recorder {
+	return &recorder{remote: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000}}
+}
+
+func (r *recorder) LocalAddr() net.Addr  { return &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 53} }
+func (r *recorder) RemoteAddr() net.Addr { return r.remote }
+func (r *recorder) WriteMsg(m *dns.Msg) error {
+	b, err := m.Pack()
+	if err != nil {
+		return err
+	}
+	back := new(dns.Msg)
+	if err := back.Unpack(b); err != nil {
+		return err
+	}
+	r.msgs = append(r.msgs, back)
+	r.wire = append(r.wire, b)
+	return nil
+}
+func (r *recorder) Write(b []byte) (int, error) {
+	return 0, errors.New("recorder: raw writes are not used")
+}
+func (r *recorder) Close() error        { return nil }
+func (r *recorder) TsigStatus() error   { return nil }
+func (r *recorder) TsigTimersOnly(bool) {}
+func (r *recorder) Hijack()             {}
+
+func handlerFor(t testing.TB, file, from string) *dnsmock.Handler {
+	t.Helper()
+	topo := loadFile(t, file)
+	return &dnsmock.Handler{Resolver: sim.DNSResolver(topo), Client: clientOf(t, topo, from)}
+}
+
+func query(name string, qtype uint16) *dns.Msg {
+	m := new(dns.Msg)
+	m.SetQuestion(dns.Fqdn(name), qtype)
+	return m
+}
+
+// rrTexts renders RRs one per line, owner name and TTL included.
+func rrTexts(rrs []dns.RR) []string {
+	out := []string{}
+	for _, rr := range rrs {
+		out = append(out, strings.ReplaceAll(rr.String(), "\t", " "))
+	}
+	return out
+}
+
+// answerTexts renders a resolver answer the way rrTexts renders RRs, so
+// that what the server sends can be compared with what dns query prints.
+func answerTexts(a *dnsmock.Answer) []string {
+	out := []string{}
+	for _, r := range a.Answers {
+		out = append(out, r.Name+" "+strconv.FormatUint(uint64(r.TTL), 10)+" IN "+r.Type+" "+r.Value)
+	}
+	return out
+}
+
+// TestHandler drives the handler through a recorder, with no socket.
+func TestHandler(t *testing.T) {
+	h := handlerFor(t, "links.yaml", "cpu-cluster")
+	api := ws1 + ".workspace.eastus.api.azureml.ms"
+	apiPL := ws1 + ".workspace.eastus.privatelink.api.azureml.ms"
+	edns := func(m *dns.Msg, version uint8) *dns.Msg {
+		m.SetEdns0(4096, false)
+		m.IsEdns0().SetVersion(version)
+		return m
+	}
+	cases := []struct {
+		name    string
+		req     *dns.Msg
+		tcp     bool
+		silent  bool // nothing is written
+		rcode   int
+		answers []string
+		ra      bool
+	}{
+		{name: "a governed name", req: query(api, dns.TypeA), rcode: dns.RcodeSuccess, ra: true,
+			answers: []string{api + ". 300 IN CNAME " + apiPL + ".", apiPL + ". 10 IN A 10.0.1.5"}},
+		{name: "the question's case is kept", req: query(strings.ToUpper(api), dns.TypeA), rcode: dns.RcodeSuccess, ra: true,
+			answers: []string{strings.ToUpper(api) + ". 300 IN CNAME " + apiPL + ".", apiPL + ". 10 IN A 10.0.1.5"}},
+		{name: "NXDOMAIN under a linked zone", req: query("nothere.contoso.internal", dns.TypeA), rcode: dns.RcodeNameError, ra: true},
+		{name: "no data", req: query("app.contoso.internal", dns.TypeMX), rcode: dns.RcodeSuccess, ra: true},
+		{name: "a name outside the scenario is refused", req: query("example.org", dns.TypeA), rcode: dns.RcodeRefused},
+		{name: "the root is refused", req: query(".", dns.TypeNS), rcode: dns.RcodeRefused},
+		{name: "a binary label is refused", req: query("a\\000b.contoso.internal", dns.TypeA), rcode: dns.RcodeRefused},
+		{name: "ANY is not implemented (RFC 8482)", req: query(api, dns.TypeANY), rcode: dns.RcodeNotImplemented},
+		{name: "no zone transfers", req: query("contoso.internal", dns.TypeAXFR), rcode: dns.RcodeNotImplemented},
+		{name: "CHAOS class is refused", req: func() *dns.Msg {
+			m := query("version.bind", dns.TypeTXT)
+			m.Question[0].Qclass = dns.ClassCHAOS
+			return m
+		}(), rcode: dns.RcodeRefused},
+		{name: "an update is not implemented", req: func() *dns.Msg { m := query("contoso.internal", dns.TypeSOA); m.Opcode = dns.OpcodeUpdate; return m }(), rcode: dns.RcodeNotImplemented},
+		{name: "two questions", req: func() *dns.Msg {
+			m := query(api, dns.TypeA)
+			m.Question = append(m.Question, m.Question[0])
+			return m
+		}(), rcode: dns.RcodeFormatError},
+		{name: "no question", req: func() *dns.Msg { m := query(api, dns.TypeA); m.Question = nil; return m }(), rcode: dns.RcodeFormatError},
+		{name: "a response is never answered", req: func() *dns.Msg { m := query(api, dns.TypeA); m.Response = true; return m }(), silent: true},
+		{name: "EDNS version 1", req: edns(query(api, dns.TypeA), 1), rcode: dns.RcodeBadVers},
+		{name: "EDNS version 0", req: edns(query(api, dns.TypeA), 0), rcode: dns.RcodeSuccess, ra: true,
+			answers: []string{api + ". 300 IN CNAME " + apiPL + ".", apiPL + ". 10 IN A 10.0.1.5"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := udpRecorder()
+			if c.tcp {
+				w = tcpRecorder()
+			}
+			h.ServeDNS(w, c.req)
+			if c.silent {
+				if len(w.msgs) != 0 {
+					t.Fatalf("wrote %d messages, want none", len(w.msgs))
+				}
+				return
+			}
+			if len(w.msgs) != 1 {
+				t.Fatalf("wrote %d messages, want 1", len(w.msgs))
+			}
+			m := w.msgs[0]
+			if m.Id != c.req.Id || !m.Response {
+				t.Errorf("id %d response %v, want id %d and a response", m.Id, m.Response, c.req.Id)
+			}
+			if m.Rcode != c.rcode {
+				t.Errorf("rcode = %s, want %s", dns.RcodeToString[m.Rcode], dns.RcodeToString[c.rcode])
+			}
+			if m.RecursionAvailable != c.ra {
+				t.Errorf("RA = %v, want %v", m.RecursionAvailable, c.ra)
+			}
+			if m.Authoritative {
+				t.Error("AA is set; the server is a resolver, not an authority")
+			}
+			want := c.answers
+			if want == nil {
+				want = []string{}
+			}
+			if got := rrTexts(m.Answer); strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("answers:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+			if (c.req.IsEdns0() != nil) != (m.IsEdns0() != nil) {
+				t.Errorf("EDNS in request %v, in reply %v", c.req.IsEdns0() != nil, m.IsEdns0() != nil)
+			}
+		})
+	}
+}
+
+// TestHandlerTransport checks that the query travels over the protocol the
+// client used: dns3 refuses UDP 53 but answers TCP 53.
+func TestHandlerTransport(t *testing.T) {
+	h := handlerFor(t, "custom.yaml", "app-failover")
+	apiPL := ws2 + ".workspace.eastus.privatelink.api.azureml.ms"
+	for _, c := range []struct {
+		w    *recorder
+		want string // the privatelink name's record
+	}{
+		{udpRecorder(), apiPL + ". 300 IN CNAME mlw.eastus.frontend.vnetsim.internal."},
+		{tcpRecorder(), apiPL + ". 10 IN A 10.10.2.5"},
+	} {
+		h.ServeDNS(c.w, query(ws2+".workspace.eastus.api.azureml.ms", dns.TypeA))
+		got := rrTexts(c.w.msgs[0].Answer)
+		if len(got) < 2 || got[1] != c.want {
+			t.Errorf("over %s: answers %q, want second %q", c.w.remote.Network(), got, c.want)
+		}
+	}
+}
+
+// TestHandlerTruncates checks that a UDP answer fits 512 bytes without EDNS
+// and 1232 with it, with TC set, and that TCP carries it whole.
+func TestHandlerTruncates(t *testing.T) {
+	h := handlerFor(t, "links.yaml", "jumpbox")
+	for _, c := range []struct {
+		name    string
+		w       *recorder
+		edns    uint16
+		limit   int
+		tc      bool
+		answers int
+	}{
+		{"UDP", udpRecorder(), 0, 512, true, -1},
+		{"UDP with EDNS 4096 is held to 1232", udpRecorder(), 4096, 1232, false, 60},
+		{"TCP", tcpRecorder(), 0, 65535, false, 60},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			req := query("many.contoso.internal", dns.TypeA)
+			if c.edns > 0 {
+				req.SetEdns0(c.edns, false)
+			}
+			h.ServeDNS(c.w, req)
+			m, wire := c.w.msgs[0], c.w.wire[0]
+			if len(wire) > c.limit {
+				t.Errorf("%d bytes, more than %d", len(wire), c.limit)
+			}
+			if m.Truncated != c.tc {
+				t.Errorf("TC = %v, want %v", m.Truncated, c.tc)
+			}
+			if c.answers >= 0 && len(m.Answer) != c.answers {
+				t.Errorf("%d answers, want %d", len(m.Answer), c.answers)
+			}
+		})
+	}
+}
+
+// startServer serves the handler on a free loopback port and returns its
+// address; the server stops when the test ends.
+func startServer(t testing.TB, h dns.Handler) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	started := make(chan net.Addr, 1)
+	done := make(chan error, 1)
+	go func() { done <- dnsmock.Serve(ctx, "127.0.0.1:0", h, func(a net.Addr) { started <- a }) }()
+	var addr string
+	select {
+	case a := <-started:
+		addr = a.String()
+	case err := <-done:
+		t.Fatalf("Serve: %v", err)
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve did not start in 5 s")
+	}
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Serve: %v", err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Error("Serve did not stop in 5 s")
+		}
+	})
+	return addr
+}
+
+// TestServeLoopback queries a real server over UDP and TCP with a real
+// client and compares every answer with what the resolver (and so
+// `vnetsim dns query`) gives for the same endpoint.
+func TestServeLoopback(t *testing.T) {
+	topo := loadFile(t, "links.yaml")
+	r := sim.DNSResolver(topo)
+	client := clientOf(t, topo, "lonely-vm")
+	addr := startServer(t, &dnsmock.Handler{Resolver: r, Client: client})
+	names := []struct {
+		name  string
+		qtype uint16
+	}{
+		{ws1 + ".workspace.eastus.api.azureml.ms", dns.TypeA},
+		{"stmlw.blob.core.windows.net", dns.TypeA},
+		{"crmlw.eastus.data.azurecr.io", dns.TypeA},
+		{"jumpbox.contoso.internal", dns.TypeA},
+		{"v6.contoso.internal", dns.TypeAAAA},
+		{"pypi.org", dns.TypeA},
+	}
+	for _, network := range []string{"udp", "tcp"} {
+		c := &dns.Client{Net: network, Timeout: 2 * time.Second}
+		for _, n := range names {
+			t.Run(network+"/"+n.name, func(t *testing.T) {
+				proto := topology.ProtocolUDP
+				if network == "tcp" {
+					proto = topology.ProtocolTCP
+				}
+				want := r.Resolve(client, dnsmock.Query{Name: n.name, Type: n.qtype, Protocol: proto})
+				m, _, err := c.Exchange(query(n.name, n.qtype), addr)
+				if err != nil {
+					t.Fatalf("Exchange: %v", err)
+				}
+				if got := dns.RcodeToString[m.Rcode]; got != want.Rcode {
+					t.Errorf("rcode %s, dns query says %s", got, want.Rcode)
+				}
+				if got, w := rrTexts(m.Answer), answerTexts(want); strings.Join(got, "\n") != strings.Join(w, "\n") {
+					t.Errorf("answers:\n%s\ndns query says:\n%s", strings.Join(got, "\n"), strings.Join(w, "\n"))
+				}
+			})
+		}
+	}
+}
+
+// TestServeSurvivesMalformed sends garbage over UDP and TCP, then checks
+// that the server still answers.
+func TestServeSurvivesMalformed(t *testing.T) {
+	addr := startServer(t, handlerFor(t, "links.yaml", "jumpbox"))
+	valid, _ := query("app.contoso.internal", dns.TypeA).Pack()
+	garbage := [][]byte{
+		{},
+		{0x12},
+		valid[:11],                         // a short header
+		append(valid[:12:12], 0xff),        // a header and a broken question
+		append([]byte(nil), valid[:20]...), // a cut name
+		func() []byte { b := append([]byte(nil), valid...); b[2] |= 0x80; return b }(), // a response
+		func() []byte { b := append([]byte(nil), valid...); b[5] = 9; return b }(),     // 9 questions announced
+		[]byte(strings.Repeat("\xc0\x0c", 300)),                                        // compression pointers to themselves
+	}
+	uc, err := net.Dial("udp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer uc.Close()
+	for _, g := range garbage {
+		uc.Write(g)
+	}
+	for _, g := range garbage {
+		tc, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tc.Write(append([]byte{byte(len(g) >> 8), byte(len(g))}, g...))
+		tc.Close()
+	}
+	// A length prefix that promises more than is sent, left open.
+	hang, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hang.Close()
+	hang.Write([]byte{0xff, 0xff, 1, 2, 3})
+
+	for _, network := range []string{"udp", "tcp"} {
+		c := &dns.Client{Net: network, Timeout: 2 * time.Second}
+		m, _, err := c.Exchange(query("app.contoso.internal", dns.TypeA), addr)
+		if err != nil {
+			t.Fatalf("%s after garbage: %v", network, err)
+		}
+		if got := rrTexts(m.Answer); len(got) != 1 || got[0] != "app.contoso.internal. 3600 IN A 10.0.2.50" {
+			t.Errorf("%s after garbage: answers %q", network, got)
+		}
+	}
+}
+
+// TestServeRefusesUnspecified checks that Serve will not listen on every
+// interface at once.
+func TestServeRefusesUnspecified(t *testing.T) {
+	err := dnsmock.Serve(context.Background(), "0.0.0.0:0", dns.HandlerFunc(func(dns.ResponseWriter, *dns.Msg) {}), nil)
+	if err == nil || !strings.Contains(err.Error(), "not all of them") {
+		t.Fatalf("Serve(0.0.0.0:0) = %v, want a refusal", err)
+	}
+}
+
+// TestServeStops checks a clean shutdown: Serve returns and the port is free.
+func TestServeStops(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	started := make(chan net.Addr, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- dnsmock.Serve(ctx, "127.0.0.1:0", handlerFor(t, "links.yaml", "jumpbox"), func(a net.Addr) { started <- a })
+	}()
+	addr := (<-started).String()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Serve: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve did not stop")
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatalf("the TCP port is still taken after shutdown: %v", err)
+	}
+	ln.Close()
+	pc, err := net.ListenPacket("udp", addr)
+	if err != nil {
+		t.Fatalf("the UDP port is still taken after shutdown: %v", err)
+	}
+	pc.Close()
+}
+
+// FuzzHandler feeds the handler arbitrary messages: it must never panic,
+// and whatever it writes must be a well-formed reply to the query.
+func FuzzHandler(f *testing.F) {
+	for _, m := range []*dns.Msg{
+		query(ws1+".workspace.eastus.api.azureml.ms", dns.TypeA),
+		query("many.contoso.internal", dns.TypeA),
+		query("loop1.contoso.internal", dns.TypeAAAA),
+		query("example.org", dns.TypeMX),
+		query("contoso.internal", dns.TypeAXFR),
+	} {
+		b, _ := m.Pack()
+		f.Add(b, false)
+		f.Add(b, true)
+	}
+	f.Add([]byte{0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 0x0c, 0, 1, 0, 1}, false) // a name pointing at itself
+	f.Add([]byte("\x00\x00\x01\x00\x00\x01\x00\x00\x00\x00\x00\x01\x00\x00\x01\x00\x01\x00\x00\x29\x10\x00\x01\x00\x00\x00\x00\x00"), false)
+	h := handlerFor(f, "links.yaml", "jumpbox")
+	f.Fuzz(func(t *testing.T, data []byte, tcp bool) {
+		req := new(dns.Msg)
+		if err := req.Unpack(data); err != nil {
+			return // the server drops what does not unpack
+		}
+		w := udpRecorder()
+		if tcp {
+			w = tcpRecorder()
+		}
+		h.ServeDNS(w, req)
+		if req.Response {
+			if len(w.msgs) != 0 {
+				t.Fatal("answered a response")
+			}
+			return
+		}
+		if len(w.msgs) != 1 {
+			t.Fatalf("wrote %d messages (a reply failed to pack?), want 1", len(w.msgs))
+		}
+		m := w.msgs[0]
+		if m.Id != req.Id || !m.Response || len(m.Question) > 1 {
+			t.Fatalf("not a reply: id %d/%d response %v questions %d", m.Id, req.Id, m.Response, len(m.Question))
+		}
+		if !tcp && req.IsEdns0() == nil && len(w.wire[0]) > dns.MinMsgSize {
+			t.Fatalf("a UDP reply of %d bytes without EDNS", len(w.wire[0]))
+		}
+		if m.Rcode == dns.RcodeServerFailure && len(m.Answer) > 0 {
+			t.Fatal("SERVFAIL with answers")
+		}
+	})
+}
+
+// BenchmarkServe measures queries per second and the 99th percentile
+// latency of the real server over loopback UDP, from a bounded pool of
+// clients, each query a different name so that nothing is cached. It stops
+// after b.N queries or 10 seconds, whichever comes first.
+func BenchmarkServe(b *testing.B) {
+	const workers = 8
+	addr := startServer(b, handlerFor(b, "links.yaml", "cpu-cluster"))
+	names := []string{
+		ws1 + ".workspace.eastus.api.azureml.ms",
+		"stmlw.blob.core.windows.net",
+		"kvmlw.vault.azure.net",
+		"crmlw.eastus.data.azurecr.io",
+		"jumpbox.contoso.internal",
+		"www.contoso.internal",
+		"nothere.contoso.internal",
+		"example.org",
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	jobs := make(chan int)
+	lat := make([][]time.Duration, workers)
+	errs := make(chan error, workers)
+	b.ResetTimer()
+	start := time.Now()
+	done := make(chan struct{})
+	for w := 0; w < workers; w++ {
+		go func(w int) {
+			defer func() { done <- struct{}{} }()
+			c := &dns.Client{Net: "udp", Timeout: 2 * time.Second}
+			conn, err := c.Dial(addr)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer conn.Close()
+			for i := range jobs {
+				t0 := time.Now()
+				if _, _, err := c.ExchangeWithConn(query(names[i%len(names)], dns.TypeA), conn); err != nil {
+					errs <- err
+					return
+				}
+				lat[w] = append(lat[w], time.Since(t0))
+			}
+		}(w)
+	}
+	sent := 0
+feed:
+	for ; sent < b.N; sent++ {
+		select {
+		case jobs <- sent:
+		case <-ctx.Done():
+			break feed
+		case err := <-errs:
+			b.Fatal(err)
+		}
+	}
+	close(jobs)
+	for w := 0; w < workers; w++ {
+		<-done
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	select {
+	case err := <-errs:
+		b.Fatal(err)
+	default:
+	}
+	var all []time.Duration
+	for _, l := range lat {
+		all = append(all, l...)
+	}
+	if len(all) == 0 {
+		return
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	p99 := all[(len(all)*99)/100]
+	b.ReportMetric(float64(len(all))/elapsed.Seconds(), "queries/s")
+	b.ReportMetric(float64(p99.Microseconds()), "p99-µs")
+}
