@@ -2,10 +2,7 @@ package sim
 
 import (
 	"fmt"
-	"runtime"
 	"strings"
-	"sync"
-	"weak"
 
 	"github.com/vnetsim/vnetsim/dnsmock"
 	"github.com/vnetsim/vnetsim/topology"
@@ -18,41 +15,17 @@ const (
 	ReasonDNSServFail    = dnsmock.ReasonServFail
 )
 
-// resolvers caches one resolver per topology, built at first use. The key is
-// a weak pointer and the resolver holds none to its topology, so a topology
-// nobody uses any more is collected and its entry removed.
-var resolvers sync.Map // weak.Pointer[topology.Topology] → *lazyResolver
-
-type lazyResolver struct {
-	once sync.Once
-	r    *dnsmock.Resolver
-}
-
 // DNSResolver returns the resolver of t's DNS views, built once per
-// topology; its DNS queries are traced as flows (UDP or TCP 53) by
-// TraceEndpoints. It is safe for concurrent use.
+// topology at first use and kept in t; its DNS queries are traced as flows
+// (UDP or TCP 53) by TraceEndpoints. It is safe for concurrent use.
 func DNSResolver(t *topology.Topology) *dnsmock.Resolver {
-	key := weak.Make(t)
-	v, loaded := resolvers.Load(key)
-	if !loaded {
-		v, loaded = resolvers.LoadOrStore(key, &lazyResolver{})
-		if !loaded {
-			runtime.AddCleanup(t, func(k weak.Pointer[topology.Topology]) { resolvers.Delete(k) }, key)
-		}
-	}
-	lr := v.(*lazyResolver)
-	lr.once.Do(func() { lr.r = dnsmock.New(t, dnsFlow(key)) })
-	return lr.r
+	return t.DNS.Get(func() any { return dnsmock.New(t, dnsFlow(t)) }).(*dnsmock.Resolver)
 }
 
 // dnsFlow traces a DNS query from a client or a forwarding server to a DNS
 // server at port 53.
-func dnsFlow(key weak.Pointer[topology.Topology]) dnsmock.FlowFunc {
+func dnsFlow(t *topology.Topology) dnsmock.FlowFunc {
 	return func(from, server dnsmock.Client, proto topology.Protocol) dnsmock.Flow {
-		t := key.Value()
-		if t == nil {
-			return dnsmock.Flow{Reason: ReasonUnreachable, Message: "the scenario is no longer loaded"}
-		}
 		src, err := clientEndpoint(t, from)
 		if err != nil {
 			return dnsmock.Flow{Reason: ReasonUnreachable, Message: err.Error()}
@@ -73,16 +46,18 @@ func dnsFlow(key weak.Pointer[topology.Topology]) dnsmock.FlowFunc {
 	}
 }
 
-// hopPath summarises a flow's hops on one line: the nodes that routed,
-// filtered or crossed it.
+// hopPath summarises a flow's hops on one line: the routes, NSGs,
+// peerings and devices it went through.
 func hopPath(hops []Hop) string {
 	var parts []string
 	for _, h := range hops {
-		switch h.Kind {
-		case "source", "dns":
-			continue
-		}
 		p := h.Kind + " " + h.Node
+		switch h.Kind {
+		case "source", "destination", "dns":
+			continue
+		case "platform":
+			p = h.Detail
+		}
 		if len(parts) == 0 || parts[len(parts)-1] != p {
 			parts = append(parts, p)
 		}

@@ -5,7 +5,24 @@ import (
 	"net/netip"
 	"sort"
 	"strings"
+	"sync"
 )
+
+// Lazy is a value derived from a Topology by another package, built at
+// first use and only read afterwards. Topology.DNS holds the DNS resolver
+// that package sim builds: package dnsmock imports topology, so topology
+// can't name its type.
+type Lazy struct {
+	once sync.Once
+	v    any
+}
+
+// Get returns the value, building it with build on first use. Concurrent
+// first uses build it once.
+func (l *Lazy) Get(build func() any) any {
+	l.once.Do(func() { l.v = build() })
+	return l.v
+}
 
 // DNSServerRole is a VM's custom DNS server role (vms[].dnsServer), parsed:
 // where it forwards each query.

@@ -50,6 +50,8 @@ type Topology struct {
 	// Graph has one node per VNet (node ID = index in VNets) and one edge per
 	// connected peering direction.
 	Graph *simple.DirectedGraph
+	// DNS is the DNS resolver of the topology, built by package sim at first use.
+	DNS Lazy
 
 	vnets    map[string]*VNet
 	subnets  map[string]*Subnet
