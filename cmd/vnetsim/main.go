@@ -36,6 +36,7 @@ Usage:
   vnetsim routes FILE --subnet VNET/SUBNET [-o text|json]
   vnetsim nexthop FILE --from A --to IP [-o text|json]
   vnetsim check FILE... [-o text|json]
+  vnetsim dns query|serve FILE --from ENDPOINT [NAME] [--type A] [--listen 127.0.0.1:5353] [-o text|json]
   vnetsim catalog
 
 FILE is a path, or catalog:NAME for a scenario embedded in vnetsim.
@@ -72,6 +73,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runRoutes(rest, stdout)
 	case "nexthop":
 		err = runNextHop(rest, stdout)
+	case "dns":
+		code, err = runDNS(rest, stdout, stderr)
 	case "check":
 		code, err = runCheck(rest, stdout)
 	case "catalog":
