@@ -259,10 +259,7 @@ func (d *dnsVM) client() Client {
 	return Client{Name: d.nic.Name, Addr: d.nic.IP, NIC: d.nic, Subnet: d.nic.Subnet}
 }
 
-type firewallDNS struct {
-	topology.FirewallDNS
-	subnet *topology.Subnet
-}
+type firewallDNS = topology.FirewallDNS
 
 // Resolver answers queries in the DNS view of any client of one scenario.
 // It is built once by New and only read afterwards.
@@ -301,7 +298,7 @@ func New(t *topology.Topology, flow FlowFunc) *Resolver {
 		}
 	}
 	for _, f := range t.FirewallsDNS() {
-		r.firewalls[f.IP] = &firewallDNS{FirewallDNS: f, subnet: t.Subnet(f.Subnet)}
+		r.firewalls[f.IP] = &f
 	}
 	return r
 }
@@ -741,7 +738,7 @@ func (s server) client(a netip.Addr) Client {
 	case serverVM:
 		return s.vm.client()
 	case serverFirewall:
-		return Client{Name: s.fw.Name, Addr: a, Subnet: s.fw.subnet}
+		return Client{Name: s.fw.Name, Addr: a, Subnet: s.fw.Subnet}
 	}
 	return Client{Name: a.String(), Addr: a}
 }
@@ -885,10 +882,7 @@ func (rn *run) proxy(f *firewallDNS, chain []string) result {
 		target = f.Servers[0]
 	}
 	rn.step(f.Name, "forward", "", rn.name, "DNS proxy of firewall %s forwards %s to %s", f.Name, rn.name, target)
-	if f.subnet == nil {
-		return servfail(ReasonUnreachable, &Blocker{Kind: "firewall", Name: f.Name, Resource: f.Subnet}, "firewall %s is in no known subnet", f.Name)
-	}
-	return rn.ask(Client{Name: f.Name, Addr: f.IP, Subnet: f.subnet}, target, chain)
+	return rn.ask(Client{Name: f.Name, Addr: f.IP, Subnet: f.Subnet}, target, chain)
 }
 
 // forwardZone is the public zone to forward for name: the catalog's, else

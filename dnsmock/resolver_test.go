@@ -432,6 +432,10 @@ func TestResolveCustomDNS(t *testing.T) {
 			decided: "unreachable app-island", failure: "dns-unreachable route/10.0.0.0/8 None/System Route (island/snet-app)",
 		},
 		{
+			name: "a firewall DNS proxy forwards to its DNS server", from: "app-fw", qname: api, rcode: dns.RcodeSuccess, answers: private,
+			decided: "zone " + az + " privatelink.api.azureml.ms", steps: []string{"send app-fw", "forward fw-hub", "send fw-hub", "forward dns1", "send dns1", "zone " + az},
+		},
+		{
 			name: "a host record on the DNS server", from: "app-good", qname: "legacy.corp.contoso.com", rcode: dns.RcodeSuccess,
 			answers: []string{"legacy.corp.contoso.com 3600 A 10.10.1.100"}, decided: "answer dns1",
 		},

@@ -105,11 +105,11 @@ func (t *Topology) DNSServerNICs() []*NIC {
 	return out
 }
 
-// FirewallDNS is what vnetsim knows of an Azure Firewall as a DNS server.
+// FirewallDNS is an Azure Firewall seen as a DNS server.
 type FirewallDNS struct {
 	Name     string
 	IP       netip.Addr
-	Subnet   string // vnet/subnet as written
+	Subnet   *Subnet
 	DNSProxy bool
 	// Servers is where the DNS proxy forwards; empty means Azure DNS.
 	Servers []netip.Addr
@@ -119,18 +119,11 @@ type FirewallDNS struct {
 // address, as DNS servers (reference 5.3: DNS proxy).
 func (t *Topology) FirewallsDNS() []FirewallDNS {
 	var out []FirewallDNS
-	for _, fs := range t.Spec.Firewalls {
-		a, err := netip.ParseAddr(fs.PrivateIPAddress)
-		if err != nil {
+	for _, f := range t.Firewalls {
+		if f.NIC == nil || !f.NIC.IP.IsValid() {
 			continue
 		}
-		f := FirewallDNS{Name: fs.Name, IP: a.Unmap(), Subnet: fs.Subnet, DNSProxy: fs.DNSProxy}
-		for _, s := range fs.DNSServers {
-			if b, err := netip.ParseAddr(s); err == nil {
-				f.Servers = append(f.Servers, b.Unmap())
-			}
-		}
-		out = append(out, f)
+		out = append(out, FirewallDNS{Name: f.Name, IP: f.NIC.IP, Subnet: f.NIC.Subnet, DNSProxy: f.DNSProxy, Servers: f.DNSServers})
 	}
 	return out
 }
@@ -275,10 +268,8 @@ func (c *compiler) compileDNS() {
 		}
 	}
 	firewalls := map[netip.Addr]string{}
-	for _, fs := range c.sc.Firewalls {
-		if a, err := netip.ParseAddr(fs.PrivateIPAddress); err == nil {
-			firewalls[a.Unmap()] = fs.Name
-		}
+	for _, f := range c.t.FirewallsDNS() {
+		firewalls[f.IP] = f.Name
 	}
 	for i, vs := range c.sc.VNets {
 		v := c.t.vnets[vs.Name]

@@ -38,7 +38,12 @@ func TestCompileDNSErrors(t *testing.T) {
 	}{
 		{
 			name: "every kind of DNS server is accepted",
-			body: dnsHead + spoke("[168.63.129.16, 10.0.1.4, 192.168.1.10]") + dnsVMs,
+			body: dnsHead + spoke("[168.63.129.16, 10.0.1.4, 192.168.1.10, 10.9.0.4]") + `  - name: fwv
+    addressSpace: [10.9.0.0/16]
+    subnets: [{name: AzureFirewallSubnet, addressPrefix: 10.9.0.0/26}]
+firewalls:
+  - {name: fw, subnet: fwv/AzureFirewallSubnet, privateIpAddress: 10.9.0.4, dnsProxy: true}
+` + dnsVMs,
 		},
 		{
 			name: "a VM without a DNS server role",
