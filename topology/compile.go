@@ -77,6 +77,7 @@ func (c *compiler) compile() *Topology {
 	c.compileZones()
 	c.compileDNS()
 	c.compileExpectations()
+	c.compileVariants()
 	if len(c.errs) > 0 {
 		return nil
 	}
@@ -1260,6 +1261,22 @@ func (c *compiler) compileZones() {
 				c.errAt(fmt.Sprintf("privateEndpoints[%d].privateDnsZoneGroup[%d]", i, j), "unknown private DNS zone %q", z)
 			}
 		}
+	}
+}
+
+func (c *compiler) compileVariants() {
+	seen := map[string]bool{}
+	for i, v := range c.sc.Variants {
+		path := fmt.Sprintf("variants[%d]", i)
+		switch {
+		case v.Name == "":
+			c.errAt(path, "missing name")
+		case strings.ContainsAny(v.Name, "#/ "):
+			c.errAt(path+".name", "%q: a variant name can't hold #, / or spaces", v.Name)
+		case seen[v.Name]:
+			c.errAt(path+".name", "duplicate variant %q", v.Name)
+		}
+		seen[v.Name] = true
 	}
 }
 

@@ -46,7 +46,7 @@ func readErrMsg(err error) string {
 // Parse is Load for a file already in memory; name is used in messages and to
 // resolve a relative serviceTags path.
 func Parse(name string, data []byte, opts Options) (*Topology, error) {
-	sc, pos, errs := decode(name, data)
+	sc, pos, root, errs := decode(name, data)
 	if len(errs) > 0 {
 		return nil, errs
 	}
@@ -59,6 +59,7 @@ func Parse(name string, data []byte, opts Options) (*Topology, error) {
 		sort.SliceStable(c.errs, func(i, j int) bool { return c.errs[i].Line < c.errs[j].Line })
 		return nil, c.errs
 	}
+	t.src = &source{file: name, root: root, opts: opts, pos: pos}
 	return t, nil
 }
 
@@ -165,17 +166,17 @@ var (
 
 // decode parses the YAML twice: once into a node tree for positions, once
 // strictly into the Scenario so that unknown keys are errors.
-func decode(name string, data []byte) (*Scenario, *positions, ErrorList) {
+func decode(name string, data []byte) (*Scenario, *positions, *yaml.Node, ErrorList) {
 	pos := &positions{line: map[string]int{}, byLine: map[int][]string{}, value: map[string]string{}, kind: map[string]yaml.Kind{}}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, nil, syntaxError(name, data, err)
+		return nil, nil, nil, syntaxError(name, data, err)
 	}
 	if len(root.Content) == 0 {
-		return nil, nil, ErrorList{{File: name, Msg: "empty scenario file"}}
+		return nil, nil, nil, ErrorList{{File: name, Msg: "empty scenario file"}}
 	}
 	if root.Content[0].Kind != yaml.MappingNode {
-		return nil, nil, ErrorList{{File: name, Line: root.Content[0].Line, Msg: "a scenario file is a YAML mapping"}}
+		return nil, nil, nil, ErrorList{{File: name, Line: root.Content[0].Line, Msg: "a scenario file is a YAML mapping"}}
 	}
 	pos.walk(&root, "")
 
@@ -183,11 +184,11 @@ func decode(name string, data []byte) (*Scenario, *positions, ErrorList) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&sc); err != nil && err != io.EOF {
-		return nil, nil, yamlErrors(name, pos, err)
+		return nil, nil, nil, yamlErrors(name, pos, err)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
-		return nil, nil, ErrorList{{File: name, Line: extra.Line, Msg: "a scenario file holds one YAML document"}}
+		return nil, nil, nil, ErrorList{{File: name, Line: extra.Line, Msg: "a scenario file holds one YAML document"}}
 	}
 	if sc.APIVersion != APIVersion {
 		l := pos.lookup("apiVersion")
@@ -195,11 +196,11 @@ func decode(name string, data []byte) (*Scenario, *positions, ErrorList) {
 			if l == 0 {
 				l = 1 // the key belongs at the top of the file
 			}
-			return nil, nil, ErrorList{{File: name, Line: l, Key: "apiVersion", Msg: fmt.Sprintf("missing; want %q", APIVersion)}}
+			return nil, nil, nil, ErrorList{{File: name, Line: l, Key: "apiVersion", Msg: fmt.Sprintf("missing; want %q", APIVersion)}}
 		}
-		return nil, nil, ErrorList{{File: name, Line: l, Key: "apiVersion", Msg: fmt.Sprintf("%q is not supported; want %q", sc.APIVersion, APIVersion)}}
+		return nil, nil, nil, ErrorList{{File: name, Line: l, Key: "apiVersion", Msg: fmt.Sprintf("%q is not supported; want %q", sc.APIVersion, APIVersion)}}
 	}
-	return &sc, pos, nil
+	return &sc, pos, root.Content[0], nil
 }
 
 // yamlErrors turns yaml.v3 errors into located Errors, one per problem.

@@ -30,6 +30,7 @@ type Scenario struct {
 	PrivateDNSZones           []DNSZoneSpec         `yaml:"privateDnsZones"`
 	MachineLearning           *MachineLearningSpec  `yaml:"machineLearning"`
 	Expectations              []ExpectationSpec     `yaml:"expectations"`
+	Variants                  []VariantSpec         `yaml:"variants"`
 }
 
 // VNetSpec is a virtual network.

@@ -67,6 +67,7 @@ type Topology struct {
 	tagSets   map[string]*PrefixSet // lower-case tag name → set, every tag the scenario names
 	publicIPs map[netip.Addr]*NIC
 	pos       *positions
+	src       *source
 }
 
 // VNet is a virtual network.

@@ -1,0 +1,281 @@
+package topology
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// VariantSpec is a variant of a scenario: a patch merged onto the scenario
+// (typically a documented mistake) with its own expectations.
+type VariantSpec struct {
+	Name         string            `yaml:"name"`
+	Description  string            `yaml:"description"`
+	Patch        yaml.Node         `yaml:"patch"`
+	Expectations []ExpectationSpec `yaml:"expectations"`
+}
+
+// VariantSep joins a scenario and a variant name: file.yaml#variant.
+const VariantSep = "#"
+
+// Variant returns the named variant of t: the scenario with the variant's
+// patch merged in and the variant's expectations instead of the scenario's.
+func (t *Topology) Variant(name string) (*Topology, error) {
+	for i := range t.Spec.Variants {
+		if t.Spec.Variants[i].Name == name {
+			return t.src.variant(i)
+		}
+	}
+	return nil, fmt.Errorf("scenario %s has no variant %q (it has: %s)", t.File, name, strings.Join(t.VariantNames(), ", "))
+}
+
+// VariantNames lists the scenario's variants in file order.
+func (t *Topology) VariantNames() []string {
+	var out []string
+	for _, v := range t.Spec.Variants {
+		out = append(out, v.Name)
+	}
+	return out
+}
+
+// source is what a topology was built from, kept to build its variants.
+type source struct {
+	file string
+	root *yaml.Node // the document's top mapping
+	opts Options
+	pos  *positions
+}
+
+func (s *source) variant(i int) (*Topology, error) {
+	vpath := fmt.Sprintf("variants[%d]", i)
+	vnode := mapValue(s.root, "variants").Content[i]
+	patch := mapValue(vnode, "patch")
+	name := scalarValue(vnode, "name")
+	file := s.file + VariantSep + name
+	if patch != nil && patch.Kind != yaml.MappingNode && !(patch.Kind == yaml.ScalarNode && patch.Tag == "!!null") {
+		return nil, ErrorList{{File: s.file, Line: patch.Line, Key: vpath + ".patch", Msg: "a patch is a mapping of scenario keys"}}
+	}
+	merged := cloneNode(s.root)
+	deleteKey(merged, "variants")
+	if patch != nil && patch.Kind == yaml.MappingNode {
+		if errs := s.strictPatch(patch, vpath+".patch"); len(errs) > 0 {
+			return nil, errs
+		}
+		var errs ErrorList
+		mergeNode(merged, patch, vpath+".patch", s.file, &errs)
+		if len(errs) > 0 {
+			return nil, errs
+		}
+	}
+	deleteKey(merged, "expectations")
+	if ex := mapValue(vnode, "expectations"); ex != nil {
+		setKey(merged, "expectations", ex)
+	}
+	pos := &positions{line: map[string]int{}, byLine: map[int][]string{}, value: map[string]string{}, kind: map[string]yaml.Kind{}}
+	pos.walk(merged, "")
+	var sc Scenario
+	if err := merged.Decode(&sc); err != nil {
+		return nil, yamlErrors(s.file, pos, err)
+	}
+	c := &compiler{file: file, pos: pos, sc: &sc}
+	if err := c.loadServiceTags(s.opts); err != nil {
+		return nil, ErrorList{err}
+	}
+	t := c.compile()
+	if len(c.errs) > 0 {
+		for _, e := range c.errs {
+			e.File = s.file + " (variant " + name + ")"
+		}
+		sort.SliceStable(c.errs, func(i, j int) bool { return c.errs[i].Line < c.errs[j].Line })
+		return nil, c.errs
+	}
+	t.src = &source{file: file, root: merged, opts: s.opts, pos: pos}
+	return t, nil
+}
+
+// strictPatch checks a patch for unknown keys by decoding it strictly on its
+// own; errors name the patch's lines in the file.
+func (s *source) strictPatch(patch *yaml.Node, path string) ErrorList {
+	out, err := yaml.Marshal(withoutDeletes(patch))
+	if err != nil {
+		return ErrorList{{File: s.file, Line: patch.Line, Key: path, Msg: err.Error()}}
+	}
+	var sc Scenario
+	dec := yaml.NewDecoder(bytes.NewReader(out))
+	dec.KnownFields(true)
+	err = dec.Decode(&sc)
+	if err == nil {
+		return nil
+	}
+	// Map lines of the re-encoded patch back to the file through key paths.
+	var reparsed yaml.Node
+	_ = yaml.Unmarshal(out, &reparsed)
+	rp := &positions{line: map[string]int{}, byLine: map[int][]string{}, value: map[string]string{}, kind: map[string]yaml.Kind{}}
+	rp.walk(&reparsed, "")
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return ErrorList{{File: s.file, Line: patch.Line, Key: path, Msg: err.Error()}}
+	}
+	errs := yamlErrors(s.file, rp, err)
+	for _, e := range errs {
+		key := e.Key
+		e.Key = path + "." + key
+		e.Line = s.pos.lookup(e.Key)
+	}
+	return errs
+}
+
+func mapValue(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func scalarValue(m *yaml.Node, key string) string {
+	if v := mapValue(m, key); v != nil && v.Kind == yaml.ScalarNode {
+		return v.Value
+	}
+	return ""
+}
+
+func deleteKey(m *yaml.Node, key string) {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			m.Content = append(m.Content[:i], m.Content[i+2:]...)
+			return
+		}
+	}
+}
+
+func setKey(m *yaml.Node, key string, v *yaml.Node) {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			// The key now lives where its new value is written.
+			k := *m.Content[i]
+			k.Line = v.Line
+			m.Content[i], m.Content[i+1] = &k, v
+			return
+		}
+	}
+	m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key, Line: v.Line}, v)
+}
+
+func cloneNode(n *yaml.Node) *yaml.Node {
+	if n == nil {
+		return nil
+	}
+	c := *n
+	c.Content = make([]*yaml.Node, len(n.Content))
+	for i, k := range n.Content {
+		c.Content[i] = cloneNode(k)
+	}
+	return &c
+}
+
+// identityKeys name the items of a list: lists whose items carry one of
+// these keys merge item by item; other lists are replaced whole.
+var identityKeys = []string{"name", "vnet"}
+
+// mergeNode merges patch into base (both mappings), the way `diff --patch`
+// and scenario variants apply a patch:
+//   - mappings merge key by key, and a key set to null is removed;
+//   - lists of items with a name (or, for zone links, a vnet) merge by that
+//     key: an item with the same name is merged, an item with `$delete: true`
+//     removes it, and a new name is appended;
+//   - anything else is replaced.
+func mergeNode(base, patch *yaml.Node, path, file string, errs *ErrorList) {
+	for i := 0; i+1 < len(patch.Content); i += 2 {
+		k, pv := patch.Content[i], patch.Content[i+1]
+		kp := path + "." + k.Value
+		bv := mapValue(base, k.Value)
+		switch {
+		case pv.Kind == yaml.ScalarNode && pv.Tag == "!!null":
+			deleteKey(base, k.Value)
+		case bv == nil:
+			setKey(base, k.Value, stripDeletes(pv))
+		case bv.Kind == yaml.MappingNode && pv.Kind == yaml.MappingNode:
+			mergeNode(bv, pv, kp, file, errs)
+		case bv.Kind == yaml.SequenceNode && pv.Kind == yaml.SequenceNode && keyed(pv) != "":
+			mergeList(bv, pv, keyed(pv), kp, file, errs)
+		default:
+			setKey(base, k.Value, pv)
+		}
+	}
+}
+
+// keyed returns the identity key every item of a list carries, or "".
+func keyed(list *yaml.Node) string {
+	for _, id := range identityKeys {
+		ok := len(list.Content) > 0
+		for _, it := range list.Content {
+			if it.Kind != yaml.MappingNode || mapValue(it, id) == nil {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return id
+		}
+	}
+	return ""
+}
+
+func mergeList(base, patch *yaml.Node, id, path, file string, errs *ErrorList) {
+	for j, it := range patch.Content {
+		want := scalarValue(it, id)
+		del := scalarValue(it, "$delete") == "true"
+		found := -1
+		for k, b := range base.Content {
+			if b.Kind == yaml.MappingNode && scalarValue(b, id) == want {
+				found = k
+			}
+		}
+		ip := fmt.Sprintf("%s[%d]", path, j)
+		switch {
+		case del && found < 0:
+			*errs = append(*errs, &Error{File: file, Line: it.Line, Key: ip, Msg: fmt.Sprintf("$delete: no item with %s %q to delete", id, want)})
+		case del:
+			base.Content = append(base.Content[:found], base.Content[found+1:]...)
+		case found < 0:
+			base.Content = append(base.Content, stripDeletes(it))
+		default:
+			mergeNode(base.Content[found], it, ip, file, errs)
+		}
+	}
+}
+
+// withoutDeletes returns a copy of n with every $delete key removed.
+func withoutDeletes(n *yaml.Node) *yaml.Node {
+	c := cloneNode(n)
+	var walk func(*yaml.Node)
+	walk = func(x *yaml.Node) {
+		if x.Kind == yaml.MappingNode {
+			deleteKey(x, "$delete")
+		}
+		for _, k := range x.Content {
+			walk(k)
+		}
+	}
+	walk(c)
+	return c
+}
+
+// stripDeletes drops $delete keys from a node that is added as a whole.
+func stripDeletes(n *yaml.Node) *yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		return n
+	}
+	c := cloneNode(n)
+	deleteKey(c, "$delete")
+	return c
+}
