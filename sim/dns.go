@@ -124,7 +124,11 @@ func (tr *tracer) resolveName(src, dst *Endpoint) error {
 		return nil
 	}
 	addr := addrs[0]
-	e, err := resolveAddr(tr.t, &Endpoint{Text: dst.Text, FQDN: name}, addr)
+	var near *topology.VNet
+	if src.Subnet != nil {
+		near = src.Subnet.VNet
+	}
+	e, err := resolveAddrNear(tr.t, &Endpoint{Text: dst.Text, FQDN: name}, addr, near)
 	if err != nil {
 		return err
 	}
@@ -132,7 +136,6 @@ func (tr *tracer) resolveName(src, dst *Endpoint) error {
 		e.Service = dst.Service
 	}
 	*dst = *e
-	tr.res.To = dst.String()
 	if svc := dst.Service; dst.Kind == EndpointService && addr == svc.PublicIP && svc.PublicNetworkAccess == "Disabled" {
 		by := &BlockedBy{Kind: "service", Name: "publicNetworkAccess", Resource: svc.Name}
 		why := fmt.Sprintf("%s has no private endpoint or DNS record that %s's view resolves", svc.Name, src.Text)

@@ -95,3 +95,24 @@ func TestGatewayPaths(t *testing.T) {
 		t.Error("VirtualNetwork lacks the on-premises prefix learned through transit")
 	}
 }
+
+// TestResolveAddrNear: VNets that are not peered may reuse addresses; seen
+// from a source, the address means the one in its own VNet or a peer.
+func TestResolveAddrNear(t *testing.T) {
+	topo := load(t, `
+vnets:
+  - {name: a, addressSpace: [10.0.0.0/16], subnets: [{name: s, addressPrefix: 10.0.0.0/24}]}
+  - {name: b, addressSpace: [10.0.0.0/16], subnets: [{name: s, addressPrefix: 10.0.0.0/24}]}
+vms:
+  - {name: vm-a, subnet: a/s, privateIpAddress: 10.0.0.4}
+  - {name: vm-b, subnet: b/s, privateIpAddress: 10.0.0.4}
+`)
+	a := mustAddr(t, "10.0.0.4")
+	if _, err := resolveAddr(topo, &Endpoint{Text: "10.0.0.4"}, a); err == nil {
+		t.Error("without a vantage point the address is ambiguous")
+	}
+	e, err := resolveAddrNear(topo, &Endpoint{Text: "10.0.0.4"}, a, topo.VNet("b"))
+	if err != nil || e.NIC == nil || e.NIC.Name != "vm-b" {
+		t.Errorf("from b: %v %v, want vm-b", e, err)
+	}
+}

@@ -114,11 +114,29 @@ func ResolveEndpoint(t *topology.Topology, s string) (*Endpoint, error) {
 }
 
 func resolveAddr(t *topology.Topology, e *Endpoint, a netip.Addr) (*Endpoint, error) {
+	return resolveAddrNear(t, e, a, nil)
+}
+
+// resolveAddrNear is resolveAddr seen from VNet near: when VNets that are
+// not peered reuse an address, the one near sees (itself or a connected
+// peer) is meant.
+func resolveAddrNear(t *topology.Topology, e *Endpoint, a netip.Addr, near *topology.VNet) (*Endpoint, error) {
 	e.Addr = a
 	var found []*topology.VNet
 	for _, v := range t.VNets {
 		if v.Contains(a) {
 			found = append(found, v)
+		}
+	}
+	if len(found) > 1 && near != nil {
+		var seen []*topology.VNet
+		for _, v := range found {
+			if v == near || peeringBetween(near, v) != nil {
+				seen = append(seen, v)
+			}
+		}
+		if len(seen) == 1 {
+			found = seen
 		}
 	}
 	switch {

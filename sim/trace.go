@@ -140,7 +140,7 @@ func Trace(t *topology.Topology, req Request) (*Result, error) {
 
 // TraceEndpoints is Trace for endpoints already resolved.
 func TraceEndpoints(t *topology.Topology, src, dst *Endpoint, req Request) (*Result, error) {
-	res := &Result{Version: JSONVersion, From: src.String(), To: dst.String(), Verdict: Allowed, Hops: []Hop{}}
+	res := &Result{Version: JSONVersion, From: src.String(), Verdict: Allowed, Hops: []Hop{}}
 	tr := &tracer{t: t, res: res, hops: &res.Hops, visited: map[string]bool{}, origin: src}
 	if src.Kind == EndpointService || src.Kind == EndpointFQDN {
 		return nil, fmt.Errorf("a flow can't start at %s %q; start it at a VM, compute, subnet, address, service tag or internet", src.Kind, src.Text)
@@ -150,9 +150,11 @@ func TraceEndpoints(t *topology.Topology, src, dst *Endpoint, req Request) (*Res
 			return nil, err
 		}
 		if res.Verdict == Denied {
+			res.To = dst.String()
 			return res, nil
 		}
 	}
+	res.To = dst.String()
 	f := topology.Flow{Src: src.Addr, Dst: dst.Addr, Protocol: req.Protocol, SrcPort: req.SrcPort, DstPort: req.Port}
 	if !req.Protocol.HasPorts() {
 		f.SrcPort, f.DstPort = 0, 0
