@@ -39,8 +39,54 @@ func Read(name string) ([]byte, error) {
 }
 
 // Load loads a scenario from a path, or from the catalog when arg is
-// catalog:NAME (or a bare catalog name that is not a file on disk).
+// catalog:NAME (or a bare catalog name that is not a file on disk). A
+// #VARIANT suffix (file.yaml#no-dns-link) selects one of its variants.
 func Load(arg string, opts topology.Options) (*topology.Topology, error) {
+	file, variant := splitVariant(arg)
+	t, err := loadFile(file, opts)
+	if err != nil || variant == "" {
+		return t, err
+	}
+	return t.Variant(variant)
+}
+
+// LoadAll loads a scenario and every variant it defines, in file order; with
+// a #VARIANT suffix, only that variant.
+func LoadAll(arg string, opts topology.Options) ([]*topology.Topology, error) {
+	file, variant := splitVariant(arg)
+	t, err := loadFile(file, opts)
+	if err != nil {
+		return nil, err
+	}
+	if variant != "" {
+		v, err := t.Variant(variant)
+		if err != nil {
+			return nil, err
+		}
+		return []*topology.Topology{v}, nil
+	}
+	out := []*topology.Topology{t}
+	for _, name := range t.VariantNames() {
+		v, err := t.Variant(name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// splitVariant splits "file.yaml#variant"; a # inside a directory name is
+// part of the path.
+func splitVariant(arg string) (file, variant string) {
+	i := strings.LastIndex(arg, topology.VariantSep)
+	if i < 0 || strings.ContainsAny(arg[i+1:], "/\\") || exists(arg) {
+		return arg, ""
+	}
+	return arg[:i], arg[i+1:]
+}
+
+func loadFile(arg string, opts topology.Options) (*topology.Topology, error) {
 	name := strings.TrimPrefix(arg, Prefix)
 	if strings.HasPrefix(arg, Prefix) || !exists(arg) {
 		if data, err := Read(name); err == nil {

@@ -176,7 +176,7 @@ func runValidate(args []string, stdout io.Writer) error {
 	}
 	var all topology.ErrorList
 	for _, f := range fs.Args() {
-		t, err := load(f, *tags)
+		ts, err := scenarios.LoadAll(f, topology.Options{ServiceTagsFile: *tags})
 		if err != nil {
 			var el topology.ErrorList
 			if errors.As(err, &el) {
@@ -185,11 +185,22 @@ func runValidate(args []string, stdout io.Writer) error {
 			}
 			return err
 		}
-		if el := sim.ValidateExpectations(t); len(el) > 0 {
-			all = append(all, el...)
+		bad := false
+		for _, t := range ts {
+			if el := sim.ValidateExpectations(t); len(el) > 0 {
+				all = append(all, el...)
+				bad = true
+			}
+		}
+		if bad {
 			continue
 		}
-		fmt.Fprintf(stdout, "%s: ok (%d VNets, %d subnets, %d NICs, %d expectations)\n", f, len(t.VNets), countSubnets(t), len(t.NICs), len(t.Expectations))
+		t := ts[0]
+		variants := ""
+		if len(ts) > 1 {
+			variants = fmt.Sprintf(", %d variants", len(ts)-1)
+		}
+		fmt.Fprintf(stdout, "%s: ok (%d VNets, %d subnets, %d NICs, %d expectations%s)\n", f, len(t.VNets), countSubnets(t), len(t.NICs), len(t.Expectations), variants)
 	}
 	if len(all) > 0 {
 		return all
@@ -327,7 +338,7 @@ func runCheck(args []string, stdout io.Writer) (int, error) {
 	rep := &sim.CheckReport{Version: sim.JSONVersion, Outcomes: []sim.Outcome{}}
 	var invalid topology.ErrorList
 	for _, f := range files {
-		t, err := load(f, *tags)
+		ts, err := scenarios.LoadAll(f, topology.Options{ServiceTagsFile: *tags})
 		if err != nil {
 			var el topology.ErrorList
 			if errors.As(err, &el) {
@@ -336,11 +347,13 @@ func runCheck(args []string, stdout io.Writer) (int, error) {
 			}
 			return 0, err
 		}
-		if el := sim.ValidateExpectations(t); len(el) > 0 {
-			invalid = append(invalid, el...)
-			continue
+		for _, t := range ts {
+			if el := sim.ValidateExpectations(t); len(el) > 0 {
+				invalid = append(invalid, el...)
+				continue
+			}
+			sim.Check(t, rep)
 		}
-		sim.Check(t, rep)
 	}
 	if len(invalid) > 0 {
 		return 0, invalid
