@@ -19,8 +19,10 @@ type compiler struct {
 	errs ErrorList
 	t    *Topology
 
-	names map[string]string // endpoint name → what it names, for duplicates
-	alloc map[*Subnet]map[netip.Addr]string
+	names   map[string]string // endpoint name → what it names, for duplicates
+	alloc   map[*Subnet]map[netip.Addr]string
+	vmNICs  map[string]*NIC // VMs by name, before their addresses are allocated
+	aliases map[string]*NIC // compute names of attached VMs → the VM's NIC
 }
 
 func (c *compiler) errAt(path, format string, args ...any) *Error {
@@ -59,6 +61,8 @@ func (c *compiler) compile() *Topology {
 	c.t = t
 	c.names = map[string]string{}
 	c.alloc = map[*Subnet]map[netip.Addr]string{}
+	c.vmNICs = map[string]*NIC{}
+	c.aliases = map[string]*NIC{}
 	if sc.Region == "" {
 		c.errAt("region", "missing: the default region for everything in the scenario")
 	}
@@ -892,6 +896,7 @@ func (c *compiler) compileNICs() {
 			continue
 		}
 		n := &NIC{Name: vs.Name, Kind: KindVM, Subnet: s, IPForwarding: vs.EnableIPForwarding, ASGs: map[string]bool{}}
+		c.vmNICs[vs.Name] = n
 		if vs.Appliance != nil {
 			n.Appliance = c.compileAppliance(path+".appliance", vs.Appliance, vs.EnableIPForwarding)
 		}
@@ -986,6 +991,9 @@ func (c *compiler) compileNICs() {
 		}
 		c.addNIC(p.nic)
 	}
+	for name, n := range c.aliases {
+		c.t.nics[name] = n
+	}
 }
 
 func contains(list []string, s string) bool {
@@ -1049,7 +1057,7 @@ func (c *compiler) compileServices() {
 			c.errAt(path+".type", "%q is not a service type vnetsim models; want one of %s", ss.Type, strings.Join(sortedKeys(serviceGroups), ", "))
 			continue
 		}
-		svc := &Service{Name: ss.Name, Type: typ, Region: strings.ToLower(ss.Region), WorkspaceID: strings.ToLower(ss.WorkspaceID), PublicNetworkAccess: "Enabled"}
+		svc := &Service{Name: ss.Name, Type: typ, Region: strings.ToLower(ss.Region), Subscription: ss.Subscription, WorkspaceID: strings.ToLower(ss.WorkspaceID), PublicNetworkAccess: "Enabled"}
 		if svc.Region == "" {
 			svc.Region = c.t.Region
 		}
@@ -1148,13 +1156,33 @@ func (c *compiler) compileML(ml *MachineLearningSpec, add func(*NIC, string)) {
 	ref("machineLearning.keyVault", ml.KeyVault, TypeKeyVault)
 	ref("machineLearning.containerRegistry", ml.ContainerRegistry, TypeRegistry)
 	ref("machineLearning.applicationInsights", ml.ApplicationInsights, TypeInsights)
+	m := &MachineLearning{Workspace: c.t.services[ml.Workspace], Storage: c.t.services[ml.StorageAccount],
+		KeyVault: c.t.services[ml.KeyVault], Registry: c.t.services[ml.ContainerRegistry], Insights: c.t.services[ml.ApplicationInsights]}
+	c.t.ML = m
+	for j, ip := range ml.IPAllowList {
+		p, ok := parsePrefixOrAddr(ip)
+		if !ok || IsPrivate(p.Addr()) {
+			c.errAt(fmt.Sprintf("machineLearning.ipAllowList[%d]", j), "%q is not a public IP address or CIDR", ip)
+			continue
+		}
+		m.IPAllowList = append(m.IPAllowList, p)
+	}
+	// The workspace IP allow list is the workspace's public network rule set.
+	if ws := m.Workspace; ws != nil && len(m.IPAllowList) > 0 {
+		if ws.ACLs != nil {
+			c.errAt("machineLearning.ipAllowList", "give the workspace's network rules either as networkAcls on service %s or as ipAllowList, not both", ws.Name)
+		} else {
+			ws.ACLs = &ServiceACLs{DefaultAction: "Deny", IPRules: m.IPAllowList}
+		}
+	}
 	for i := range ml.Computes {
 		cs := &ml.Computes[i]
 		path := fmt.Sprintf("machineLearning.computes[%d]", i)
 		if !c.claim(path+".name", cs.Name, "compute") {
 			continue
 		}
-		cp := &Compute{Name: cs.Name, PublicIP: true, NodeCommunication: "Simplified"}
+		cp := &Compute{Name: cs.Name, PublicIP: true, NodeCommunication: "Simplified", MaxNodes: cs.MaxNodes, Line: c.pos.lookup(path)}
+		attached := false
 		switch strings.ToLower(cs.Type) {
 		case "amlcompute":
 			cp.Type = "AmlCompute"
@@ -1162,8 +1190,16 @@ func (c *compiler) compileML(ml *MachineLearningSpec, add func(*NIC, string)) {
 			cp.Type = "ComputeInstance"
 		case "serverless":
 			cp.Type = "Serverless"
+		case "virtualmachine":
+			cp.Type, attached = "VirtualMachine", true
+		case "hdinsight":
+			cp.Type, attached = "HDInsight", true
 		default:
-			c.errAt(path+".type", "%q: want AmlCompute, ComputeInstance or Serverless", cs.Type)
+			c.errAt(path+".type", "%q: want AmlCompute, ComputeInstance, Serverless, VirtualMachine or HDInsight", cs.Type)
+			continue
+		}
+		if cs.MaxNodes < 0 {
+			c.errAt(path+".maxNodes", "%d is not a node count", cs.MaxNodes)
 		}
 		if cs.EnableNodePublicIP != nil {
 			cp.PublicIP = *cs.EnableNodePublicIP
@@ -1179,13 +1215,37 @@ func (c *compiler) compileML(ml *MachineLearningSpec, add func(*NIC, string)) {
 			c.unsupported(path+".managed", "a compute in the managed virtual network", "issue 6")
 			continue
 		}
-		if cs.VM != "" {
-			c.unsupported(path+".vm", "attached VMs", "issue 5")
+		if attached {
+			// An attached VM or HDInsight head node is a VM of the scenario.
+			if cs.Subnet != "" || cs.EnableNodePublicIP != nil || cs.NodeCommunication != "" {
+				c.errAt(path, "an attached %s takes its network from vm %q; subnet, enableNodePublicIp and nodeCommunication don't apply", cp.Type, cs.VM)
+			}
+			n := c.vmNICs[cs.VM]
+			if cs.VM == "" {
+				c.errAt(path+".vm", "missing: name the VM (in vms) that is attached")
+				continue
+			} else if n == nil {
+				c.errAt(path+".vm", "unknown VM %q", cs.VM)
+				continue
+			}
+			cp.NIC, cp.VM = n, cs.VM
+			cp.PublicIP = n.PublicIP.IsValid()
+			cp.Region = n.Subnet.VNet.Region
+			c.t.computes[cs.Name] = cp
+			c.t.Computes = append(c.t.Computes, cp)
+			c.aliases[cs.Name] = n
 			continue
+		}
+		if cs.VM != "" {
+			c.errAt(path+".vm", "only VirtualMachine and HDInsight computes are attached VMs")
 		}
 		s := c.subnetRef(path+".subnet", cs.Subnet)
 		if s == nil {
 			continue
+		}
+		cp.Region = s.VNet.Region
+		if cs.Region != "" && !strings.EqualFold(cs.Region, s.VNet.Region) {
+			c.errAt(path+".region", "%s: a compute is in the region of its VNet (%s)", cs.Region, s.VNet.Region)
 		}
 		n := &NIC{Name: cs.Name, Kind: KindCompute, Subnet: s, ASGs: map[string]bool{}, Compute: cp}
 		if cp.PublicIP {
@@ -1197,6 +1257,17 @@ func (c *compiler) compileML(ml *MachineLearningSpec, add func(*NIC, string)) {
 		c.t.computes[cs.Name] = cp
 		c.t.Computes = append(c.t.Computes, cp)
 		add(n, path+".subnet")
+	}
+	if ml.ImageBuildCompute != "" {
+		cp := c.t.computes[ml.ImageBuildCompute]
+		switch {
+		case cp == nil:
+			c.errAt("machineLearning.imageBuildCompute", "unknown compute %q", ml.ImageBuildCompute)
+		case cp.Type != "AmlCompute":
+			c.errAt("machineLearning.imageBuildCompute", "%s is a %s; images are built on a compute cluster (AmlCompute)", cp.Name, cp.Type)
+		default:
+			m.ImageBuildCompute = cp
+		}
 	}
 }
 

@@ -236,6 +236,7 @@ type ServiceSpec struct {
 	Name                string           `yaml:"name"`
 	Type                string           `yaml:"type"`
 	Region              string           `yaml:"region"`
+	Subscription        string           `yaml:"subscription"`
 	WorkspaceID         string           `yaml:"workspaceId"`
 	PublicNetworkAccess string           `yaml:"publicNetworkAccess"`
 	NetworkACLs         *NetworkACLsSpec `yaml:"networkAcls"`

@@ -45,6 +45,7 @@ type Topology struct {
 	PrivateEndpoints []*PrivateEndpoint
 	Computes         []*Compute
 	Firewalls        []*Firewall
+	ML               *MachineLearning
 	Expectations     []*Expectation
 
 	// Graph has one node per VNet (node ID = index in VNets) and one edge per
@@ -234,6 +235,7 @@ type Service struct {
 	Name                string
 	Type                string
 	Region              string
+	Subscription        string
 	WorkspaceID         string
 	PublicNetworkAccess string // Enabled | Disabled
 	ACLs                *ServiceACLs
@@ -264,10 +266,26 @@ type PrivateEndpoint struct {
 // Compute is an Azure ML compute. Its NIC stands for its first node.
 type Compute struct {
 	Name              string
-	Type              string // AmlCompute | ComputeInstance | Serverless
+	Type              string // AmlCompute | ComputeInstance | Serverless | VirtualMachine | HDInsight
 	NIC               *NIC
+	Region            string
 	PublicIP          bool
 	NodeCommunication string // Simplified | Classic
+	MaxNodes          int
+	// VM is the attached VM of a VirtualMachine or HDInsight compute.
+	VM   string
+	Line int
+}
+
+// Attached reports whether the compute is an attached VM or HDInsight cluster.
+func (c *Compute) Attached() bool { return c.VM != "" }
+
+// MachineLearning is the scenario's Azure Machine Learning workspace and its
+// associated resources (nil services are not configured).
+type MachineLearning struct {
+	Workspace, Storage, KeyVault, Registry, Insights *Service
+	ImageBuildCompute                                *Compute
+	IPAllowList                                      []netip.Prefix
 }
 
 // Expectation is a scenario expectation with the line it is written on.
