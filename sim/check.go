@@ -2,22 +2,27 @@ package sim
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/vnetsim/vnetsim/topology"
 )
 
 // Outcome is the result of one expectation.
 type Outcome struct {
-	File    string  `json:"file"`
-	Line    int     `json:"line"`
-	Name    string  `json:"name"`
-	Expect  string  `json:"expect"`
-	Got     string  `json:"got"`
-	Passed  bool    `json:"passed"`
-	Reason  string  `json:"reason,omitempty"`
-	Message string  `json:"message,omitempty"`
-	Error   string  `json:"error,omitempty"`
-	Trace   *Result `json:"trace,omitempty"`
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Name    string `json:"name"`
+	Intent  string `json:"intent,omitempty"`
+	Expect  string `json:"expect"`
+	Got     string `json:"got"`
+	Passed  bool   `json:"passed"`
+	Reason  string `json:"reason,omitempty"`
+	Message string `json:"message,omitempty"`
+	// Hop is the step or hop where the flow was decided or blocked.
+	Hop        string      `json:"hop,omitempty"`
+	Error      string      `json:"error,omitempty"`
+	Trace      *Result     `json:"trace,omitempty"`
+	Simulation *Simulation `json:"simulation,omitempty"`
 }
 
 // CheckReport is the result of running every expectation of some scenarios.
@@ -36,20 +41,31 @@ func Check(t *topology.Topology, rep *CheckReport) {
 	rep.Version = JSONVersion
 	for _, e := range t.Expectations {
 		o := Outcome{File: t.File, Line: e.Line, Name: e.Name, Expect: e.Expect}
-		if o.Name == "" {
+		if o.Name == "" && e.Intent != "" {
+			o.Name = fmt.Sprintf("intent %s on %s", e.Intent, e.Compute)
+		} else if o.Name == "" {
 			o.Name = fmt.Sprintf("%s -> %s %s/%d", e.From, e.To, e.Protocol, e.Port)
 		}
-		proto := topology.ProtocolTCP
-		if e.Protocol != "" {
-			proto, _ = topology.ParseProtocol(e.Protocol)
-		}
-		res, err := Trace(t, Request{From: e.From, To: e.To, Protocol: proto, Port: uint16(e.Port)})
-		if err != nil {
-			o.Error = err.Error()
-			o.Got = "error"
+		if e.Intent != "" {
+			checkIntent(t, e, &o)
 		} else {
-			o.Got, o.Reason, o.Message, o.Trace = res.Verdict, res.Reason, res.Message, res
-			o.Passed = res.Verdict == e.Expect && (e.Reason == "" || e.Reason == res.Reason)
+			proto := topology.ProtocolTCP
+			if e.Protocol != "" {
+				proto, _ = topology.ParseProtocol(e.Protocol)
+			}
+			res, err := Trace(t, Request{From: e.From, To: e.To, Protocol: proto, Port: uint16(e.Port)})
+			if err != nil {
+				o.Error = err.Error()
+				o.Got = "error"
+			} else {
+				o.Got, o.Reason, o.Message, o.Trace = res.Verdict, res.Reason, res.Message, res
+				o.Passed = res.Verdict == e.Expect && (e.Reason == "" || e.Reason == res.Reason)
+				if len(res.Reply) > 0 && res.Verdict == Denied && strings.Contains(res.Message, "reply") {
+					o.Hop = lastHop(res.Reply)
+				} else {
+					o.Hop = lastHop(res.Hops)
+				}
+			}
 		}
 		if o.Passed {
 			rep.Passed++
@@ -65,6 +81,10 @@ func Check(t *topology.Topology, rep *CheckReport) {
 func ValidateExpectations(t *topology.Topology) topology.ErrorList {
 	var errs topology.ErrorList
 	for _, e := range t.Expectations {
+		if e.Intent != "" {
+			errs = append(errs, validateIntentExpectation(t, e)...)
+			continue
+		}
 		for _, side := range []struct{ key, val string }{{"from", e.From}, {"to", e.To}} {
 			if side.val == "" {
 				continue
@@ -74,6 +94,66 @@ func ValidateExpectations(t *topology.Topology) topology.ErrorList {
 				errs = append(errs, &topology.Error{File: t.File, Line: t.LineOf(key), Key: key, Msg: fmt.Sprintf("unknown endpoint %q", side.val)})
 			}
 		}
+	}
+	return errs
+}
+
+func lastHop(hops []Hop) string {
+	if len(hops) == 0 {
+		return ""
+	}
+	h := hops[len(hops)-1]
+	return fmt.Sprintf("%s %s %s: %s", h.Kind, h.Action, h.Node, h.Detail)
+}
+
+// checkIntent runs an intent expectation.
+func checkIntent(t *topology.Topology, e *topology.Expectation, o *Outcome) {
+	o.Intent = e.Intent
+	s, err := Simulate(t, e.Intent, e.Compute, e.Client)
+	if err != nil {
+		o.Error, o.Got = err.Error(), "error"
+		return
+	}
+	o.Simulation = s
+	o.Got = s.Verdict
+	if f := s.FirstFailure(); f != nil {
+		o.Reason = f.Reason
+		o.Message = fmt.Sprintf("step %q: %s", f.Name, f.Message)
+		o.Hop = f.Name
+		if f.Trace != nil {
+			o.Hop += " at " + lastHop(f.Trace.Hops)
+		}
+	}
+	o.Passed = s.Verdict == e.Expect && (e.Reason == "" || e.Reason == o.Reason)
+}
+
+func validateIntentExpectation(t *topology.Topology, e *topology.Expectation) topology.ErrorList {
+	var errs topology.ErrorList
+	at := func(key, format string, args ...any) {
+		k := fmt.Sprintf("expectations[%d].%s", e.Index, key)
+		errs = append(errs, &topology.Error{File: t.File, Line: t.LineOf(k), Key: k, Msg: fmt.Sprintf(format, args...)})
+	}
+	in, ok := LookupIntent(e.Intent)
+	if !ok {
+		at("intent", "unknown intent %q (vnetsim intents lists them)", e.Intent)
+		return errs
+	}
+	needs := map[string]bool{}
+	for _, n := range in.Needs {
+		needs[n] = true
+	}
+	if e.Compute == "" && needs["compute"] && !(in.Name == "image-build" && t.ML != nil && t.ML.ImageBuildCompute != nil) {
+		at("compute", "missing: intent %s needs a compute", e.Intent)
+	} else if e.Compute != "" && t.Compute(e.Compute) == nil {
+		at("compute", "unknown compute %q", e.Compute)
+	}
+	if e.Client != "" {
+		if _, err := ResolveEndpoint(t, e.Client); err != nil {
+			at("client", "unknown endpoint %q", e.Client)
+		}
+	}
+	if t.ML == nil || t.ML.Workspace == nil {
+		at("intent", "intent %s needs a machineLearning section with a workspace", e.Intent)
 	}
 	return errs
 }

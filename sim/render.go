@@ -140,3 +140,72 @@ func (t trimWriter) Write(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+// WriteSimulationText writes an intent run the way a person follows it: each
+// step, its flow and verdict, and for a failure what decided it, the
+// document that requires the flow, and the setting that fixes it.
+func WriteSimulationText(w io.Writer, s *Simulation) error {
+	fmt.Fprintf(w, "simulate %s: %s\n", s.Intent, s.Summary)
+	fmt.Fprintf(w, "scenario %s", s.Scenario)
+	if s.Compute != "" {
+		fmt.Fprintf(w, ", compute %s", s.Compute)
+	}
+	if s.Client != "" {
+		fmt.Fprintf(w, ", client %s", s.Client)
+	}
+	fmt.Fprintf(w, "\nas documented in %s\n\n", s.Cite)
+	for i, st := range s.Steps {
+		flow := fmt.Sprintf("%s -> %s", st.From, st.To)
+		if st.Port != 0 || st.Protocol != "" {
+			flow += fmt.Sprintf(" %s/%d", st.Protocol, st.Port)
+		}
+		if st.Host != "" {
+			flow += " (" + st.Host + ")"
+		}
+		verdict := st.Verdict
+		if st.Verdict == Denied {
+			verdict = "DENIED (" + st.Reason + ")"
+		}
+		fmt.Fprintf(w, "%2d. %s\n    %s: %s\n", i+1, st.Name, flow, verdict)
+		switch st.Verdict {
+		case Skipped:
+			fmt.Fprintf(w, "    skipped: %s\n", st.Skip)
+		case Allowed:
+			if st.Decided != "" {
+				fmt.Fprintf(w, "    via: %s\n", st.Decided)
+			}
+		case Denied:
+			if st.BlockedBy != nil {
+				fmt.Fprintf(w, "    blocked by: %s %s in %s\n", st.BlockedBy.Kind, st.BlockedBy.Name, st.BlockedBy.Resource)
+			}
+			if st.Message != "" {
+				fmt.Fprintf(w, "    what is wrong: %s\n", st.Message)
+			}
+			fmt.Fprintf(w, "    why it is needed: %s\n", st.Cite)
+			if st.Fix != "" {
+				fmt.Fprintf(w, "    what to change: %s\n", st.Fix)
+			}
+		}
+	}
+	n := 0
+	for _, st := range s.Steps {
+		if st.Verdict != Skipped {
+			n++
+		}
+	}
+	if s.Verdict == Allowed {
+		fmt.Fprintf(w, "\nverdict: allowed (%d steps pass)\n", n)
+		return nil
+	}
+	fmt.Fprintf(w, "\nverdict: denied (%d of %d steps fail)\n", s.Failed, n)
+	return nil
+}
+
+// WriteIntentsText lists the intents, one line each.
+func WriteIntentsText(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, in := range Intents() {
+		fmt.Fprintf(tw, "%s\t%s\t(%s; needs %s)\n", in.Name, in.Summary, in.Cite, strings.Join(in.Needs, " and "))
+	}
+	return tw.Flush()
+}

@@ -1363,8 +1363,14 @@ func (c *compiler) compileExpectations() {
 			c.errAt(path+".expect", "%q: want allowed or denied", es.Expect)
 		}
 		if es.Intent != "" {
-			c.unsupported(path+".intent", "intent expectations", "issue 5")
+			if es.From != "" || es.To != "" || es.Protocol != "" || es.Port != 0 {
+				c.errAt(path+".intent", "an intent expectation names an intent, a compute and a client, not from, to, protocol or port")
+			}
+			c.t.Expectations = append(c.t.Expectations, e)
 			continue
+		}
+		if es.Compute != "" || es.Client != "" {
+			c.errAt(path, "compute and client belong to intent expectations")
 		}
 		if es.From == "" {
 			c.errAt(path+".from", "missing")

@@ -35,7 +35,9 @@ Usage:
   vnetsim trace FILE --from A --to B [--protocol Tcp] [--port 443] [-o text|json]
   vnetsim routes FILE --subnet VNET/SUBNET [-o text|json]
   vnetsim nexthop FILE --from A --to IP [-o text|json]
-  vnetsim check FILE... [-o text|json]
+  vnetsim check FILE... [-o text|json] [--junit FILE]
+  vnetsim simulate FILE --intent NAME [--compute C] [--client V] [-o text|json]
+  vnetsim intents
   vnetsim dns query|serve FILE --from ENDPOINT [NAME] [--type A] [--listen 127.0.0.1:5353] [-o text|json]
   vnetsim catalog
 
@@ -77,6 +79,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		code, err = runDNS(rest, stdout, stderr)
 	case "check":
 		code, err = runCheck(rest, stdout)
+	case "simulate":
+		code, err = runSimulate(rest, stdout)
+	case "intents":
+		err = runIntents(rest, stdout)
 	case "catalog":
 		for _, n := range scenarios.Names() {
 			fmt.Fprintln(stdout, scenarios.Prefix+n)
@@ -324,6 +330,7 @@ func runNextHop(args []string, stdout io.Writer) error {
 func runCheck(args []string, stdout io.Writer) (int, error) {
 	fs := flags("check")
 	out := outputFlag(fs)
+	junit := fs.String("junit", "", "also write the results as JUnit XML to this file")
 	tags := tagsFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return 0, err
@@ -357,6 +364,11 @@ func runCheck(args []string, stdout io.Writer) (int, error) {
 	}
 	if len(invalid) > 0 {
 		return 0, invalid
+	}
+	if *junit != "" {
+		if err := writeJUnit(*junit, rep); err != nil {
+			return 0, err
+		}
 	}
 	var err error
 	if *out == "json" {
