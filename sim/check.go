@@ -2,7 +2,6 @@ package sim
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/vnetsim/vnetsim/topology"
 )
@@ -60,11 +59,7 @@ func Check(t *topology.Topology, rep *CheckReport) {
 			} else {
 				o.Got, o.Reason, o.Message, o.Trace = res.Verdict, res.Reason, res.Message, res
 				o.Passed = res.Verdict == e.Expect && (e.Reason == "" || e.Reason == res.Reason)
-				if len(res.Reply) > 0 && res.Verdict == Denied && strings.Contains(res.Message, "reply") {
-					o.Hop = lastHop(res.Reply)
-				} else {
-					o.Hop = lastHop(res.Hops)
-				}
+				o.Hop = blockingHop(res)
 			}
 		}
 		if o.Passed {
@@ -98,6 +93,15 @@ func ValidateExpectations(t *topology.Topology) topology.ErrorList {
 	return errs
 }
 
+// blockingHop names the hop that decided a trace: the reply's last hop when
+// the flow was delivered but its reply was not.
+func blockingHop(res *Result) string {
+	if res.Verdict == Denied && len(res.Reply) > 0 {
+		return "reply " + lastHop(res.Reply)
+	}
+	return lastHop(res.Hops)
+}
+
 func lastHop(hops []Hop) string {
 	if len(hops) == 0 {
 		return ""
@@ -121,7 +125,7 @@ func checkIntent(t *topology.Topology, e *topology.Expectation, o *Outcome) {
 		o.Message = fmt.Sprintf("step %q: %s", f.Name, f.Message)
 		o.Hop = f.Name
 		if f.Trace != nil {
-			o.Hop += " at " + lastHop(f.Trace.Hops)
+			o.Hop += " at " + blockingHop(f.Trace)
 		}
 	}
 	o.Passed = s.Verdict == e.Expect && (e.Reason == "" || e.Reason == o.Reason)
