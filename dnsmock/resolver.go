@@ -276,6 +276,9 @@ type Resolver struct {
 	gateways  []*topology.Gateway
 	// serverHosts are the host records DNS server VMs answer.
 	serverHosts map[string]bool
+	// managed holds the names a workspace's managed network resolves to its
+	// own private endpoints (Microsoft manages that DNS; seed 003).
+	managed map[*topology.VNet]map[string]netip.Addr
 }
 
 // New builds the resolver of a topology. flow traces DNS queries as flows;
@@ -300,7 +303,27 @@ func New(t *topology.Topology, flow FlowFunc) *Resolver {
 	for _, f := range t.FirewallsDNS() {
 		r.firewalls[f.IP] = &f
 	}
+	r.buildManaged(t)
 	return r
+}
+
+// buildManaged writes the managed network's DNS: every catalog name of a
+// service sub-resource that has a private endpoint in the managed VNet maps
+// to that endpoint.
+func (r *Resolver) buildManaged(t *topology.Topology) {
+	if t.ML == nil || t.ML.Managed == nil || t.ML.Managed.VNet == nil {
+		return
+	}
+	m := t.ML.Managed
+	names := map[string]netip.Addr{}
+	for pe := range m.Endpoints {
+		for _, n := range Catalog(pe.Service, computeInstances(t, pe.Service)) {
+			if n.Group == pe.GroupID && !n.Wildcard() {
+				names[n.FQDN] = pe.NIC.IP
+			}
+		}
+	}
+	r.managed = map[*topology.VNet]map[string]netip.Addr{m.VNet: names}
 }
 
 // computeInstances returns the compute instances of the scenario's
@@ -628,6 +651,12 @@ func (rn *run) resolve(c Client) result {
 	if c.NIC != nil {
 		if a, ok := c.NIC.Hosts[rn.name]; ok && rn.addrType(a) {
 			rn.step(c.Label(), "hosts", "", rn.name, "hosts file of %s: %s -> %s", c.Label(), rn.name, a)
+			return result{code: dns.RcodeSuccess, rrs: []rr{{name: rn.name, addr: a}}}
+		}
+	}
+	if v := c.VNet(); v != nil {
+		if a, ok := rn.r.managed[v][rn.name]; ok && rn.addrType(a) {
+			rn.step("managed network DNS", "managed", "", rn.name, "the managed network of the workspace resolves %s to its private endpoint %s", rn.name, a)
 			return result{code: dns.RcodeSuccess, rrs: []rr{{name: rn.name, addr: a}}}
 		}
 	}

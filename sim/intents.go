@@ -235,7 +235,10 @@ func batchManagement(c *intentCtx) ([]Step, error) {
 		c.step("the notebook language server (TCP 18881)", aml, "", topology.ProtocolTCP, 18881, cite004Basic),
 		c.step("compute instance create, update and delete (UDP 5831)", aml, c.region+".tundra.azureml.ms", topology.ProtocolUDP, 5831, cite000NoPIP),
 		c.step("the compute talks to Azure Batch (BatchNodeManagement, TCP 443)", c.tagIn("BatchNodeManagement"), "batch."+c.region+".service.batch.azure.com", topology.ProtocolTCP, 443, cite000NoPIP),
-		c.step("the compute reaches Azure Batch's storage (TCP 443)", c.tagIn("Storage"), "mlbatch"+c.region+".blob.core.windows.net", topology.ProtocolTCP, 443, cite000NoPIP),
+		c.step("the compute reaches Azure Batch's storage (TCP 443)", c.tagIn("Storage"), "mlbatch"+c.region+".blob.core.windows.net", topology.ProtocolTCP, 443, citeDecision5),
+	}
+	if c.compute.NodeCommunication != "Classic" {
+		s[5].Skip = "in Simplified node communication only BatchNodeManagement is needed; Classic mode also needs Storage.<region> (reference, decision 5)"
 	}
 	return append(s, c.inboundManagement("Azure Machine Learning manages the compute")...), nil
 }

@@ -207,6 +207,9 @@ func advise(t *topology.Topology, st Step, res *Result) string {
 		return ""
 	}
 	flow := fmt.Sprintf("%s %d from %s to %s", st.Protocol, st.Port, st.From, st.To)
+	if fix := adviseManaged(t, st, res); fix != "" {
+		return fix
+	}
 	switch res.Reason {
 	case ReasonNSG:
 		return fmt.Sprintf("add an Allow rule for %s to NSG %s with a priority number below the rule %s that denies it", flow, where(), name())
@@ -261,4 +264,30 @@ func advise(t *topology.Topology, st Step, res *Result) string {
 func firewallOf(resource string) string {
 	fw, _, _ := strings.Cut(resource, "/")
 	return fw
+}
+
+// adviseManaged says which managed network outbound rule a step needs when
+// the managed network's NSG or firewall denied it (seed 003).
+func adviseManaged(t *topology.Topology, st Step, res *Result) string {
+	if t.ML == nil || t.ML.Managed == nil || res.BlockedBy == nil {
+		return ""
+	}
+	m := t.ML.Managed
+	res0 := res.BlockedBy.Resource
+	ours := res0 == m.Workspace.Name+"-managed-nsg" || (m.Firewall != nil && firewallOf(res0) == m.Firewall.Name)
+	if !ours {
+		return ""
+	}
+	const cite = `seed 003, "Workspace Managed Virtual Network Isolation"`
+	_, isTag := t.CanonicalTag(st.To)
+	if isTag && st.Host != "" && (st.Port == 80 || st.Port == 443) {
+		return fmt.Sprintf("add a managed network outbound rule: type service_tag with service_tag %s, protocol %s, port_ranges %d, or type fqdn with destination %s (%s)", st.To, st.Protocol, st.Port, st.Host, cite)
+	}
+	if !isTag && (st.Port == 80 || st.Port == 443) {
+		return fmt.Sprintf("add a managed network outbound rule of type fqdn with destination %s (FQDN rules carry ports 80 and 443 only; %s)", st.To, cite)
+	}
+	if !isTag {
+		return fmt.Sprintf("%s on %s %d can't use an FQDN rule (ports 80 and 443 only): add a service_tag rule for the service's tag, or a private_endpoint rule (%s)", st.To, st.Protocol, st.Port, cite)
+	}
+	return fmt.Sprintf("add a managed network outbound rule of type service_tag with service_tag %s, protocol %s, port_ranges %d (%s)", st.To, st.Protocol, st.Port, cite)
 }

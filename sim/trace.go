@@ -428,6 +428,9 @@ func (tr *tracer) deliverNIC(n *topology.NIC, f topology.Flow) bool {
 	what := nicLabel(n)
 	if n.PrivateEndpoint != nil {
 		what = fmt.Sprintf("private endpoint %s (%s %s)", n.Name, n.PrivateEndpoint.Service.Name, n.PrivateEndpoint.GroupID)
+		if r := managedRule(tr.t, n.PrivateEndpoint); r != nil {
+			what += ", made by " + r.Describe()
+		}
 	}
 	tr.hop(n.Name, "destination", "deliver", "%s at %s in %s", what, n.IP, n.Subnet.ID())
 	return tr.checkReply(n.Subnet, n, f)
@@ -559,4 +562,13 @@ func vnetOf(t *topology.Topology, a netip.Addr) *topology.VNet {
 		}
 	}
 	return found
+}
+
+// managedRule returns the managed network outbound rule that made a private
+// endpoint, or nil.
+func managedRule(t *topology.Topology, pe *topology.PrivateEndpoint) *topology.OutboundRule {
+	if t.ML == nil || t.ML.Managed == nil {
+		return nil
+	}
+	return t.ML.Managed.Endpoints[pe]
 }

@@ -67,7 +67,7 @@ func (c *compiler) compile() *Topology {
 		c.errAt("region", "missing: the default region for everything in the scenario")
 	}
 
-	c.unsupportedFeatures()
+	managed := c.synthesizeManaged()
 	c.compileASGs()
 	c.compileNSGs()
 	c.compileRouteTables()
@@ -82,6 +82,7 @@ func (c *compiler) compile() *Topology {
 	c.compileDNS()
 	c.compileExpectations()
 	c.compileVariants()
+	c.finishManaged(managed)
 	if len(c.errs) > 0 {
 		return nil
 	}
@@ -110,13 +111,6 @@ func (c *compiler) compile() *Topology {
 		}
 	}
 	return t
-}
-
-func (c *compiler) unsupportedFeatures() {
-	sc := c.sc
-	if ml := sc.MachineLearning; ml != nil && ml.ManagedNetwork != nil {
-		c.unsupported("machineLearning.managedNetwork", "a managed virtual network", "issue 6")
-	}
 }
 
 func (c *compiler) compileASGs() {
@@ -1212,8 +1206,7 @@ func (c *compiler) compileML(ml *MachineLearningSpec, add func(*NIC, string)) {
 			c.errAt(path+".nodeCommunication", "%q: want Simplified or Classic", cs.NodeCommunication)
 		}
 		if cs.Managed {
-			c.unsupported(path+".managed", "a compute in the managed virtual network", "issue 6")
-			continue
+			continue // synthesizeManaged reported why it could not place it
 		}
 		if attached {
 			// An attached VM or HDInsight head node is a VM of the scenario.

@@ -273,8 +273,10 @@ type Compute struct {
 	NodeCommunication string // Simplified | Classic
 	MaxNodes          int
 	// VM is the attached VM of a VirtualMachine or HDInsight compute.
-	VM   string
-	Line int
+	VM string
+	// Managed is true for a compute in the workspace's managed network.
+	Managed bool
+	Line    int
 }
 
 // Attached reports whether the compute is an attached VM or HDInsight cluster.
@@ -286,6 +288,8 @@ type MachineLearning struct {
 	Workspace, Storage, KeyVault, Registry, Insights *Service
 	ImageBuildCompute                                *Compute
 	IPAllowList                                      []netip.Prefix
+	// Managed is the workspace's managed network, nil when there is none.
+	Managed *ManagedNetwork
 }
 
 // Expectation is a scenario expectation with the line it is written on.
