@@ -376,7 +376,10 @@ func vscode(c *intentCtx) ([]Step, error) {
 	if err := needCompute(c, "vscode", "ComputeInstance"); err != nil {
 		return nil, err
 	}
-	s := []Step{c.clientStep(Step{Name: "the client reaches the VS Code server on the compute instance (first port of 8704-8710)", To: c.compute.Name, Protocol: topology.ProtocolTCP, Port: 8704, Cite: cite004VSCode})}
+	// The client reaches the instance by its instances FQDN, which resolves to
+	// the workspace's private endpoint (decision 4), as Jupyter does.
+	host := strings.ToLower(c.compute.Name) + "." + c.region + ".instances.azureml.ms"
+	s := []Step{c.clientStep(Step{Name: "the client reaches the VS Code server on " + host + " (first port of 8704-8710)", To: host, Protocol: topology.ProtocolTCP, Port: 8704, Cite: cite004VSCode})}
 	for _, h := range []string{"update.code.visualstudio.com", "marketplace.visualstudio.com", "vscode.download.prss.microsoft.com"} {
 		s = append(s, c.step("the compute instance downloads VS Code server bits from "+h, h, "", topology.ProtocolTCP, 443, cite004VSCode))
 	}
