@@ -36,6 +36,7 @@ Usage:
   vnetsim routes FILE --subnet VNET/SUBNET [-o text|json]
   vnetsim nexthop FILE --from A --to IP [-o text|json]
   vnetsim check FILE... [-o text|json] [--junit FILE]
+  vnetsim lint FILE... [-o text|json]
   vnetsim simulate FILE --intent NAME [--compute C] [--client V] [-o text|json]
   vnetsim intents
   vnetsim dns query|serve FILE --from ENDPOINT [NAME] [--type A] [--listen 127.0.0.1:5353] [-o text|json]
@@ -79,6 +80,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		code, err = runDNS(rest, stdout, stderr)
 	case "check":
 		code, err = runCheck(rest, stdout)
+	case "lint":
+		code, err = runLint(rest, stdout)
 	case "simulate":
 		code, err = runSimulate(rest, stdout)
 	case "intents":
