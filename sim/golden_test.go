@@ -81,3 +81,20 @@ func TestGoldenRoutes(t *testing.T) {
 func scenariosLoad(name string) (*topology.Topology, error) {
 	return scenarios.Load(scenarios.Prefix+name, topology.Options{})
 }
+
+// TestCatalogMatrices pins the reachability matrix of every catalog
+// scenario, so that a change in semantics shows up in review as a matrix
+// diff (go test ./sim -run TestCatalogMatrices -update rewrites them).
+func TestCatalogMatrices(t *testing.T) {
+	for _, name := range scenarios.Names() {
+		t.Run(name, func(t *testing.T) {
+			m, err := ComputeMatrix(loadCatalog(t, name), "", "", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b bytes.Buffer
+			WriteMatrixText(&b, m)
+			golden(t, filepath.Join("matrix", name+".golden"), b.Bytes())
+		})
+	}
+}

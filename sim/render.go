@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -208,4 +209,25 @@ func WriteIntentsText(w io.Writer) error {
 		fmt.Fprintf(tw, "%s\t%s\t(%s; needs %s)\n", in.Name, in.Summary, in.Cite, strings.Join(in.Needs, " and "))
 	}
 	return tw.Flush()
+}
+
+// WriteMatrixText writes one line per row: source, destination, what passes.
+func WriteMatrixText(w io.Writer, m *Matrix) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "FROM\tTO\tALLOWED")
+	for _, r := range m.Rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.From, r.To, r.Summary)
+	}
+	return tw.Flush()
+}
+
+// WriteMatrixCSV writes the matrix as CSV: from, to, allowed.
+func WriteMatrixCSV(w io.Writer, m *Matrix) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"from", "to", "allowed"})
+	for _, r := range m.Rows {
+		cw.Write([]string{r.From, r.To, r.Summary})
+	}
+	cw.Flush()
+	return cw.Error()
 }

@@ -39,6 +39,7 @@ Usage:
   vnetsim lint FILE... [-o text|json]
   vnetsim simulate FILE --intent NAME [--compute C] [--client V] [-o text|json]
   vnetsim intents
+  vnetsim matrix FILE [--from SELECTOR] [--to SELECTOR] [-o text|json|csv]
   vnetsim dns query|serve FILE --from ENDPOINT [NAME] [--type A] [--listen 127.0.0.1:5353] [-o text|json]
   vnetsim catalog
 
@@ -86,6 +87,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		code, err = runSimulate(rest, stdout)
 	case "intents":
 		err = runIntents(rest, stdout)
+	case "matrix":
+		err = runMatrix(rest, stdout, stderr)
 	case "catalog":
 		for _, n := range scenarios.Names() {
 			fmt.Fprintln(stdout, scenarios.Prefix+n)

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/vnetsim/vnetsim/sim"
+)
+
+func runMatrix(args []string, stdout, stderr io.Writer) error {
+	fs := flags("matrix")
+	from := fs.String("from", "", "sources: names, vnet/subnet, or subnets, vms, computes, all (default subnets)")
+	to := fs.String("to", "", "destinations: names, vnet/subnet, services, tags, internet, or subnets, vms, services, all (default subnets,services,internet)")
+	out := fs.StringP("output", "o", "text", "output format: text, json or csv")
+	tags := tagsFlag(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	file, err := oneFile(fs)
+	if err != nil {
+		return err
+	}
+	if *out != "text" && *out != "json" && *out != "csv" {
+		return usagef("-o %q: want text, json or csv", *out)
+	}
+	t, err := load(file, *tags)
+	if err != nil {
+		return err
+	}
+	m, err := sim.ComputeMatrix(t, *from, *to, progress(stderr, "matrix", *out == "json"))
+	if err != nil {
+		return usagef("matrix: %v", err)
+	}
+	switch *out {
+	case "json":
+		return sim.WriteJSON(stdout, m)
+	case "csv":
+		return sim.WriteMatrixCSV(stdout, m)
+	}
+	return sim.WriteMatrixText(stdout, m)
+}
+
+// progress returns a progress callback that reports on stderr, only when
+// stderr is a terminal, not with -o json, and only once the work has taken
+// about two seconds.
+func progress(stderr io.Writer, what string, quiet bool) func(done, total int) {
+	f, ok := stderr.(*os.File)
+	if quiet || !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	start := time.Now()
+	shown := false
+	return func(done, total int) {
+		if time.Since(start) < 2*time.Second {
+			return
+		}
+		shown = true
+		fmt.Fprintf(stderr, "\r%s: %d/%d (%s)", what, done, total, time.Since(start).Round(time.Second))
+		if done == total && shown {
+			fmt.Fprintln(stderr)
+		}
+	}
+}

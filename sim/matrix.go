@@ -1,0 +1,438 @@
+package sim
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/vnetsim/vnetsim/topology"
+)
+
+// PortSet is a set of ports as sorted, disjoint, non-adjacent ranges.
+type PortSet []topology.PortRange
+
+// add returns s with r added.
+func (s PortSet) add(r topology.PortRange) PortSet {
+	out := append(PortSet{}, s...)
+	out = append(out, r)
+	sort.Slice(out, func(i, j int) bool { return out[i].Lo < out[j].Lo })
+	merged := out[:0]
+	for _, x := range out {
+		if n := len(merged); n > 0 && uint32(x.Lo) <= uint32(merged[n-1].Hi)+1 {
+			if x.Hi > merged[n-1].Hi {
+				merged[n-1].Hi = x.Hi
+			}
+			continue
+		}
+		merged = append(merged, x)
+	}
+	return merged
+}
+
+// Contains reports whether p is in the set.
+func (s PortSet) Contains(p uint16) bool {
+	for _, r := range s {
+		if r.Contains(p) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s PortSet) String() string {
+	if len(s) == 1 && s[0].Lo == 0 && s[0].Hi == 65535 {
+		return "*"
+	}
+	parts := make([]string, len(s))
+	for i, r := range s {
+		if r.Lo == r.Hi {
+			parts[i] = strconv.Itoa(int(r.Lo))
+		} else {
+			parts[i] = fmt.Sprintf("%d-%d", r.Lo, r.Hi)
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
+// Access is what one source may send one destination: per protocol, the
+// destination ports allowed (protocols without ports: all or nothing).
+type Access struct {
+	TCP, UDP      PortSet
+	ICMP, ESP, AH bool
+	// Reasons counts why the rest was denied, by reason code.
+	Reasons map[string]int `json:"-"`
+}
+
+// Empty reports whether nothing is allowed.
+func (a *Access) Empty() bool {
+	return len(a.TCP) == 0 && len(a.UDP) == 0 && !a.ICMP && !a.ESP && !a.AH
+}
+
+// String prints the access compactly: "Tcp 443,445; Udp 5831", or "none".
+func (a *Access) String() string {
+	var parts []string
+	if len(a.TCP) > 0 {
+		parts = append(parts, "Tcp "+a.TCP.String())
+	}
+	if len(a.UDP) > 0 {
+		parts = append(parts, "Udp "+a.UDP.String())
+	}
+	for _, p := range []struct {
+		ok   bool
+		name string
+	}{{a.ICMP, "Icmp"}, {a.ESP, "Esp"}, {a.AH, "Ah"}} {
+		if p.ok {
+			parts = append(parts, p.name)
+		}
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Equal reports whether two accesses allow the same.
+func (a *Access) Equal(b *Access) bool { return a.String() == b.String() }
+
+// portIntervals partitions 0-65535 at every port boundary any rule of the
+// scenario names (NSG rules, firewall and appliance rules, DNAT ports).
+// Every decision vnetsim makes on a port depends on it only through such
+// ranges, so all ports of one interval get the same verdict, and one trace
+// per interval decides the whole interval exactly.
+func portIntervals(t *topology.Topology) []topology.PortRange {
+	cuts := map[uint32]bool{0: true, 65536: true}
+	addRange := func(r topology.PortRange) {
+		cuts[uint32(r.Lo)] = true
+		cuts[uint32(r.Hi)+1] = true
+	}
+	for _, n := range t.NSGs {
+		for _, r := range append(append([]*topology.SecurityRule{}, n.Inbound...), n.Outbound...) {
+			for _, pr := range r.DstPorts {
+				addRange(pr)
+			}
+		}
+	}
+	fwRules := func(cols []*topology.FirewallCollection) {
+		for _, c := range cols {
+			for _, r := range c.Rules {
+				for _, pr := range r.Ports {
+					addRange(pr)
+				}
+				for _, ap := range r.AppProtocols {
+					addRange(topology.PortRange{Lo: ap.Port, Hi: ap.Port})
+				}
+				if len(r.FQDNTags) > 0 {
+					addRange(topology.PortRange{Lo: 80, Hi: 80})
+					addRange(topology.PortRange{Lo: 443, Hi: 443})
+				}
+			}
+		}
+	}
+	for _, fw := range t.Firewalls {
+		fwRules(fw.DNAT)
+		fwRules(fw.Network)
+		fwRules(fw.Application)
+	}
+	for _, n := range t.NICs {
+		if n.Appliance != nil {
+			fwRules(n.Appliance.Rules)
+		}
+	}
+	var sorted []uint32
+	for c := range cuts {
+		sorted = append(sorted, c)
+	}
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i] < sorted[j] })
+	out := make([]topology.PortRange, 0, len(sorted)-1)
+	for i := 0; i+1 < len(sorted); i++ {
+		out = append(out, topology.PortRange{Lo: uint16(sorted[i]), Hi: uint16(sorted[i+1] - 1)})
+	}
+	return out
+}
+
+// Reach computes what src may send dst, exactly, over every protocol and
+// destination port (the source port is the ephemeral one traces use).
+func Reach(t *topology.Topology, src, dst *Endpoint, intervals []topology.PortRange) (*Access, error) {
+	if intervals == nil {
+		intervals = portIntervals(t)
+	}
+	a := &Access{Reasons: map[string]int{}}
+	d := *dst // resolution by name rewrites the endpoint; keep the caller's
+	trace := func(p topology.Protocol, port uint16) (bool, error) {
+		dd := d
+		res, err := TraceEndpoints(t, src, &dd, Request{Protocol: p, Port: port, SrcPort: DefaultSourcePort})
+		if err != nil {
+			return false, err
+		}
+		if res.Verdict != Allowed {
+			a.Reasons[res.Reason]++
+		}
+		return res.Verdict == Allowed, nil
+	}
+	for _, p := range []topology.Protocol{topology.ProtocolTCP, topology.ProtocolUDP} {
+		var set PortSet
+		for _, iv := range intervals {
+			ok, err := trace(p, iv.Lo)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				set = set.add(iv)
+			}
+		}
+		if p == topology.ProtocolTCP {
+			a.TCP = set
+		} else {
+			a.UDP = set
+		}
+	}
+	var err error
+	if a.ICMP, err = trace(topology.ProtocolICMP, 0); err != nil {
+		return nil, err
+	}
+	if a.ESP, err = trace(topology.ProtocolESP, 0); err != nil {
+		return nil, err
+	}
+	if a.AH, err = trace(topology.ProtocolAH, 0); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// MatrixRow is what one group of source addresses may send one destination.
+type MatrixRow struct {
+	From string `json:"from"`
+	// Addresses are the source addresses the row stands for.
+	Addresses []string            `json:"addresses"`
+	To        string              `json:"to"`
+	Allowed   map[string][]string `json:"allowed"`
+	Summary   string              `json:"summary"`
+	access    *Access
+}
+
+// Matrix is the reachability of every source to every destination.
+type Matrix struct {
+	Version  int         `json:"version"`
+	Scenario string      `json:"scenario"`
+	Rows     []MatrixRow `json:"rows"`
+}
+
+// MatrixSource is a source of the matrix: a subnet, VM or compute, with the
+// addresses that stand for it.
+type matrixSource struct {
+	name  string
+	addrs []*Endpoint
+}
+
+// Selectors: a comma list of names (VM, compute, vnet/subnet, service, tag,
+// internet, an FQDN) or the words subnets, vms, computes, services, all.
+func selectSources(t *topology.Topology, sel string) ([]matrixSource, error) {
+	if sel == "" {
+		sel = "subnets"
+	}
+	var out []matrixSource
+	for _, s := range splitList(sel) {
+		switch s {
+		case "subnets", "all":
+			for _, v := range t.VNets {
+				for _, sub := range v.Subnets {
+					if sub.Name == "GatewaySubnet" || sub.Name == "AzureFirewallSubnet" {
+						continue
+					}
+					out = append(out, subnetSource(t, sub))
+				}
+			}
+		case "vms":
+			for _, vm := range t.Spec.VMs {
+				if e, err := ResolveEndpoint(t, vm.Name); err == nil {
+					out = append(out, matrixSource{vm.Name, []*Endpoint{e}})
+				}
+			}
+		case "computes":
+			for _, c := range t.Computes {
+				if e, err := ResolveEndpoint(t, c.Name); err == nil {
+					out = append(out, matrixSource{c.Name, []*Endpoint{e}})
+				}
+			}
+		default:
+			if sub := t.Subnet(s); sub != nil {
+				out = append(out, subnetSource(t, sub))
+				continue
+			}
+			e, err := ResolveEndpoint(t, s)
+			if err != nil {
+				return nil, fmt.Errorf("--from: %v", err)
+			}
+			if e.Kind == EndpointService || e.Kind == EndpointFQDN {
+				return nil, fmt.Errorf("--from %q: a flow can't start at a service or name", s)
+			}
+			out = append(out, matrixSource{s, []*Endpoint{e}})
+		}
+	}
+	return out, nil
+}
+
+// subnetSource stands a subnet for every NIC in it and for its first free
+// address, so that NICs that differ (ASGs, rules on single addresses) get
+// rows of their own.
+func subnetSource(t *topology.Topology, sub *topology.Subnet) matrixSource {
+	ms := matrixSource{name: sub.ID()}
+	seen := map[string]bool{}
+	for _, n := range t.NICs {
+		// Private endpoints, gateways and firewalls don't start flows.
+		if n.Kind == topology.KindPrivateEndpoint || n.Kind == topology.KindGateway || n.Kind == topology.KindFirewall {
+			seen[n.IP.String()] = true
+			continue
+		}
+		if n.Subnet == sub && !seen[n.IP.String()] {
+			seen[n.IP.String()] = true
+			ms.addrs = append(ms.addrs, &Endpoint{Text: n.Name, Kind: EndpointNIC, Addr: n.IP, NIC: n, Subnet: sub})
+		}
+	}
+	a := sub.FirstUsable()
+	for ; sub.Prefix.Contains(a) && (seen[a.String()] || sub.VNet.NICAt(a) != nil); a = a.Next() {
+	}
+	if sub.Prefix.Contains(a) {
+		ms.addrs = append(ms.addrs, &Endpoint{Text: a.String(), Kind: EndpointAddress, Addr: a, Subnet: sub})
+	}
+	return ms
+}
+
+func selectDestinations(t *topology.Topology, sel string) ([]*Endpoint, error) {
+	if sel == "" {
+		sel = "subnets,services,internet"
+	}
+	var out []*Endpoint
+	for _, s := range splitList(sel) {
+		switch s {
+		case "subnets", "all":
+			for _, v := range t.VNets {
+				for _, sub := range v.Subnets {
+					if sub.Name == "GatewaySubnet" || sub.Name == "AzureFirewallSubnet" {
+						continue
+					}
+					e, _ := ResolveEndpoint(t, sub.ID())
+					out = append(out, e)
+				}
+			}
+			if s == "all" {
+				out = append(out, mustEndpoints(t, "services", "internet")...)
+			}
+		case "services":
+			out = append(out, mustEndpoints(t, "services")...)
+		case "vms":
+			for _, vm := range t.Spec.VMs {
+				if e, err := ResolveEndpoint(t, vm.Name); err == nil {
+					out = append(out, e)
+				}
+			}
+		default:
+			e, err := ResolveEndpoint(t, s)
+			if err != nil {
+				return nil, fmt.Errorf("--to: %v", err)
+			}
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+func mustEndpoints(t *topology.Topology, what ...string) []*Endpoint {
+	var out []*Endpoint
+	for _, w := range what {
+		switch w {
+		case "services":
+			for _, svc := range t.Services {
+				e, _ := ResolveEndpoint(t, svc.Name)
+				out = append(out, e)
+			}
+		case "internet":
+			e, _ := ResolveEndpoint(t, "internet")
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// ComputeMatrix computes the reachability matrix between the selected
+// sources and destinations. progress, when set, is called after each source.
+func ComputeMatrix(t *topology.Topology, from, to string, progress func(done, total int)) (*Matrix, error) {
+	srcs, err := selectSources(t, from)
+	if err != nil {
+		return nil, err
+	}
+	dsts, err := selectDestinations(t, to)
+	if err != nil {
+		return nil, err
+	}
+	intervals := portIntervals(t)
+	m := &Matrix{Version: JSONVersion, Scenario: t.File, Rows: []MatrixRow{}}
+	for i, s := range srcs {
+		for _, d := range dsts {
+			type group struct {
+				acc   *Access
+				addrs []string
+			}
+			var groups []*group
+			for _, a := range s.addrs {
+				acc, err := Reach(t, a, d, intervals)
+				if err != nil {
+					return nil, err
+				}
+				found := false
+				for _, g := range groups {
+					if g.acc.Equal(acc) {
+						g.addrs = append(g.addrs, a.Addr.String())
+						found = true
+					}
+				}
+				if !found {
+					groups = append(groups, &group{acc: acc, addrs: []string{a.Addr.String()}})
+				}
+			}
+			for _, g := range groups {
+				from := s.name
+				if len(groups) > 1 {
+					from = fmt.Sprintf("%s [%s]", s.name, strings.Join(g.addrs, " "))
+				}
+				m.Rows = append(m.Rows, MatrixRow{From: from, Addresses: g.addrs, To: d.Text, Allowed: g.acc.byProtocol(), Summary: g.acc.String(), access: g.acc})
+			}
+		}
+		if progress != nil {
+			progress(i+1, len(srcs))
+		}
+	}
+	return m, nil
+}
+
+func (a *Access) byProtocol() map[string][]string {
+	out := map[string][]string{}
+	for _, p := range []struct {
+		name string
+		set  PortSet
+	}{{"Tcp", a.TCP}, {"Udp", a.UDP}} {
+		if len(p.set) > 0 {
+			out[p.name] = strings.Split(p.set.String(), ",")
+		}
+	}
+	for _, p := range []struct {
+		name string
+		ok   bool
+	}{{"Icmp", a.ICMP}, {"Esp", a.ESP}, {"Ah", a.AH}} {
+		if p.ok {
+			out[p.name] = []string{}
+		}
+	}
+	return out
+}
