@@ -231,3 +231,32 @@ func WriteMatrixCSV(w io.Writer, m *Matrix) error {
 	cw.Flush()
 	return cw.Error()
 }
+
+// WriteDiffText prints only what changed, one line per change, then a count.
+func WriteDiffText(w io.Writer, d *DiffReport) error {
+	fmt.Fprintf(w, "diff %s -> %s\n", d.Before, d.After)
+	for _, c := range d.Changes {
+		switch c.Kind {
+		case "forbidden":
+			fmt.Fprintf(w, "! forbidden    %s: %s -> %s: %s\n", c.Subject, c.Before, c.After, c.Detail)
+		case "matrix":
+			sign := "+"
+			if c.Change == "newly-denied" {
+				sign = "-"
+			}
+			fmt.Fprintf(w, "%s %-12s %s: %s (before: %s; after: %s)\n", sign, strings.TrimPrefix(c.Change, "newly-"), c.Subject, c.Detail, c.Before, c.After)
+		default:
+			fmt.Fprintf(w, "~ %-12s %s %q: %s -> %s", c.Change, c.Kind, c.Subject, c.Before, c.After)
+			if c.Detail != "" {
+				fmt.Fprintf(w, "; %s", c.Detail)
+			}
+			fmt.Fprintln(w)
+		}
+	}
+	if len(d.Changes) == 0 {
+		fmt.Fprintln(w, "no changes")
+		return nil
+	}
+	fmt.Fprintf(w, "%d changes\n", len(d.Changes))
+	return nil
+}

@@ -75,6 +75,11 @@ func (s *source) variant(i int) (*Topology, error) {
 	if ex := mapValue(vnode, "expectations"); ex != nil {
 		setKey(merged, "expectations", ex)
 	}
+	return s.build(file, s.file+" (variant "+name+")", merged)
+}
+
+// build decodes and compiles a merged scenario tree; errors name errFile.
+func (s *source) build(file, errFile string, merged *yaml.Node) (*Topology, error) {
 	pos := &positions{line: map[string]int{}, byLine: map[int][]string{}, value: map[string]string{}, kind: map[string]yaml.Kind{}}
 	pos.walk(merged, "")
 	var sc Scenario
@@ -88,13 +93,40 @@ func (s *source) variant(i int) (*Topology, error) {
 	t := c.compile()
 	if len(c.errs) > 0 {
 		for _, e := range c.errs {
-			e.File = s.file + " (variant " + name + ")"
+			e.File = errFile
 		}
 		sort.SliceStable(c.errs, func(i, j int) bool { return c.errs[i].Line < c.errs[j].Line })
 		return nil, c.errs
 	}
 	t.src = &source{file: file, root: merged, opts: s.opts, pos: pos}
 	return t, nil
+}
+
+// Patched returns t with a patch file merged in, the way variants merge
+// theirs (diff --patch). Errors in the patch name the patch file's lines;
+// errors in the result name the scenario with the patch applied.
+func (t *Topology) Patched(patchFile string, data []byte) (*Topology, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, syntaxError(patchFile, data, err)
+	}
+	if len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
+		return nil, ErrorList{{File: patchFile, Line: 1, Msg: "a patch is a mapping of scenario keys"}}
+	}
+	patch := root.Content[0]
+	ppos := &positions{line: map[string]int{}, byLine: map[int][]string{}, value: map[string]string{}, kind: map[string]yaml.Kind{}}
+	ppos.walk(patch, "")
+	ps := &source{file: patchFile, pos: ppos}
+	if errs := ps.strictPatch(patch, ""); len(errs) > 0 {
+		return nil, errs
+	}
+	merged := cloneNode(t.src.root)
+	var errs ErrorList
+	mergeNode(merged, patch, "", patchFile, &errs)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return t.src.build(t.File+"+"+patchFile, t.File+" patched by "+patchFile, merged)
 }
 
 // strictPatch checks a patch for unknown keys by decoding it strictly on its
@@ -122,8 +154,9 @@ func (s *source) strictPatch(patch *yaml.Node, path string) ErrorList {
 	}
 	errs := yamlErrors(s.file, rp, err)
 	for _, e := range errs {
-		key := e.Key
-		e.Key = path + "." + key
+		if path != "" {
+			e.Key = path + "." + e.Key
+		}
 		e.Line = s.pos.lookup(e.Key)
 	}
 	return errs
@@ -196,7 +229,10 @@ var identityKeys = []string{"name", "vnet"}
 func mergeNode(base, patch *yaml.Node, path, file string, errs *ErrorList) {
 	for i := 0; i+1 < len(patch.Content); i += 2 {
 		k, pv := patch.Content[i], patch.Content[i+1]
-		kp := path + "." + k.Value
+		kp := k.Value
+		if path != "" {
+			kp = path + "." + k.Value
+		}
 		bv := mapValue(base, k.Value)
 		switch {
 		case pv.Kind == yaml.ScalarNode && pv.Tag == "!!null":

@@ -40,11 +40,13 @@ Usage:
   vnetsim simulate FILE --intent NAME [--compute C] [--client V] [-o text|json]
   vnetsim intents
   vnetsim matrix FILE [--from SELECTOR] [--to SELECTOR] [-o text|json|csv]
+  vnetsim diff BEFORE AFTER [-o text|json]   or   vnetsim diff FILE --patch PATCH.yaml
   vnetsim dns query|serve FILE --from ENDPOINT [NAME] [--type A] [--listen 127.0.0.1:5353] [-o text|json]
   vnetsim catalog
 
 FILE is a path, or catalog:NAME for a scenario embedded in vnetsim.
-Exit codes: 0 success, 1 an expectation not met, 2 usage error, 3 invalid scenario.
+Exit codes: 0 success, 1 an expectation not met, an intent that fails, or
+(diff) a change, 2 usage error, 3 invalid scenario.
 `
 
 // usageError is a mistake on the command line (exit code 2).
@@ -89,6 +91,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runIntents(rest, stdout)
 	case "matrix":
 		err = runMatrix(rest, stdout, stderr)
+	case "diff":
+		code, err = runDiff(rest, stdout)
 	case "catalog":
 		for _, n := range scenarios.Names() {
 			fmt.Fprintln(stdout, scenarios.Prefix+n)
