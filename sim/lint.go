@@ -123,6 +123,7 @@ func Lint(t *topology.Topology) []Finding {
 		l.port445()
 		l.serverlessAllowList()
 		l.subscriptions()
+		l.managedNetwork()
 	}
 	l.sharedZones()
 	l.zoneLinks()

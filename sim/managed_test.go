@@ -2,6 +2,7 @@ package sim
 
 import (
 	"bytes"
+	"sort"
 	"strings"
 	"testing"
 
@@ -163,5 +164,44 @@ func TestManagedNetworkValidation(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s %q: got %v, want %q", c.mode, c.rules, err, c.want)
 		}
+	}
+}
+
+// TestManagedLint covers the seed 003 constraints that lint reports.
+func TestManagedLint(t *testing.T) {
+	spark := "    outboundRules:\n      - {name: spark-blob, type: private_endpoint, destination: {service: stmlw, subresource_target: blob, spark_enabled: true}}\n"
+	cases := []struct {
+		name, src string
+		want      []string
+	}{
+		{"provisioned, private workspace: nothing", managedScenario("AllowOnlyApprovedOutbound", ""), nil},
+		{"spark without provisioning", strings.Replace(managedScenario("AllowOnlyApprovedOutbound", spark), "status: Provisioned", "status: NotProvisioned", 1),
+			[]string{LintManagedSparkProvisioning, LintManagedSparkConda}},
+		{"public workspace before provisioning", strings.Replace(strings.Replace(managedScenario("AllowInternetOutbound", ""), "status: Provisioned", "status: NotProvisioned", 1),
+			"workspaceId: fb000000-0000-4000-8000-000000000002, publicNetworkAccess: Disabled", "workspaceId: fb000000-0000-4000-8000-000000000002", 1), []string{LintManagedPublicAccess}},
+		{"not provisioned and no compute", strings.Replace(strings.Replace(strings.Replace(managedScenario("AllowInternetOutbound", ""), "status: Provisioned", "status: NotProvisioned", 1),
+			"    - {name: cpu, type: AmlCompute, managed: true}\n    - {name: ci, type: ComputeInstance, managed: true}\n", "", 1), "  computes:\n", "", 1), []string{LintManagedNotProvisioned}},
+		{"private endpoint and service endpoint for one storage", strings.Replace(strings.Replace(managedScenario("AllowOnlyApprovedOutbound", ""),
+			"{name: snet-clients, addressPrefix: 10.0.2.0/24}", "{name: snet-clients, addressPrefix: 10.0.2.0/24, serviceEndpoints: [Microsoft.Storage]}", 1),
+			"{name: stmlw, type: Microsoft.Storage/storageAccounts, publicNetworkAccess: Disabled}", "{name: stmlw, type: Microsoft.Storage/storageAccounts, publicNetworkAccess: Disabled, networkAcls: {defaultAction: Deny, virtualNetworkRules: [client-vnet/snet-clients]}}", 1),
+			[]string{LintManagedPEAndSE}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var got []string
+			for _, f := range Lint(load(t, c.src)) {
+				if strings.HasPrefix(f.Code, "managed-") {
+					got = append(got, f.Code)
+					if f.Seed != seedManaged || f.Fix == "" {
+						t.Errorf("finding %s lacks its seed or fix", f.Code)
+					}
+				}
+			}
+			sort.Strings(got)
+			sort.Strings(c.want)
+			if strings.Join(got, ",") != strings.Join(c.want, ",") {
+				t.Errorf("managed findings %v, want %v", got, c.want)
+			}
+		})
 	}
 }
