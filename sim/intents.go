@@ -164,13 +164,15 @@ var managedTypes = []string{"AmlCompute", "ComputeInstance", "Serverless"}
 func (c *intentCtx) inboundManagement(what string) []Step {
 	cp := c.compute
 	if !cp.PublicIP {
-		return []Step{{Name: what, From: "AzureMachineLearning", To: cp.Name, Protocol: topology.ProtocolTCP, Port: 44224, Cite: cite000NoPIP,
+		return []Step{{Name: what, From: c.tagIn("AzureMachineLearning"), To: cp.Name, Protocol: topology.ProtocolTCP, Port: 44224, Cite: cite000NoPIP,
 			Skip: "the compute has no public IP: Azure Machine Learning and Batch reach it through the private link service, with no inbound rule"}}
 	}
-	steps := []Step{{Name: what + ", through its public load balancer (TCP 44224)", From: "AzureMachineLearning", To: cp.Name, Protocol: topology.ProtocolTCP, Port: 44224, Cite: cite000PIP}}
+	// Management traffic comes from the service's addresses in the
+	// compute's region.
+	steps := []Step{{Name: what + ", through its public load balancer (TCP 44224)", From: c.tagIn("AzureMachineLearning"), To: cp.Name, Protocol: topology.ProtocolTCP, Port: 44224, Cite: cite000PIP}}
 	if cp.NodeCommunication == "Classic" {
 		for _, p := range []uint16{29876, 29877} {
-			steps = append(steps, Step{Name: fmt.Sprintf("Batch node management in Classic mode (TCP %d)", p), From: "BatchNodeManagement", To: cp.Name, Protocol: topology.ProtocolTCP, Port: p, Cite: citeDecision5})
+			steps = append(steps, Step{Name: fmt.Sprintf("Batch node management in Classic mode (TCP %d)", p), From: c.tagIn("BatchNodeManagement"), To: cp.Name, Protocol: topology.ProtocolTCP, Port: p, Cite: citeDecision5})
 		}
 	}
 	return steps
@@ -390,5 +392,5 @@ func sshAttach(c *intentCtx) ([]Step, error) {
 	if err := needCompute(c, "ssh-attach", "VirtualMachine", "HDInsight"); err != nil {
 		return nil, err
 	}
-	return []Step{{Name: "Azure Machine Learning connects to the attached machine over SSH (TCP 22)", From: "AzureMachineLearning", To: c.compute.Name, Protocol: topology.ProtocolTCP, Port: 22, Cite: cite000VM}}, nil
+	return []Step{{Name: "Azure Machine Learning connects to the attached machine over SSH (TCP 22)", From: c.tagIn("AzureMachineLearning"), To: c.compute.Name, Protocol: topology.ProtocolTCP, Port: 22, Cite: cite000VM}}, nil
 }

@@ -1245,6 +1245,7 @@ func (c *compiler) compileML(ml *MachineLearningSpec, add func(*NIC, string)) {
 			n.PublicIPSKU = "Standard"
 			n.PublicIP = c.publicIPFor(s.VNet.Region)
 			c.t.publicIPs[n.PublicIP] = n
+			n.NSG = c.computeNSG(cp)
 		}
 		cp.NIC = n
 		c.t.computes[cs.Name] = cp
@@ -1262,6 +1263,35 @@ func (c *compiler) compileML(ml *MachineLearningSpec, add func(*NIC, string)) {
 			m.ImageBuildCompute = cp
 		}
 	}
+}
+
+// computeNSG is the NSG Azure Machine Learning creates for a compute with a
+// public IP, on its network interfaces: it admits TCP 44224 from
+// AzureMachineLearning and, in Classic node communication, TCP 29876-29877
+// from BatchNodeManagement (seed 000, "...with public IP"; seed 002,
+// "Compute clusters & instances"; decision 5). The subnet's NSG must not
+// conflict with it.
+func (c *compiler) computeNSG(cp *Compute) *NSG {
+	name := cp.Name + "-batch-nsg"
+	for i := 2; c.t.nsgs[name] != nil; i++ {
+		name = fmt.Sprintf("%s-batch-nsg-%d", cp.Name, i)
+	}
+	nsg := &NSG{Name: name}
+	rule := func(rname string, prio int, tag string, lo, hi uint16) {
+		c.useTag(tag)
+		nsg.Inbound = append(nsg.Inbound, &SecurityRule{Name: rname, NSG: name, Priority: prio, Direction: "Inbound", Allow: true, Protocol: ProtocolTCP,
+			Src: AddrMatch{Tag: tag, Text: tag}, Dst: AddrMatch{Any: true, Text: "*"}, SrcPorts: []PortRange{{0, 65535}}, DstPorts: []PortRange{{lo, hi}}})
+	}
+	rule("AzureMachineLearningInbound", 100, "AzureMachineLearning", 44224, 44224)
+	if cp.NodeCommunication == "Classic" {
+		rule("BatchNodeManagementInbound", 110, "BatchNodeManagement", 29876, 29877)
+	}
+	in, out := defaultRules(name)
+	nsg.Inbound = append(nsg.Inbound, in...)
+	nsg.Outbound = out
+	c.t.nsgs[name] = nsg
+	c.t.NSGs = append(c.t.NSGs, nsg)
+	return nsg
 }
 
 var resolutionPolicies = map[string]string{"": "Default", "default": "Default", "nxdomainredirect": "NxDomainRedirect"}
