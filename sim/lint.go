@@ -122,6 +122,7 @@ func Lint(t *topology.Topology) []Finding {
 		l.associatedResources()
 		l.port445()
 		l.serverlessAllowList()
+		l.noPublicIPWorkspacePE()
 		l.subscriptions()
 		l.managedNetwork()
 	}

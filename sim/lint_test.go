@@ -511,3 +511,23 @@ machineLearning:
 		t.Errorf("no %s finding:\n%s", LintCIOutsideWorkspaceVNet, describe(fs))
 	}
 }
+
+func TestLintNoPublicIPWithoutWorkspacePE(t *testing.T) {
+	has := func(fs []Finding) bool {
+		for _, f := range fs {
+			if f.Code == LintNoPublicIPNoWorkspacePE && f.Resource == "ci-far" {
+				return true
+			}
+		}
+		return false
+	}
+	// ci-far has no public IP, in compute-vnet, which is peered with the
+	// workspace endpoint's VNet: fine.
+	if has(Lint(load(t, mlScenario()))) {
+		t.Error("a peered VNet reaches the workspace endpoint")
+	}
+	unpeered := mlScenario("  - {name: ws-to-compute, from: ws-vnet, to: compute-vnet, allowForwardedTraffic: true}\n  - {name: compute-to-ws, from: compute-vnet, to: ws-vnet, allowForwardedTraffic: true}\n", "  []\n")
+	if !has(Lint(load(t, strings.Replace(unpeered, "peerings:\n  []\n", "", 1)))) {
+		t.Error("no finding for a no-public-IP compute whose VNet can't reach the workspace endpoint")
+	}
+}
