@@ -173,10 +173,16 @@ func (tr *tracer) throughFirewall(fwNIC *topology.NIC, dst *Endpoint, f topology
 	}
 	tr.appliances = append(tr.appliances, fwNIC)
 	// Application rules always SNAT to the firewall's private address;
-	// network rules SNAT only towards public destinations (on egress).
-	if kind == "application" && topology.IsPrivate(f.Dst) {
+	// network rules SNAT to it only for private destinations outside the
+	// firewall's private ranges (public ones are SNATed on egress).
+	snat := kind == "application" || !fw.PrivateRanges.Contains(f.Dst)
+	if snat && topology.IsPrivate(f.Dst) {
 		tr.nat = append(tr.nat, natRecord{device: fwNIC, before: f})
-		tr.hop(fw.Name, "firewall", "snat", "application rules SNAT: source %s becomes %s", f.Src, fwNIC.IP)
+		why := "application rules SNAT"
+		if kind == "network" {
+			why = f.Dst.String() + " is outside the firewall's private ranges, so network rules SNAT"
+		}
+		tr.hop(fw.Name, "firewall", "snat", "%s: source %s becomes %s", why, f.Src, fwNIC.IP)
 		f.Src = fwNIC.IP
 	}
 	return tr.route(fwNIC.Subnet, fwNIC, dst, f, true)

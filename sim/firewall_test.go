@@ -354,3 +354,31 @@ func TestFirewallValidation(t *testing.T) {
 		t.Errorf("IP group source and address range destination: %v\n%s", err, dump(res))
 	}
 }
+
+// TestFirewallPrivateRanges: with privateRanges 255.255.255.255/32 a
+// firewall SNATs network-rule traffic to private destinations too, so the
+// reply comes back through it (seed 004, "Firewall between Azure Machine
+// Learning and Azure Storage endpoints").
+func TestFirewallPrivateRanges(t *testing.T) {
+	allowAll := `    networkRuleCollections:
+      - {name: allow-all, priority: 100, action: Allow, rules: [{name: any, protocols: [Any], sourceAddresses: ["*"], destinationAddresses: ["*"], destinationPorts: ["*"]}]}
+`
+	svcViaFw := `      - {name: svc-via-fw, addressPrefix: 10.0.2.0/24, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.0.4}`
+	for _, c := range []struct {
+		ranges  string
+		verdict string
+	}{
+		{"", Denied}, // default IANA ranges: no SNAT, the reply bypasses the firewall
+		{"    privateRanges: [255.255.255.255/32]\n", Allowed}, // always SNAT
+		{"    privateRanges: [172.16.0.0/12]\n", Allowed},      // 10.0.2.4 is outside: SNAT
+	} {
+		topo := load(t, fwHub(c.ranges+allowAll, svcViaFw, ""))
+		res, err := Trace(topo, Request{From: "vm", To: "svc", Protocol: topology.ProtocolTCP, Port: 445})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Verdict != c.verdict {
+			t.Errorf("privateRanges %q: %s, want %s\n%s", c.ranges, res.Verdict, c.verdict, dump(res))
+		}
+	}
+}

@@ -1075,9 +1075,15 @@ func (c *compiler) compileServices() {
 				c.errAt(path+".networkAcls.defaultAction", "%q: want Allow or Deny", a.DefaultAction)
 			}
 			for j, ref := range a.VirtualNetworkRules {
-				if s := c.subnetRef(fmt.Sprintf("%s.networkAcls.virtualNetworkRules[%d]", path, j), ref); s != nil {
-					acl.Subnets = append(acl.Subnets, s)
+				key := fmt.Sprintf("%s.networkAcls.virtualNetworkRules[%d]", path, j)
+				s := c.subnetRef(key, ref)
+				if s == nil {
+					continue
 				}
+				if se := serviceEndpointFor[typ]; se != "" && !a.IgnoreMissingVnetServiceEndpoint && !hasServiceEndpoint(s, se) {
+					c.errAt(key, "subnet %s does not enable service endpoint %s, which a virtual network rule needs (or set ignoreMissingVnetServiceEndpoint: true)", s.ID(), se)
+				}
+				acl.Subnets = append(acl.Subnets, s)
 			}
 			for j, r := range a.IPRules {
 				p, ok := parsePrefixOrAddr(r)
@@ -1119,6 +1125,23 @@ func (c *compiler) compileServices() {
 		c.t.services[ss.Name] = svc
 		c.t.Services = append(c.t.Services, svc)
 	}
+}
+
+// serviceEndpointFor is the service endpoint a virtual network rule of a
+// service type relies on.
+var serviceEndpointFor = map[string]string{
+	TypeStorage:  "Microsoft.Storage",
+	TypeKeyVault: "Microsoft.KeyVault",
+	TypeRegistry: "Microsoft.ContainerRegistry",
+}
+
+func hasServiceEndpoint(s *Subnet, se string) bool {
+	for _, x := range s.ServiceEndpoints {
+		if strings.EqualFold(x, se) || (strings.EqualFold(se, "Microsoft.Storage") && strings.EqualFold(x, "Microsoft.Storage.Global")) {
+			return true
+		}
+	}
+	return false
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -23,10 +23,13 @@ type Firewall struct {
 	DNSServers []netip.Addr
 	// Policy is true when the rules come from Firewall Policy rule collection
 	// groups rather than classic rule collections.
-	Policy      bool
-	DNAT        []*FirewallCollection
-	Network     []*FirewallCollection
-	Application []*FirewallCollection
+	Policy bool
+	// PrivateRanges are the destinations network rules do not SNAT to
+	// (IANA private ranges unless set; 255.255.255.255/32 means always SNAT).
+	PrivateRanges *PrefixSet
+	DNAT          []*FirewallCollection
+	Network       []*FirewallCollection
+	Application   []*FirewallCollection
 }
 
 // FirewallCollection is a rule collection of one type.
@@ -229,6 +232,20 @@ func (c *compiler) compileFirewalls() {
 			}
 			fw.DNSServers = append(fw.DNSServers, a.Unmap())
 		}
+		ranges := []string{"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"}
+		if len(fs.PrivateRanges) > 0 {
+			ranges = fs.PrivateRanges
+		}
+		var pr []netip.Prefix
+		for j, r := range ranges {
+			p, err := netip.ParsePrefix(r)
+			if err != nil {
+				c.errAt(fmt.Sprintf("%s.privateRanges[%d]", path, j), "%q is not a valid CIDR", r)
+				continue
+			}
+			pr = append(pr, p.Masked())
+		}
+		fw.PrivateRanges = NewPrefixSet(pr)
 		classic := len(fs.NetworkRuleCollections)+len(fs.ApplicationRuleCollection)+len(fs.NATRuleCollections) > 0
 		if classic && len(fs.RuleCollectionGroups) > 0 {
 			c.errAt(path+".ruleCollectionGroups", "a firewall uses either classic rule collections or a policy's rule collection groups, not both")

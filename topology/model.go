@@ -142,6 +142,7 @@ type FirewallSpec struct {
 	DNSProxy                  bool                      `yaml:"dnsProxy"`
 	DNSServers                []string                  `yaml:"dnsServers"`
 	ThreatIntelMode           string                    `yaml:"threatIntelMode"`
+	PrivateRanges             []string                  `yaml:"privateRanges"`
 	NetworkRuleCollections    []FirewallCollectionSpec  `yaml:"networkRuleCollections"`
 	ApplicationRuleCollection []FirewallCollectionSpec  `yaml:"applicationRuleCollections"`
 	NATRuleCollections        []FirewallCollectionSpec  `yaml:"natRuleCollections"`
@@ -247,8 +248,11 @@ type ServiceSpec struct {
 type NetworkACLsSpec struct {
 	DefaultAction       string   `yaml:"defaultAction"`
 	VirtualNetworkRules []string `yaml:"virtualNetworkRules"`
-	IPRules             []string `yaml:"ipRules"`
-	Bypass              string   `yaml:"bypass"`
+	// IgnoreMissingVnetServiceEndpoint admits subnets that don't (yet)
+	// enable the service endpoint, as Azure's property of the same name.
+	IgnoreMissingVnetServiceEndpoint bool     `yaml:"ignoreMissingVnetServiceEndpoint"`
+	IPRules                          []string `yaml:"ipRules"`
+	Bypass                           string   `yaml:"bypass"`
 }
 
 // PrivateEndpointSpec is a private endpoint to one sub-resource of a service.
