@@ -21,14 +21,15 @@ test: vet fmt
 	$(GO) test -race -count=1 ./...
 
 demo: build
-	@echo "== vnetsim check over the embedded catalog"
-	@./$(BIN) check $$(./$(BIN) catalog)
+	@echo "== vnetsim check over the embedded catalog (every scenario and its broken variants)"
+	@./$(BIN) check $$(./$(BIN) catalog) | tail -n 4
 	@echo
-	@echo "== vnetsim trace: Azure ML manages a cluster behind forced tunneling"
-	./$(BIN) trace catalog:peered-cluster-forced-tunnel --from AzureMachineLearning --to cpu-cluster --port 44224
+	@echo "== vnetsim simulate: a training job behind forced tunneling, without the AzureMachineLearning route"
+	@./$(BIN) simulate 'catalog:peered-cluster-forced-tunnel#no-aml-route' --intent training-job --compute cpu-cluster; \
+	  code=$$?; test $$code -eq 1 || { echo "expected exit code 1 (the intent fails), got $$code"; exit 1; }
 	@echo
-	@echo "== vnetsim trace: the internet tries SSH to the cluster"
-	@./$(BIN) trace catalog:peered-cluster-forced-tunnel --from internet --to cpu-cluster --port 22
+	@echo "== vnetsim trace: the same flow with the route in place"
+	@./$(BIN) trace catalog:peered-cluster-forced-tunnel --from AzureMachineLearning.WestUS --to cpu-cluster --port 44224
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
