@@ -255,9 +255,6 @@ func (l *linter) vmComputes() []*topology.Compute {
 // Key paths, for the lines findings point at.
 
 func (l *linter) computeLine(c *topology.Compute) int {
-	if c.Line > 0 {
-		return c.Line
-	}
 	for i, cs := range l.mlComputes() {
 		if cs.Name == c.Name {
 			return l.t.LineOf(fmt.Sprintf("machineLearning.computes[%d]", i))

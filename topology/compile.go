@@ -261,7 +261,7 @@ func (c *compiler) compileNSGs() {
 				c.errAt(rp+".name", "duplicate rule name %q in %s", r.Name, ns.Name)
 			}
 			seenName[r.Name] = true
-			sr := &SecurityRule{Name: r.Name, NSG: ns.Name, Priority: r.Priority, Line: c.pos.lookup(rp)}
+			sr := &SecurityRule{Name: r.Name, NSG: ns.Name, Priority: r.Priority}
 			switch {
 			case strings.EqualFold(r.Direction, "Inbound"):
 				sr.Direction = "Inbound"
@@ -1198,7 +1198,7 @@ func (c *compiler) compileML(ml *MachineLearningSpec, add func(*NIC, string)) {
 		if !c.claim(path+".name", cs.Name, "compute") {
 			continue
 		}
-		cp := &Compute{Name: cs.Name, PublicIP: true, NodeCommunication: "Simplified", MaxNodes: cs.MaxNodes, Line: c.pos.lookup(path)}
+		cp := &Compute{Name: cs.Name, PublicIP: true, NodeCommunication: "Simplified", MaxNodes: cs.MaxNodes}
 		attached := false
 		switch strings.ToLower(cs.Type) {
 		case "amlcompute":

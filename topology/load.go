@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -59,7 +60,7 @@ func Parse(name string, data []byte, opts Options) (*Topology, error) {
 		sort.SliceStable(c.errs, func(i, j int) bool { return c.errs[i].Line < c.errs[j].Line })
 		return nil, c.errs
 	}
-	t.src = &source{file: name, root: root, opts: opts, pos: pos}
+	t.src = &source{file: name, tree: root, opts: opts, pos: pos}
 	return t, nil
 }
 
@@ -88,11 +89,37 @@ func (c *compiler) loadServiceTags(opts Options) *Error {
 
 // positions maps a key path (vnets[0].subnets[1].addressPrefix) to the line it
 // is written on, so that validation can name the file, line and key.
+//
+// Positions are built on first use from the YAML node tree, so that a file
+// that loads without errors is parsed only once.
 type positions struct {
+	once   sync.Once
+	tree   func() *yaml.Node // the tree to walk, parsed on demand
 	line   map[string]int
 	byLine map[int][]string
 	value  map[string]string    // scalar text at a path
 	kind   map[string]yaml.Kind // node kind at a path
+}
+
+// newPositions returns the positions of the tree that tree returns.
+func newPositions(tree func() *yaml.Node) *positions {
+	return &positions{tree: tree}
+}
+
+func (p *positions) ensure() {
+	p.once.Do(func() {
+		p.line, p.byLine = map[string]int{}, map[int][]string{}
+		p.value, p.kind = map[string]string{}, map[string]yaml.Kind{}
+		if n := p.tree(); n != nil {
+			p.walk(n, "")
+		}
+	})
+}
+
+// pathsOn returns the key paths written on a line.
+func (p *positions) pathsOn(line int) []string {
+	p.ensure()
+	return p.byLine[line]
 }
 
 func (p *positions) add(path string, line int) {
@@ -104,6 +131,7 @@ func (p *positions) add(path string, line int) {
 
 // lookup returns the line of path, or of its closest written ancestor.
 func (p *positions) lookup(path string) int {
+	p.ensure()
 	for path != "" {
 		if l, ok := p.line[path]; ok {
 			return l
@@ -164,26 +192,36 @@ var (
 	reCannot   = regexp.MustCompile("^cannot unmarshal !!(\\w+)(?: `([^`]*)`)? into (\\S+)$")
 )
 
-// decode parses the YAML twice: once into a node tree for positions, once
-// strictly into the Scenario so that unknown keys are errors.
-func decode(name string, data []byte) (*Scenario, *positions, *yaml.Node, ErrorList) {
-	pos := &positions{line: map[string]int{}, byLine: map[int][]string{}, value: map[string]string{}, kind: map[string]yaml.Kind{}}
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, nil, nil, syntaxError(name, data, err)
+// decode decodes the YAML strictly into a Scenario, so that unknown keys
+// are errors. The node tree behind error positions and variants is parsed
+// only when one of them needs it.
+func decode(name string, data []byte) (*Scenario, *positions, func() *yaml.Node, ErrorList) {
+	var once sync.Once
+	var mapping *yaml.Node
+	root := func() *yaml.Node {
+		once.Do(func() {
+			var doc yaml.Node
+			if yaml.Unmarshal(data, &doc) == nil && len(doc.Content) > 0 {
+				mapping = doc.Content[0]
+			}
+		})
+		return mapping
 	}
-	if len(root.Content) == 0 {
-		return nil, nil, nil, ErrorList{{File: name, Msg: "empty scenario file"}}
-	}
-	if root.Content[0].Kind != yaml.MappingNode {
-		return nil, nil, nil, ErrorList{{File: name, Line: root.Content[0].Line, Msg: "a scenario file is a YAML mapping"}}
-	}
-	pos.walk(&root, "")
-
+	pos := newPositions(root)
 	var sc Scenario
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	if err := dec.Decode(&sc); err != nil && err != io.EOF {
+	err := dec.Decode(&sc)
+	var te *yaml.TypeError
+	switch {
+	case err == io.EOF:
+		return nil, nil, nil, ErrorList{{File: name, Msg: "empty scenario file"}}
+	case err != nil && !errors.As(err, &te):
+		return nil, nil, nil, syntaxError(name, data, err)
+	case err != nil:
+		if r := root(); r != nil && r.Kind != yaml.MappingNode {
+			return nil, nil, nil, ErrorList{{File: name, Line: r.Line, Msg: "a scenario file is a YAML mapping"}}
+		}
 		return nil, nil, nil, yamlErrors(name, pos, err)
 	}
 	var extra yaml.Node
@@ -200,7 +238,7 @@ func decode(name string, data []byte) (*Scenario, *positions, *yaml.Node, ErrorL
 		}
 		return nil, nil, nil, ErrorList{{File: name, Line: l, Key: "apiVersion", Msg: fmt.Sprintf("%q is not supported; want %q", sc.APIVersion, APIVersion)}}
 	}
-	return &sc, pos, root.Content[0], nil
+	return &sc, pos, root, nil
 }
 
 // yamlErrors turns yaml.v3 errors into located Errors, one per problem.
@@ -249,7 +287,7 @@ func keyForValue(pos *positions, line int, tag, shown string) (key, value string
 	}
 	prefix := strings.TrimSuffix(shown, "...")
 	best := ""
-	for _, p := range pos.byLine[line] {
+	for _, p := range pos.pathsOn(line) {
 		if pos.kind[p] != want {
 			continue
 		}
@@ -301,7 +339,7 @@ func syntaxError(name string, data []byte, err error) ErrorList {
 // keyOnLine finds the key path written on a line, preferring one whose last
 // element is want.
 func keyOnLine(pos *positions, line int, want string) string {
-	paths := pos.byLine[line]
+	paths := pos.pathsOn(line)
 	for _, p := range paths {
 		if want != "" && (strings.HasSuffix(p, "."+want) || p == want) {
 			return p

@@ -51,7 +51,6 @@ type OutboundRule struct {
 	Ports    []PortRange
 	// fqdn
 	FQDN string
-	Line int
 
 	serviceName string
 }
@@ -398,7 +397,7 @@ func (c *compiler) findService(name string) *ServiceSpec {
 
 // outboundRule validates one outbound rule as written (seed 003).
 func (c *compiler) outboundRule(rs *OutboundRuleSpec, rp, mode string) *OutboundRule {
-	r := &OutboundRule{Name: rs.Name, Type: strings.ToLower(rs.Type), Category: "user-defined", Line: c.pos.lookup(rp)}
+	r := &OutboundRule{Name: rs.Name, Type: strings.ToLower(rs.Type), Category: "user-defined"}
 	if rs.Name == "" {
 		c.errAt(rp, "missing name")
 		return nil

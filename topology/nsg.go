@@ -135,7 +135,6 @@ type SecurityRule struct {
 	SrcPorts  []PortRange
 	DstPorts  []PortRange
 	Default   bool
-	Line      int
 }
 
 // Access returns Allow or Deny.

@@ -276,7 +276,6 @@ type Compute struct {
 	VM string
 	// Managed is true for a compute in the workspace's managed network.
 	Managed bool
-	Line    int
 }
 
 // Attached reports whether the compute is an attached VM or HDInsight cluster.

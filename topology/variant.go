@@ -45,21 +45,23 @@ func (t *Topology) VariantNames() []string {
 // source is what a topology was built from, kept to build its variants.
 type source struct {
 	file string
-	root *yaml.Node // the document's top mapping
+	tree func() *yaml.Node // the document's top mapping, parsed on demand
 	opts Options
 	pos  *positions
 }
 
+func (s *source) root() *yaml.Node { return s.tree() }
+
 func (s *source) variant(i int) (*Topology, error) {
 	vpath := fmt.Sprintf("variants[%d]", i)
-	vnode := mapValue(s.root, "variants").Content[i]
+	vnode := mapValue(s.root(), "variants").Content[i]
 	patch := mapValue(vnode, "patch")
 	name := scalarValue(vnode, "name")
 	file := s.file + VariantSep + name
 	if patch != nil && patch.Kind != yaml.MappingNode && !(patch.Kind == yaml.ScalarNode && patch.Tag == "!!null") {
 		return nil, ErrorList{{File: s.file, Line: patch.Line, Key: vpath + ".patch", Msg: "a patch is a mapping of scenario keys"}}
 	}
-	merged := cloneNode(s.root)
+	merged := cloneNode(s.root())
 	deleteKey(merged, "variants")
 	if patch != nil && patch.Kind == yaml.MappingNode {
 		if errs := s.strictPatch(patch, vpath+".patch"); len(errs) > 0 {
@@ -80,8 +82,7 @@ func (s *source) variant(i int) (*Topology, error) {
 
 // build decodes and compiles a merged scenario tree; errors name errFile.
 func (s *source) build(file, errFile string, merged *yaml.Node) (*Topology, error) {
-	pos := &positions{line: map[string]int{}, byLine: map[int][]string{}, value: map[string]string{}, kind: map[string]yaml.Kind{}}
-	pos.walk(merged, "")
+	pos := newPositions(func() *yaml.Node { return merged })
 	var sc Scenario
 	if err := merged.Decode(&sc); err != nil {
 		return nil, yamlErrors(s.file, pos, err)
@@ -98,7 +99,7 @@ func (s *source) build(file, errFile string, merged *yaml.Node) (*Topology, erro
 		sort.SliceStable(c.errs, func(i, j int) bool { return c.errs[i].Line < c.errs[j].Line })
 		return nil, c.errs
 	}
-	t.src = &source{file: file, root: merged, opts: s.opts, pos: pos}
+	t.src = &source{file: file, tree: func() *yaml.Node { return merged }, opts: s.opts, pos: pos}
 	return t, nil
 }
 
@@ -114,13 +115,12 @@ func (t *Topology) Patched(patchFile string, data []byte) (*Topology, error) {
 		return nil, ErrorList{{File: patchFile, Line: 1, Msg: "a patch is a mapping of scenario keys"}}
 	}
 	patch := root.Content[0]
-	ppos := &positions{line: map[string]int{}, byLine: map[int][]string{}, value: map[string]string{}, kind: map[string]yaml.Kind{}}
-	ppos.walk(patch, "")
+	ppos := newPositions(func() *yaml.Node { return patch })
 	ps := &source{file: patchFile, pos: ppos}
 	if errs := ps.strictPatch(patch, ""); len(errs) > 0 {
 		return nil, errs
 	}
-	merged := cloneNode(t.src.root)
+	merged := cloneNode(t.src.root())
 	var errs ErrorList
 	mergeNode(merged, patch, "", patchFile, &errs)
 	if len(errs) > 0 {
@@ -146,8 +146,7 @@ func (s *source) strictPatch(patch *yaml.Node, path string) ErrorList {
 	// Map lines of the re-encoded patch back to the file through key paths.
 	var reparsed yaml.Node
 	_ = yaml.Unmarshal(out, &reparsed)
-	rp := &positions{line: map[string]int{}, byLine: map[int][]string{}, value: map[string]string{}, kind: map[string]yaml.Kind{}}
-	rp.walk(&reparsed, "")
+	rp := newPositions(func() *yaml.Node { return &reparsed })
 	var te *yaml.TypeError
 	if !errors.As(err, &te) {
 		return ErrorList{{File: s.file, Line: patch.Line, Key: path, Msg: err.Error()}}
