@@ -119,9 +119,14 @@ func (m *PrefixMap[V]) Contains(a netip.Addr) bool {
 
 // PrefixSet is a set of addresses given as prefixes.
 type PrefixSet struct {
-	m        *PrefixMap[struct{}]
+	m        *PrefixMap[struct{}] // nil for small sets, which are scanned
 	prefixes []netip.Prefix
 }
+
+// smallSet is the size up to which a PrefixSet scans its prefixes instead of
+// building a trie: most NSG rules name one to a few prefixes, and a scan of
+// a handful is faster and far smaller than a trie.
+const smallSet = 8
 
 // NewPrefixSet builds a PrefixSet.
 func NewPrefixSet(prefixes []netip.Prefix) *PrefixSet {
@@ -129,7 +134,11 @@ func NewPrefixSet(prefixes []netip.Prefix) *PrefixSet {
 	for i, p := range prefixes {
 		ps[i] = unmapPrefix(p)
 	}
-	return &PrefixSet{m: NewPrefixMap(ps, make([]struct{}, len(ps))), prefixes: ps}
+	s := &PrefixSet{prefixes: ps}
+	if len(ps) > smallSet {
+		s.m = NewPrefixMap(ps, make([]struct{}, len(ps)))
+	}
+	return s
 }
 
 // Contains reports whether a lies in one of the set's prefixes.
@@ -137,7 +146,16 @@ func (s *PrefixSet) Contains(a netip.Addr) bool {
 	if s == nil {
 		return false
 	}
-	return s.m.Contains(a)
+	if s.m != nil {
+		return s.m.Contains(a)
+	}
+	a = a.Unmap()
+	for _, p := range s.prefixes {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // Prefixes returns the prefixes the set was built from.

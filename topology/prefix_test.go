@@ -156,3 +156,23 @@ networkSecurityGroups:
 		t.Errorf("--service-tags with a missing file: %v", err)
 	}
 }
+
+// TestPrefixSetSizes: small sets scan, large ones use the trie; both agree.
+func TestPrefixSetSizes(t *testing.T) {
+	for _, n := range []int{0, 1, smallSet, smallSet + 1, 100} {
+		var ps []netip.Prefix
+		for i := 0; i < n; i++ {
+			ps = append(ps, netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i), 0, 0}), 16))
+		}
+		s := NewPrefixSet(ps)
+		for i := 0; i < 120; i++ {
+			a := netip.AddrFrom4([4]byte{10, byte(i), 3, 4})
+			if got, want := s.Contains(a), i < n; got != want {
+				t.Errorf("size %d: Contains(%s) = %v, want %v", n, a, got, want)
+			}
+			if got := s.Contains(netip.AddrFrom16(a.As16())); got != (i < n) {
+				t.Errorf("size %d: IPv4-mapped %s not unmapped", n, a)
+			}
+		}
+	}
+}
