@@ -26,6 +26,24 @@ func BenchmarkTrace(b *testing.B) {
 	}
 }
 
+// BenchmarkTraceQuiet is BenchmarkTrace recording no hops, as the matrix
+// traces.
+func BenchmarkTraceQuiet(b *testing.B) {
+	topo, err := loadBench()
+	if err != nil {
+		b.Fatal(err)
+	}
+	src, _ := ResolveEndpoint(topo, "cpu-cluster")
+	dst, _ := ResolveEndpoint(topo, "internet")
+	req := Request{Protocol: topology.ProtocolTCP, Port: 443, SrcPort: DefaultSourcePort, Quiet: true}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := TraceEndpoints(topo, src, dst, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkTrieLookup(b *testing.B) {
 	topo, err := loadBench()
 	if err != nil {

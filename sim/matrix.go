@@ -161,7 +161,7 @@ func Reach(t *topology.Topology, src, dst *Endpoint, intervals []topology.PortRa
 	d := *dst // resolution by name rewrites the endpoint; keep the caller's
 	trace := func(p topology.Protocol, port uint16) (bool, error) {
 		dd := d
-		res, err := TraceEndpoints(t, src, &dd, Request{Protocol: p, Port: port, SrcPort: DefaultSourcePort})
+		res, err := TraceEndpoints(t, src, &dd, Request{Protocol: p, Port: port, SrcPort: DefaultSourcePort, Quiet: true})
 		if err != nil {
 			return false, err
 		}

@@ -53,6 +53,9 @@ type Request struct {
 	Protocol topology.Protocol
 	Port     uint16
 	SrcPort  uint16
+	// Quiet records no hops, only the verdict and what decided it: for
+	// bulk work such as the matrix.
+	Quiet bool
 }
 
 // Result is a traced flow with its verdict.
@@ -98,9 +101,16 @@ type tracer struct {
 	viaPublicIP bool
 	// nat lists the translations stateful devices made, newest last.
 	nat []natRecord
+	// quiet skips recording hops; routed counts route lookups, which bound
+	// a trace whether or not it records hops.
+	quiet  bool
+	routed int
 }
 
 func (tr *tracer) hop(node, kind, action, format string, args ...any) {
+	if tr.quiet {
+		return
+	}
 	*tr.hops = append(*tr.hops, Hop{Node: node, Kind: kind, Action: action, Detail: fmt.Sprintf(format, args...)})
 }
 
@@ -141,7 +151,7 @@ func Trace(t *topology.Topology, req Request) (*Result, error) {
 // TraceEndpoints is Trace for endpoints already resolved.
 func TraceEndpoints(t *topology.Topology, src, dst *Endpoint, req Request) (*Result, error) {
 	res := &Result{Version: JSONVersion, From: src.String(), Verdict: Allowed, Hops: []Hop{}}
-	tr := &tracer{t: t, res: res, hops: &res.Hops, visited: map[string]bool{}, origin: src}
+	tr := &tracer{t: t, res: res, hops: &res.Hops, visited: map[string]bool{}, origin: src, quiet: req.Quiet}
 	if src.Kind == EndpointService || src.Kind == EndpointFQDN {
 		return nil, fmt.Errorf("a flow can't start at %s %q; start it at a VM, compute, subnet, address, service tag or internet", src.Kind, src.Text)
 	}
@@ -308,7 +318,8 @@ func (tr *tracer) outboundNSGs(nic *topology.NIC, sub *topology.Subnet, f topolo
 // route looks up the packet's next hop in the routes of the subnet it is in,
 // and follows it. forwarded is true once an appliance has forwarded it.
 func (tr *tracer) route(sub *topology.Subnet, at *topology.NIC, dst *Endpoint, f topology.Flow, forwarded bool) bool {
-	if len(*tr.hops) > maxHops {
+	tr.routed++
+	if tr.routed > maxHops {
 		return tr.deny(ReasonLoop, &BlockedBy{Kind: "route", Name: "hop limit", Resource: sub.ID()}, "the packet crossed more than %d hops", maxHops)
 	}
 	r, prefix, ok := sub.Routes.Lookup(f.Dst)
