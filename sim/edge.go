@@ -30,7 +30,9 @@ func (tr *tracer) checkReply(sub *topology.Subnet, at *topology.NIC, f topology.
 		node = at.Name
 	}
 	rt := tr.replyTracer()
-	rt.hop(node, "reply", "send", "%s; NSGs let it through by flow state", f.Reply())
+	if !rt.quiet {
+		rt.hop(node, "reply", "send", "%s; NSGs let it through by flow state", f.Reply())
+	}
 	if tr.origin.Kind == EndpointOnPrem && at != nil && at.Kind == topology.KindGateway {
 		return true
 	}
@@ -47,7 +49,9 @@ func (tr *tracer) replyFromOutside(at *topology.NIC, f topology.Flow, method str
 	}
 	rt := tr.replyTracer()
 	if at == nil || len(tr.appliances) == 0 || !containsNIC(tr.appliances, at) {
-		rt.hop(f.Dst.String(), "reply", "deliver", "the reply returns through %s to %s", method, tr.origin.Text)
+		if !rt.quiet {
+			rt.hop(f.Dst.String(), "reply", "deliver", "the reply returns through %s to %s", method, tr.origin.Text)
+		}
 		return true
 	}
 	rt.hop(at.Name, "reply", "receive", "the reply from %s comes back through %s to %s", f.Dst, method, at.Name)
@@ -126,7 +130,9 @@ func (tr *tracer) fromOutside(src, dst *Endpoint, f topology.Flow) bool {
 		tr.hop(dst.Service.Name, "service", "reach", "public endpoint %s over the internet", dst.Addr)
 		return tr.serviceAccess(dst.Service, f, nil, f.Src)
 	case dst.InVNet() || dst.Kind == EndpointOnPrem || (dst.Kind == EndpointAddress && topology.IsPrivate(f.Dst)):
-		tr.hop(f.Dst.String(), "destination", "drop", "a private address is not reachable from outside Azure")
+		if !tr.quiet {
+			tr.hop(f.Dst.String(), "destination", "drop", "a private address is not reachable from outside Azure")
+		}
 		return tr.deny(ReasonUnreachable, &BlockedBy{Kind: "address", Name: f.Dst.String(), Resource: dst.Text}, "%s is private and has no public IP; it can't be reached from %s", f.Dst, what)
 	}
 	tr.hop(dst.Text, "destination", "deliver", "%s outside the scenario", f.Dst)
@@ -161,7 +167,9 @@ func (tr *tracer) inboundPublic(n *topology.NIC, f topology.Flow) bool {
 	if !tr.applyNSGs(levels, true, f, n.VNet(), nil, n) {
 		return false
 	}
-	tr.hop(n.Name, "destination", "deliver", "%s %s at %s in %s", n.Kind, n.Name, n.IP, n.Subnet.ID())
+	if !tr.quiet {
+		tr.hop(n.Name, "destination", "deliver", "%s %s at %s in %s", n.Kind, n.Name, n.IP, n.Subnet.ID())
+	}
 	return tr.checkReply(n.Subnet, n, f)
 }
 
@@ -197,7 +205,9 @@ func (tr *tracer) toInternet(sub *topology.Subnet, at *topology.NIC, dst *Endpoi
 		return true
 	}
 	if topology.IsPrivate(f.Dst) {
-		tr.hop(sub.ID(), "route", "drop", "next hop Internet can't reach private address %s", f.Dst)
+		if !tr.quiet {
+			tr.hop(sub.ID(), "route", "drop", "next hop Internet can't reach private address %s", f.Dst)
+		}
 		return tr.deny(ReasonNoRoute, routeBlocker(r, sub), "%s sends private address %s to the Internet, where it is dropped", r.Describe(), f.Dst)
 	}
 	method, ip, ok := egress(sub, at)
@@ -206,15 +216,21 @@ func (tr *tracer) toInternet(sub *topology.Subnet, at *topology.NIC, dst *Endpoi
 	case !ok && storageSameRegion:
 		method = "Azure backbone (same-region storage needs no outbound method)"
 	case !ok:
-		tr.hop(sub.ID(), "egress", "drop", "private subnet: defaultOutboundAccess is false and there is no NAT gateway or public IP")
+		if !tr.quiet {
+			tr.hop(sub.ID(), "egress", "drop", "private subnet: defaultOutboundAccess is false and there is no NAT gateway or public IP")
+		}
 		return tr.deny(ReasonNoOutbound, &BlockedBy{Kind: "subnet", Name: "defaultOutboundAccess", Resource: sub.ID()},
 			"%s is a private subnet (defaultOutboundAccess: false) with no NAT gateway or instance public IP, so %s can't leave through next hop Internet (%s)", sub.ID(), f.Dst, r.Describe())
 	case f.Protocol == topology.ProtocolICMP && !strings.HasPrefix(method, "instance"):
-		tr.hop(sub.ID(), "egress", "drop", "%s does not carry ICMP", method)
+		if !tr.quiet {
+			tr.hop(sub.ID(), "egress", "drop", "%s does not carry ICMP", method)
+		}
 		return tr.deny(ReasonNoOutbound, &BlockedBy{Kind: "egress", Name: method, Resource: sub.ID()}, "%s does not support ICMP", method)
 	}
 	tr.res.Egress = method
-	tr.hop(sub.ID(), "egress", "snat", "%s", method)
+	if !tr.quiet {
+		tr.hop(sub.ID(), "egress", "snat", "%s", method)
+	}
 	if n := tr.t.NICByPublicIP(f.Dst); n != nil {
 		in := f
 		if ip.IsValid() {
@@ -241,7 +257,9 @@ func (tr *tracer) toService(sub *topology.Subnet, at *topology.NIC, dst *Endpoin
 		return true
 	}
 	if dst.Kind == EndpointService && dst.Service != nil {
-		tr.hop(dst.Service.Name, "service", "reach", "public endpoint %s through %s from %s", f.Dst, via, sub.ID())
+		if !tr.quiet {
+			tr.hop(dst.Service.Name, "service", "reach", "public endpoint %s through %s from %s", f.Dst, via, sub.ID())
+		}
 		return tr.serviceAccess(dst.Service, f, sub, netip.Addr{})
 	}
 	tr.hop(dst.Text, "destination", "deliver", "%s through %s", f.Dst, via)
@@ -261,7 +279,9 @@ func (tr *tracer) serviceAccess(svc *topology.Service, f topology.Flow, viaSubne
 		if viaSubnet != nil {
 			for _, s := range acl.Subnets {
 				if s == viaSubnet {
-					tr.hop(svc.Name, "service", "allow", "virtual network rule %s", s.ID())
+					if !tr.quiet {
+						tr.hop(svc.Name, "service", "allow", "virtual network rule %s", s.ID())
+					}
 					return true
 				}
 			}
@@ -292,7 +312,9 @@ func (tr *tracer) serviceAccess(svc *topology.Service, f topology.Flow, viaSubne
 // load balancer health probes come from: the host hands it straight to the
 // NIC, with no route, and the NIC's inbound NSGs decide (reference 1.5, 1.7).
 func (tr *tracer) fromPlatform(dst *Endpoint, f topology.Flow) bool {
-	tr.hop(f.Src.String(), "source", "send", "the host's virtual IP (load balancer health probes, Azure DNS)")
+	if !tr.quiet {
+		tr.hop(f.Src.String(), "source", "send", "the host's virtual IP (load balancer health probes, Azure DNS)")
+	}
 	if dst.NIC == nil {
 		return tr.deny(ReasonUnreachable, nil, "the host only talks to NICs of its VMs; %s is not one", dst.Text)
 	}

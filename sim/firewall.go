@@ -115,7 +115,9 @@ func (tr *tracer) firewallDecision(fw *topology.Firewall, f topology.Flow, name 
 			if !tr.networkRuleMatches(fw, r, f, name) {
 				continue
 			}
-			tr.hop(fw.Name, "firewall", strings.ToLower(col.Action()), "network rule %s in collection %s: %s", r.Name, col.Label(), col.Action())
+			if !tr.quiet {
+				tr.hop(fw.Name, "firewall", strings.ToLower(col.Action()), "network rule %s in collection %s: %s", r.Name, col.Label(), col.Action())
+			}
 			if !col.Allow {
 				tr.deny(ReasonFirewall, &BlockedBy{Kind: "firewallRule", Name: r.Name, Resource: fw.Name + "/" + col.Name},
 					"Azure Firewall %s denies %s with network rule %s in collection %s", fw.Name, f, r.Name, col.Label())
@@ -137,7 +139,9 @@ func (tr *tracer) firewallDecision(fw *topology.Firewall, f topology.Flow, name 
 				if !ok {
 					continue
 				}
-				tr.hop(fw.Name, "firewall", strings.ToLower(col.Action()), "application rule %s in collection %s matches %s (%s): %s", r.Name, col.Label(), name, what, col.Action())
+				if !tr.quiet {
+					tr.hop(fw.Name, "firewall", strings.ToLower(col.Action()), "application rule %s in collection %s matches %s (%s): %s", r.Name, col.Label(), name, what, col.Action())
+				}
 				if !col.Allow {
 					tr.deny(ReasonFirewall, &BlockedBy{Kind: "firewallRule", Name: r.Name, Resource: fw.Name + "/" + col.Name},
 						"Azure Firewall %s denies %s to %s with application rule %s in collection %s", fw.Name, f, name, r.Name, col.Label())
@@ -200,7 +204,9 @@ func (tr *tracer) dnat(fwNIC *topology.NIC, f topology.Flow) bool {
 			}
 			before := f
 			before.Dst = fw.PublicIP
-			tr.hop(fw.Name, "firewall", "dnat", "NAT rule %s in collection %s: %s:%d -> %s:%d, source SNAT to %s", r.Name, col.Label(), fw.PublicIP, f.DstPort, r.Translated, r.TranslatedPort, fwNIC.IP)
+			if !tr.quiet {
+				tr.hop(fw.Name, "firewall", "dnat", "NAT rule %s in collection %s: %s:%d -> %s:%d, source SNAT to %s", r.Name, col.Label(), fw.PublicIP, f.DstPort, r.Translated, r.TranslatedPort, fwNIC.IP)
+			}
 			tr.nat = append(tr.nat, natRecord{device: fwNIC, before: before})
 			g := topology.Flow{Src: fwNIC.IP, Dst: r.Translated, Protocol: f.Protocol, SrcPort: f.SrcPort, DstPort: r.TranslatedPort}
 			// An explicit network deny can override the DNAT's implicit allow.
@@ -251,7 +257,9 @@ func (tr *tracer) applianceAllows(nva *topology.NIC, f topology.Flow) bool {
 		if !tr.ruleMatches(nva.VNet(), false, col.Rules[0], f, "") {
 			continue
 		}
-		tr.hop(nva.Name, "appliance", strings.ToLower(col.Action()), "appliance rule %s: %s", col.Name, col.Action())
+		if !tr.quiet {
+			tr.hop(nva.Name, "appliance", strings.ToLower(col.Action()), "appliance rule %s: %s", col.Name, col.Action())
+		}
 		if !col.Allow {
 			return tr.deny(ReasonAppliance, &BlockedBy{Kind: "applianceRule", Name: col.Name, Resource: nva.Name}, "appliance %s denies %s with its rule %s", nva.Name, f, col.Name)
 		}

@@ -150,7 +150,10 @@ func Trace(t *topology.Topology, req Request) (*Result, error) {
 
 // TraceEndpoints is Trace for endpoints already resolved.
 func TraceEndpoints(t *topology.Topology, src, dst *Endpoint, req Request) (*Result, error) {
-	res := &Result{Version: JSONVersion, From: src.String(), Verdict: Allowed, Hops: []Hop{}}
+	res := &Result{Version: JSONVersion, Verdict: Allowed, Hops: []Hop{}}
+	if !req.Quiet {
+		res.From = src.String()
+	}
 	tr := &tracer{t: t, res: res, hops: &res.Hops, visited: map[string]bool{}, origin: src, quiet: req.Quiet}
 	if src.Kind == EndpointService || src.Kind == EndpointFQDN {
 		return nil, fmt.Errorf("a flow can't start at %s %q; start it at a VM, compute, subnet, address, service tag or internet", src.Kind, src.Text)
@@ -164,12 +167,16 @@ func TraceEndpoints(t *topology.Topology, src, dst *Endpoint, req Request) (*Res
 			return res, nil
 		}
 	}
-	res.To = dst.String()
+	if !req.Quiet {
+		res.To = dst.String()
+	}
 	f := topology.Flow{Src: src.Addr, Dst: dst.Addr, Protocol: req.Protocol, SrcPort: req.SrcPort, DstPort: req.Port}
 	if !req.Protocol.HasPorts() {
 		f.SrcPort, f.DstPort = 0, 0
 	}
-	res.Flow = f.String()
+	if !req.Quiet {
+		res.Flow = f.String()
+	}
 
 	var ok bool
 	switch {
@@ -207,7 +214,9 @@ func nicLabel(n *topology.NIC) string {
 // fromVNet starts a packet at a NIC or address in a subnet.
 func (tr *tracer) fromVNet(src, dst *Endpoint, f topology.Flow) bool {
 	sub := src.Subnet
-	tr.hop(srcNode(src), "source", "send", "%s in %s (%s)", f.Src, sub.ID(), sub.VNet.Region)
+	if !tr.quiet {
+		tr.hop(srcNode(src), "source", "send", "%s in %s (%s)", f.Src, sub.ID(), sub.VNet.Region)
+	}
 	if f.Dst == topology.AzureDNS {
 		return tr.toPlatform(src, f)
 	}
@@ -244,7 +253,9 @@ func (tr *tracer) toPlatform(src *Endpoint, f topology.Flow) bool {
 				continue
 			}
 			if tr.t.RuleMatches(r, f, src.Subnet.VNet, src.NIC, nil) {
-				tr.hop(lvl.nsg.Name, "nsg", strings.ToLower(r.Access()), "%s: %s priority %d %s (platform tag %s)", lvl.label, r.Name, r.Priority, r.Access(), r.Dst.Tag)
+				if !tr.quiet {
+					tr.hop(lvl.nsg.Name, "nsg", strings.ToLower(r.Access()), "%s: %s priority %d %s (platform tag %s)", lvl.label, r.Name, r.Priority, r.Access(), r.Dst.Tag)
+				}
 				if !r.Allow {
 					return tr.deny(ReasonNSG, &BlockedBy{Kind: "nsgRule", Name: r.Name, Resource: lvl.nsg.Name}, "%s denies %s with %s (priority %d)", lvl.nsg.Name, f, r.Name, r.Priority)
 				}
@@ -302,7 +313,9 @@ func (tr *tracer) applyNSGs(levels []nsgLevel, inbound bool, f topology.Flow, v 
 	}
 	for _, lvl := range levels {
 		r := tr.evalNSG(lvl.nsg, inbound, f, v, srcNIC, dstNIC)
-		tr.hop(lvl.nsg.Name, "nsg", strings.ToLower(r.Access()), "%s %s: rule %s (priority %d) %s", lvl.label, dir, r.Name, r.Priority, r.Access())
+		if !tr.quiet {
+			tr.hop(lvl.nsg.Name, "nsg", strings.ToLower(r.Access()), "%s %s: rule %s (priority %d) %s", lvl.label, dir, r.Name, r.Priority, r.Access())
+		}
 		if !r.Allow {
 			return tr.deny(ReasonNSG, &BlockedBy{Kind: "nsgRule", Name: r.Name, Resource: lvl.nsg.Name},
 				"%s rule %s (priority %d) on %s denies %s", dir, r.Name, r.Priority, lvl.label, f)
@@ -324,10 +337,14 @@ func (tr *tracer) route(sub *topology.Subnet, at *topology.NIC, dst *Endpoint, f
 	}
 	r, prefix, ok := sub.Routes.Lookup(f.Dst)
 	if !ok {
-		tr.hop(sub.ID(), "route", "drop", "no route to %s", f.Dst)
+		if !tr.quiet {
+			tr.hop(sub.ID(), "route", "drop", "no route to %s", f.Dst)
+		}
 		return tr.deny(ReasonNoRoute, &BlockedBy{Kind: "route", Name: "none", Resource: sub.ID()}, "subnet %s has no route to %s", sub.ID(), f.Dst)
 	}
-	tr.hop(sub.ID(), "route", "match", "%s -> %s (%s)", prefix, hopText(r), r.Describe())
+	if !tr.quiet {
+		tr.hop(sub.ID(), "route", "match", "%s -> %s (%s)", prefix, hopText(r), r.Describe())
+	}
 	switch r.NextHopType {
 	case topology.HopNone:
 		return tr.deny(ReasonNullRoute, routeBlocker(r, sub), "%s sends %s to next hop None, which drops it", r.Describe(), f.Dst)
@@ -390,7 +407,9 @@ func (tr *tracer) crossPeering(p *topology.Peering, f topology.Flow, forwarded b
 	if p == nil {
 		return tr.deny(ReasonNoRoute, nil, "no connected peering")
 	}
-	tr.hop(p.Name, "peering", "cross", "%s -> %s (%s)", p.From.Name, p.To.Name, p.NextHopType())
+	if !tr.quiet {
+		tr.hop(p.Name, "peering", "cross", "%s -> %s (%s)", p.From.Name, p.To.Name, p.NextHopType())
+	}
 	if !p.AllowVirtualNetworkAccess {
 		return tr.deny(ReasonPeeringAccess, &BlockedBy{Kind: "peering", Name: p.Name, Resource: p.From.Name}, "peering %s has allowVirtualNetworkAccess: false", p.Name)
 	}
@@ -418,7 +437,9 @@ func (tr *tracer) deliverInVNet(v *topology.VNet, dst *Endpoint, f topology.Flow
 	if !tr.applyNSGs(nsgLevels(nil, sub, true), true, f, sub.VNet, tr.srcNIC(f), nil) {
 		return false
 	}
-	tr.hop(sub.ID(), "destination", "deliver", "%s in %s", f.Dst, sub.ID())
+	if !tr.quiet {
+		tr.hop(sub.ID(), "destination", "deliver", "%s in %s", f.Dst, sub.ID())
+	}
 	return tr.checkReply(sub, nil, f)
 }
 
@@ -431,7 +452,9 @@ func (tr *tracer) deliverNIC(n *topology.NIC, f topology.Flow) bool {
 		}
 	}
 	if n.Kind == topology.KindPrivateEndpoint && !n.Subnet.PENSGEnabled() {
-		tr.hop(n.Subnet.ID(), "nsg", "bypass", "private endpoint %s: network policies are %s on %s, so NSGs do not apply", n.Name, n.Subnet.PrivateEndpointNetworkPolicies, n.Subnet.ID())
+		if !tr.quiet {
+			tr.hop(n.Subnet.ID(), "nsg", "bypass", "private endpoint %s: network policies are %s on %s, so NSGs do not apply", n.Name, n.Subnet.PrivateEndpointNetworkPolicies, n.Subnet.ID())
+		}
 	}
 	if !tr.applyNSGs(nsgLevels(n, n.Subnet, true), true, f, n.VNet(), tr.srcNIC(f), n) {
 		return false
@@ -443,7 +466,9 @@ func (tr *tracer) deliverNIC(n *topology.NIC, f topology.Flow) bool {
 			what += ", made by " + r.Describe()
 		}
 	}
-	tr.hop(n.Name, "destination", "deliver", "%s at %s in %s", what, n.IP, n.Subnet.ID())
+	if !tr.quiet {
+		tr.hop(n.Name, "destination", "deliver", "%s at %s in %s", what, n.IP, n.Subnet.ID())
+	}
 	return tr.checkReply(n.Subnet, n, f)
 }
 
@@ -451,7 +476,9 @@ func (tr *tracer) deliverNIC(n *topology.NIC, f topology.Flow) bool {
 func (tr *tracer) toAppliance(sub *topology.Subnet, dst *Endpoint, f topology.Flow, r *topology.Route) bool {
 	nva, nvaVNet := tr.findNIC(sub.VNet, r.NextHopIP)
 	if nva == nil {
-		tr.hop(r.NextHopIP.String(), "appliance", "drop", "no NIC has %s in %s or a peered VNet", r.NextHopIP, sub.VNet.Name)
+		if !tr.quiet {
+			tr.hop(r.NextHopIP.String(), "appliance", "drop", "no NIC has %s in %s or a peered VNet", r.NextHopIP, sub.VNet.Name)
+		}
 		return tr.deny(ReasonNextHopUnreachable, routeBlocker(r, sub), "%s points at %s, which no NIC in %s or a peered VNet holds", r.Describe(), r.NextHopIP, sub.VNet.Name)
 	}
 	if tr.visited[nva.Name] {
@@ -519,7 +546,9 @@ func (tr *tracer) toGateway(sub *topology.Subnet, dst *Endpoint, f topology.Flow
 		}
 	}
 	if gw == nil {
-		tr.hop(sub.ID(), "gateway", "drop", "no virtual network gateway in reach")
+		if !tr.quiet {
+			tr.hop(sub.ID(), "gateway", "drop", "no virtual network gateway in reach")
+		}
 		return tr.deny(ReasonNextHopUnreachable, routeBlocker(r, sub), "%s sends to VirtualNetworkGateway, but %s has no gateway", r.Describe(), sub.VNet.Name)
 	}
 	if r.Source == topology.SourceUser && gw.Type == "ExpressRoute" {
