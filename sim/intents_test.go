@@ -217,3 +217,39 @@ expectations:
 	}
 	golden(t, "check-intents.junit.xml.golden", x.Bytes())
 }
+
+func TestKubernetesAndDatabricksIntents(t *testing.T) {
+	// An AKS cluster and a Databricks cluster in the workspace VNet, which
+	// holds every private endpoint.
+	scen := mlScenario("    - {name: hdi, type: HDInsight, vm: hdi-head}\n", `    - {name: hdi, type: HDInsight, vm: hdi-head}
+    - {name: aks, type: Kubernetes, subnet: ws-vnet/snet-ci}
+    - {name: dbx, type: Databricks, subnet: ws-vnet/snet-ci}
+    - {name: aks-far, type: Kubernetes, subnet: compute-vnet/snet-training}
+`)
+	topo := load(t, scen)
+	for _, c := range []struct {
+		intent, compute, verdict, step string
+	}{
+		{"aks-inference", "aks", Allowed, ""},
+		{"aks-inference", "aks-far", Denied, "private or service endpoints in the cluster's VNet"},
+		{"databricks", "dbx", Allowed, ""},
+	} {
+		s, err := Simulate(topo, c.intent, c.compute, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Verdict != c.verdict {
+			var b bytes.Buffer
+			WriteSimulationText(&b, s)
+			t.Fatalf("%s on %s: %s, want %s\n%s", c.intent, c.compute, s.Verdict, c.verdict, b.String())
+		}
+		if c.step != "" && !strings.Contains(s.FirstFailure().Name, c.step) {
+			t.Errorf("%s on %s fails at %q", c.intent, c.compute, s.FirstFailure().Name)
+		}
+	}
+	far := load(t, strings.Replace(scen, "{name: dbx, type: Databricks, subnet: ws-vnet/snet-ci}", "{name: dbx, type: Databricks, subnet: compute-vnet/snet-training}", 1))
+	s, _ := Simulate(far, "databricks", "dbx", "")
+	if s.Verdict != Denied || !strings.Contains(s.FirstFailure().Message, "not in compute-vnet") {
+		t.Errorf("Databricks outside the storage's VNet: %+v", s.FirstFailure())
+	}
+}

@@ -1207,12 +1207,16 @@ func (c *compiler) compileML(ml *MachineLearningSpec, add func(*NIC, string)) {
 			cp.Type = "ComputeInstance"
 		case "serverless":
 			cp.Type = "Serverless"
+		case "kubernetes":
+			cp.Type = "Kubernetes"
+		case "databricks":
+			cp.Type = "Databricks"
 		case "virtualmachine":
 			cp.Type, attached = "VirtualMachine", true
 		case "hdinsight":
 			cp.Type, attached = "HDInsight", true
 		default:
-			c.errAt(path+".type", "%q: want AmlCompute, ComputeInstance, Serverless, VirtualMachine or HDInsight", cs.Type)
+			c.errAt(path+".type", "%q: want AmlCompute, ComputeInstance, Serverless, Kubernetes, Databricks, VirtualMachine or HDInsight", cs.Type)
 			continue
 		}
 		if cs.MaxNodes < 0 {
@@ -1260,6 +1264,13 @@ func (c *compiler) compileML(ml *MachineLearningSpec, add func(*NIC, string)) {
 			continue
 		}
 		cp.Region = s.VNet.Region
+		if cp.Type == "Kubernetes" || cp.Type == "Databricks" {
+			// Their nodes' public addresses are not Azure ML's to manage.
+			if cs.EnableNodePublicIP != nil || cs.NodeCommunication != "" {
+				c.errAt(path, "enableNodePublicIp and nodeCommunication are Azure ML compute settings; a %s compute takes neither", cp.Type)
+			}
+			cp.PublicIP = false
+		}
 		if cs.Region != "" && !strings.EqualFold(cs.Region, s.VNet.Region) {
 			c.errAt(path+".region", "%s: a compute is in the region of its VNet (%s)", cs.Region, s.VNet.Region)
 		}
