@@ -39,7 +39,7 @@ func (r *CheckReport) OK() bool { return r.Failed == 0 }
 func Check(t *topology.Topology, rep *CheckReport) {
 	rep.Version = JSONVersion
 	for _, e := range t.Expectations {
-		o := Outcome{File: t.File, Line: e.Line, Name: e.Name, Expect: e.Expect}
+		o := Outcome{File: t.File, Line: e.Line(), Name: e.Name, Expect: e.Expect}
 		if o.Name == "" && e.Intent != "" {
 			o.Name = fmt.Sprintf("intent %s on %s", e.Intent, e.Compute)
 		} else if o.Name == "" {

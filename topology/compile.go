@@ -105,9 +105,17 @@ func (c *compiler) compile() *Topology {
 			c.useTag(st.Name)
 		}
 	}
+	// Subnets with the same VNet, route table and service endpoints have
+	// the same effective routes, computed once.
+	seen := t.endpointsSeen()
+	shared := map[string]*RouteSet{}
 	for _, v := range t.VNets {
 		for _, s := range v.Subnets {
-			s.Routes = t.computeRoutes(s)
+			k := routeKey(s)
+			if shared[k] == nil {
+				shared[k] = t.computeRoutes(s, seen[v])
+			}
+			s.Routes = shared[k]
 		}
 	}
 	return t
@@ -1411,7 +1419,7 @@ func (c *compiler) compileVariants() {
 func (c *compiler) compileExpectations() {
 	for i, es := range c.sc.Expectations {
 		path := fmt.Sprintf("expectations[%d]", i)
-		e := &Expectation{ExpectationSpec: es, Index: i, Line: c.pos.lookup(path)}
+		e := &Expectation{ExpectationSpec: es, Index: i, pos: c.pos}
 		switch es.Expect {
 		case "allowed", "denied":
 		case "":

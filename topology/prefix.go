@@ -158,6 +158,25 @@ func (s *PrefixSet) Contains(a netip.Addr) bool {
 	return false
 }
 
+// Longest returns the longest prefix of the set that contains a.
+func (s *PrefixSet) Longest(a netip.Addr) (netip.Prefix, bool) {
+	if s == nil {
+		return netip.Prefix{}, false
+	}
+	if s.m != nil {
+		m, ok := s.m.Longest(a)
+		return m.Prefix, ok
+	}
+	a = a.Unmap()
+	var best netip.Prefix
+	for _, p := range s.prefixes {
+		if p.Contains(a) && (!best.IsValid() || p.Bits() > best.Bits()) {
+			best = p
+		}
+	}
+	return best, best.IsValid()
+}
+
 // Prefixes returns the prefixes the set was built from.
 func (s *PrefixSet) Prefixes() []netip.Prefix {
 	if s == nil {

@@ -45,6 +45,7 @@ type Route struct {
 
 	rank    int
 	tagRank int
+	set     *PrefixSet // a tag's addresses, for tag and service endpoint routes
 }
 
 // Describe names the route for a trace: "user route rt-clients/default-via-fw"
@@ -60,37 +61,59 @@ func (r *Route) Describe() string {
 }
 
 // RouteSet is a subnet's effective routes, with a longest-prefix-match index
-// of the active ones built at load time.
+// of the active ones built at load time. Subnets with the same VNet, route
+// table and service endpoints share one RouteSet.
 type RouteSet struct {
 	// Routes lists every route, Active and Invalid, in display order.
 	Routes []*Route
+	// active indexes the active routes whose prefixes are written out
+	// (system, gateway and user routes with a CIDR), best per prefix.
 	active *PrefixMap[*Route]
+	// tagRoutes are the user routes whose prefix is a service tag, best
+	// ranked first; they are looked up in the tags' own shared tries rather
+	// than copied into every subnet's.
+	tagRoutes []*Route
 	// serviceEndpoints are never overridden by user routes (decision 8).
-	serviceEndpoints *PrefixMap[*Route]
+	serviceEndpoints []*Route
 }
 
 // Lookup returns the route the subnet uses for destination a and the matched prefix.
 func (rs *RouteSet) Lookup(a netip.Addr) (*Route, netip.Prefix, bool) {
-	if m, ok := rs.serviceEndpoints.Longest(a); ok {
-		return m.Values[0], m.Prefix, true
+	for _, r := range rs.serviceEndpoints {
+		if p, ok := r.set.Longest(a); ok {
+			return r, p, true
+		}
 	}
-	c := rs.active.Containing(a)
-	if len(c) == 0 {
-		return nil, netip.Prefix{}, false
-	}
-	best := c[len(c)-1]
-	r := best.Values[0]
-	// System routes for the VNet and its peerings win over more specific BGP
-	// routes (UDR, route selection rule 3).
-	if r.Source == SourceGateway {
-		for i := len(c) - 2; i >= 0; i-- {
-			s := c[i].Values[0]
-			if s.Source == SourceDefault && (s.NextHopType == HopVnetLocal || s.NextHopType == HopPeering || s.NextHopType == HopGlobalPeering) {
-				return s, c[i].Prefix, true
+	var best *Route
+	var bestP netip.Prefix
+	if c := rs.active.Containing(a); len(c) > 0 {
+		m := c[len(c)-1]
+		best, bestP = m.Values[0], m.Prefix
+		// System routes for the VNet and its peerings win over more
+		// specific BGP routes (UDR, route selection rule 3).
+		if best.Source == SourceGateway {
+			for i := len(c) - 2; i >= 0; i-- {
+				s := c[i].Values[0]
+				if s.Source == SourceDefault && (s.NextHopType == HopVnetLocal || s.NextHopType == HopPeering || s.NextHopType == HopGlobalPeering) {
+					best, bestP = s, c[i].Prefix
+					break
+				}
 			}
 		}
 	}
-	return r, best.Prefix, true
+	// A tag route wins on a longer prefix, and on an equal one over system
+	// and gateway routes but not over a user route with a written prefix.
+	for _, r := range rs.tagRoutes {
+		p, ok := r.set.Longest(a)
+		if !ok {
+			continue
+		}
+		if best == nil || p.Bits() > bestP.Bits() || (p.Bits() == bestP.Bits() && best.rank > rankUser) ||
+			(p.Bits() == bestP.Bits() && best.Tag != "" && r.tagRank < best.tagRank) {
+			best, bestP = r, p
+		}
+	}
+	return best, bestP, best != nil
 }
 
 var reservedNone = []netip.Prefix{
@@ -127,9 +150,36 @@ func tagRank(tag string) int {
 	return 4
 }
 
+// routeKey identifies the inputs of a subnet's effective routes.
+func routeKey(s *Subnet) string {
+	k := s.VNet.Name + "|"
+	if s.RouteTable != nil {
+		k += s.RouteTable.Name
+	}
+	ses := append([]string(nil), s.ServiceEndpoints...)
+	sort.Strings(ses)
+	return k + "|" + strings.ToLower(strings.Join(ses, ","))
+}
+
+// endpointsSeen returns, for every VNet, the private endpoints whose /32
+// routes its subnets get: its own and those of connected peers.
+func (t *Topology) endpointsSeen() map[*VNet][]*PrivateEndpoint {
+	out := map[*VNet][]*PrivateEndpoint{}
+	for _, ep := range t.PrivateEndpoints {
+		ev := ep.NIC.VNet()
+		out[ev] = append(out[ev], ep)
+		for _, p := range ev.Peerings {
+			if p.Connected() {
+				out[p.To] = append(out[p.To], ep)
+			}
+		}
+	}
+	return out
+}
+
 // computeRoutes builds the effective routes of subnet s (reference section 2
-// and decisions 3, 7 and 8).
-func (t *Topology) computeRoutes(s *Subnet) *RouteSet {
+// and decisions 3, 7 and 8); seen are the private endpoints its VNet sees.
+func (t *Topology) computeRoutes(s *Subnet, seen []*PrivateEndpoint) *RouteSet {
 	v := s.VNet
 	var routes []*Route
 	sys := func(p netip.Prefix, hop string) *Route {
@@ -149,11 +199,7 @@ func (t *Topology) computeRoutes(s *Subnet) *RouteSet {
 		}
 	}
 	// Private endpoint /32s in the endpoint's VNet and in peered VNets.
-	for _, ep := range t.PrivateEndpoints {
-		ev := ep.NIC.VNet()
-		if ev != v && !peeredConnected(v, ev) {
-			continue
-		}
+	for _, ep := range seen {
 		r := sys(netip.PrefixFrom(ep.NIC.IP, ep.NIC.IP.BitLen()), HopInterface)
 		r.Endpoint = ep
 		r.NextHopIP = ep.NIC.IP
@@ -203,7 +249,7 @@ func (t *Topology) computeRoutes(s *Subnet) *RouteSet {
 		if !ok {
 			continue
 		}
-		r := &Route{Source: SourceDefault, State: "Active", Prefixes: st.Prefixes(), NextHopType: HopServiceEndpoint, Service: se, Tag: st.Name, rank: rankSystem}
+		r := &Route{Source: SourceDefault, State: "Active", Prefixes: st.Prefixes(), NextHopType: HopServiceEndpoint, Service: se, Tag: st.Name, rank: rankSystem, set: st.Set()}
 		routes = append(routes, r)
 		seRoutes = append(seRoutes, r)
 	}
@@ -218,6 +264,7 @@ func (t *Topology) computeRoutes(s *Subnet) *RouteSet {
 				r.tagRank = tagRank(ur.Tag)
 				if st, ok := t.Tags.Lookup(ur.Tag); ok {
 					r.Prefixes = st.Prefixes()
+					r.set = st.Set()
 				}
 			} else {
 				r.Prefixes = []netip.Prefix{ur.Prefix}
@@ -254,55 +301,49 @@ func (t *Topology) computeRoutes(s *Subnet) *RouteSet {
 		}
 	}
 
-	// Resolve equal prefixes: the best-ranked route wins; the others are Invalid.
+	// Resolve equal prefixes among the routes with written prefixes: the
+	// best-ranked route wins; the others are Invalid. Tag routes are not
+	// expanded here: they are looked up in their tags' tries, and a tag
+	// route is listed Active (it loses only where an equal written prefix
+	// beats it, which Lookup decides per address).
 	best := map[netip.Prefix]*Route{}
 	var order []netip.Prefix
+	var tagRoutes []*Route
 	for _, r := range routes {
 		if r.State == "Invalid" || r.NextHopType == HopServiceEndpoint {
 			continue
 		}
-		for _, p := range r.Prefixes {
-			b, ok := best[p]
-			if !ok {
-				order = append(order, p)
-			}
-			if !ok || r.rank < b.rank || (r.rank == b.rank && r.tagRank < b.tagRank) {
-				best[p] = r
-			}
-		}
-	}
-	wins := map[*Route]bool{}
-	for _, p := range order {
-		wins[best[p]] = true
-	}
-	for _, r := range routes {
-		if r.State == "Invalid" || r.NextHopType == HopServiceEndpoint || wins[r] {
+		if r.Tag != "" {
+			tagRoutes = append(tagRoutes, r)
 			continue
 		}
-		r.State = "Invalid"
-		for _, p := range r.Prefixes {
-			if w := best[p]; w != r {
-				r.InvalidReason = "overridden by " + w.Describe()
-				break
-			}
+		p := r.Prefixes[0]
+		b, ok := best[p]
+		if !ok {
+			order = append(order, p)
+		}
+		if !ok || r.rank < b.rank {
+			best[p] = r
 		}
 	}
+	for _, r := range routes {
+		if r.State == "Invalid" || r.Tag != "" || r.NextHopType == HopServiceEndpoint {
+			continue
+		}
+		if w := best[r.Prefixes[0]]; w != r {
+			r.State = "Invalid"
+			r.InvalidReason = "overridden by " + w.Describe()
+		}
+	}
+	sort.SliceStable(tagRoutes, func(i, j int) bool { return tagRoutes[i].tagRank < tagRoutes[j].tagRank })
 	ps := make([]netip.Prefix, 0, len(order))
 	vs := make([]*Route, 0, len(order))
 	for _, p := range order {
 		ps = append(ps, p)
 		vs = append(vs, best[p])
 	}
-	var sePs []netip.Prefix
-	var seVs []*Route
-	for _, r := range seRoutes {
-		for _, p := range r.Prefixes {
-			sePs = append(sePs, p)
-			seVs = append(seVs, r)
-		}
-	}
 	sort.SliceStable(routes, func(i, j int) bool { return displayOrder(routes[i]) < displayOrder(routes[j]) })
-	return &RouteSet{Routes: routes, active: NewPrefixMap(ps, vs), serviceEndpoints: NewPrefixMap(sePs, seVs)}
+	return &RouteSet{Routes: routes, active: NewPrefixMap(ps, vs), tagRoutes: tagRoutes, serviceEndpoints: seRoutes}
 }
 
 func displayOrder(r *Route) int {

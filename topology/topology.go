@@ -8,6 +8,7 @@
 package topology
 
 import (
+	"fmt"
 	"net/netip"
 	"strings"
 
@@ -291,11 +292,20 @@ type MachineLearning struct {
 	Managed *ManagedNetwork
 }
 
-// Expectation is a scenario expectation with the line it is written on.
+// Expectation is a scenario expectation, with where it is written.
 type Expectation struct {
 	ExpectationSpec
 	Index int
-	Line  int
+	pos   *positions
+}
+
+// Line returns the line the expectation is written on (looked up on first
+// use, so that loading a large scenario does not build its positions).
+func (e *Expectation) Line() int {
+	if e.pos == nil {
+		return 0
+	}
+	return e.pos.lookup(fmt.Sprintf("expectations[%d]", e.Index))
 }
 
 // VNet returns the named VNet.

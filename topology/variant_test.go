@@ -45,7 +45,7 @@ func TestVariants(t *testing.T) {
 				if r.Name != "r1" || r.Allow || r.Priority != 100 {
 					t.Errorf("rule = %+v, want r1 Deny at 100", r)
 				}
-				if len(v.Expectations) != 1 || v.Expectations[0].Name != "broken" || v.Expectations[0].Line != 23 {
+				if len(v.Expectations) != 1 || v.Expectations[0].Name != "broken" || v.Expectations[0].Line() != 23 {
 					t.Errorf("expectations = %+v, want the variant's own, at line 23", v.Expectations[0])
 				}
 				if v.File != "test.yaml#deny" {
