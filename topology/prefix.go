@@ -3,7 +3,6 @@ package topology
 import (
 	"net"
 	"net/netip"
-	"sort"
 
 	"github.com/yl2chen/cidranger"
 )
@@ -90,22 +89,26 @@ func (m *PrefixMap[V]) Containing(a netip.Addr) []PrefixMatch[V] {
 	if err != nil || len(es) == 0 {
 		return nil
 	}
+	// cidranger walks from the root, so the matches come shortest first.
 	out := make([]PrefixMatch[V], len(es))
 	for i, e := range es {
 		pe := e.(*prefixEntry[V])
 		out[i] = PrefixMatch[V]{Prefix: pe.prefix, Values: pe.values}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Prefix.Bits() < out[j].Prefix.Bits() })
 	return out
 }
 
 // Longest returns the longest prefix that contains a.
 func (m *PrefixMap[V]) Longest(a netip.Addr) (PrefixMatch[V], bool) {
-	c := m.Containing(a)
-	if len(c) == 0 {
+	if m == nil || m.n == 0 || !a.IsValid() {
 		return PrefixMatch[V]{}, false
 	}
-	return c[len(c)-1], true
+	es, err := m.r.ContainingNetworks(net.IP(a.Unmap().AsSlice()))
+	if err != nil || len(es) == 0 {
+		return PrefixMatch[V]{}, false
+	}
+	pe := es[len(es)-1].(*prefixEntry[V])
+	return PrefixMatch[V]{Prefix: pe.prefix, Values: pe.values}, true
 }
 
 // Contains reports whether any prefix in the map contains a.
