@@ -136,6 +136,7 @@ func (tr *tracer) resolveName(src, dst *Endpoint) error {
 		e.Service = dst.Service
 	}
 	*dst = *e
+	dst.resolved = true
 	if svc := dst.Service; dst.Kind == EndpointService && addr == svc.PublicIP && svc.PublicNetworkAccess == "Disabled" {
 		by := &BlockedBy{Kind: "service", Name: "publicNetworkAccess", Resource: svc.Name}
 		why := fmt.Sprintf("%s has no private endpoint or DNS record that %s's view resolves", svc.Name, src.Text)

@@ -36,6 +36,14 @@ type Endpoint struct {
 	Gateway *topology.Gateway
 	Tag     string
 	FQDN    string
+	// resolved is set once a name has been resolved in a source's view, so
+	// that further traces from that source reuse the answer.
+	resolved bool
+}
+
+// needsName reports whether the endpoint is a name still to be resolved.
+func (e *Endpoint) needsName() bool {
+	return !e.resolved && (e.Kind == EndpointFQDN || (e.Kind == EndpointService && e.Text == e.Service.Name))
 }
 
 // InVNet reports whether the endpoint is an address inside a VNet subnet.

@@ -110,6 +110,10 @@ func (tr *tracer) appRuleMatches(fw *topology.Firewall, r *topology.FirewallRule
 // for HTTP, HTTPS and MSSQL, then deny. It returns the allowing rule's kind
 // ("network" or "application") or "" when denied (tr.res says why).
 func (tr *tracer) firewallDecision(fw *topology.Firewall, f topology.Flow, name string, dnatted bool) string {
+	if tr.cuts != nil {
+		tr.cuts.firewall(fw)
+		return "network"
+	}
 	for _, col := range fw.Network {
 		for _, r := range col.Rules {
 			if !tr.networkRuleMatches(fw, r, f, name) {
@@ -251,6 +255,10 @@ const ReasonAppliance = "appliance-denied"
 func (tr *tracer) applianceAllows(nva *topology.NIC, f topology.Flow) bool {
 	ar := nva.Appliance
 	if ar == nil || tr.reply {
+		return true
+	}
+	if tr.cuts != nil {
+		tr.cuts.collections(ar.Rules)
 		return true
 	}
 	for _, col := range ar.Rules {

@@ -95,53 +95,53 @@ func (a *Access) String() string {
 // Equal reports whether two accesses allow the same.
 func (a *Access) Equal(b *Access) bool { return a.String() == b.String() }
 
-// portIntervals partitions 0-65535 at every port boundary any rule of the
-// scenario names (NSG rules, firewall and appliance rules, DNAT ports).
-// Every decision vnetsim makes on a port depends on it only through such
-// ranges, so all ports of one interval get the same verdict, and one trace
-// per interval decides the whole interval exactly.
-func portIntervals(t *topology.Topology) []topology.PortRange {
-	cuts := map[uint32]bool{0: true, 65536: true}
-	addRange := func(r topology.PortRange) {
-		cuts[uint32(r.Lo)] = true
-		cuts[uint32(r.Hi)+1] = true
+// portCuts collects port boundaries: a port range [lo, hi] cuts at lo and
+// at hi+1.
+type portCuts struct{ at map[uint32]bool }
+
+func newPortCuts() *portCuts { return &portCuts{at: map[uint32]bool{0: true, 65536: true}} }
+
+func (c *portCuts) add(r topology.PortRange) {
+	c.at[uint32(r.Lo)] = true
+	c.at[uint32(r.Hi)+1] = true
+}
+
+func (c *portCuts) nsg(n *topology.NSG, inbound bool) {
+	for _, r := range n.Rules(inbound) {
+		for _, pr := range r.DstPorts {
+			c.add(pr)
+		}
 	}
-	for _, n := range t.NSGs {
-		for _, r := range append(append([]*topology.SecurityRule{}, n.Inbound...), n.Outbound...) {
-			for _, pr := range r.DstPorts {
-				addRange(pr)
+}
+
+func (c *portCuts) collections(cols []*topology.FirewallCollection) {
+	for _, col := range cols {
+		for _, r := range col.Rules {
+			for _, pr := range r.Ports {
+				c.add(pr)
+			}
+			for _, ap := range r.AppProtocols {
+				c.add(topology.PortRange{Lo: ap.Port, Hi: ap.Port})
+			}
+			if len(r.FQDNTags) > 0 {
+				c.add(topology.PortRange{Lo: 80, Hi: 80})
+				c.add(topology.PortRange{Lo: 443, Hi: 443})
 			}
 		}
 	}
-	fwRules := func(cols []*topology.FirewallCollection) {
-		for _, c := range cols {
-			for _, r := range c.Rules {
-				for _, pr := range r.Ports {
-					addRange(pr)
-				}
-				for _, ap := range r.AppProtocols {
-					addRange(topology.PortRange{Lo: ap.Port, Hi: ap.Port})
-				}
-				if len(r.FQDNTags) > 0 {
-					addRange(topology.PortRange{Lo: 80, Hi: 80})
-					addRange(topology.PortRange{Lo: 443, Hi: 443})
-				}
-			}
-		}
-	}
-	for _, fw := range t.Firewalls {
-		fwRules(fw.DNAT)
-		fwRules(fw.Network)
-		fwRules(fw.Application)
-	}
-	for _, n := range t.NICs {
-		if n.Appliance != nil {
-			fwRules(n.Appliance.Rules)
-		}
-	}
-	var sorted []uint32
-	for c := range cuts {
-		sorted = append(sorted, c)
+}
+
+func (c *portCuts) firewall(fw *topology.Firewall) {
+	c.collections(fw.DNAT)
+	c.collections(fw.Network)
+	c.collections(fw.Application)
+}
+
+// intervals returns the partition of 0-65535 at the collected cuts.
+func (c *portCuts) intervals() []topology.PortRange {
+	sorted := make([]uint32, 0, len(c.at))
+	for x := range c.at {
+		sorted = append(sorted, x)
 	}
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i] < sorted[j] })
 	out := make([]topology.PortRange, 0, len(sorted)-1)
@@ -151,14 +151,60 @@ func portIntervals(t *topology.Topology) []topology.PortRange {
 	return out
 }
 
+// portIntervals partitions 0-65535 at every port boundary any rule of the
+// scenario names (NSG rules, firewall and appliance rules, DNAT ports).
+func portIntervals(t *topology.Topology) []topology.PortRange {
+	c := newPortCuts()
+	for _, n := range t.NSGs {
+		c.nsg(n, true)
+		c.nsg(n, false)
+	}
+	for _, fw := range t.Firewalls {
+		c.firewall(fw)
+	}
+	for _, n := range t.NICs {
+		if n.Appliance != nil {
+			c.collections(n.Appliance.Rules)
+		}
+	}
+	return c.intervals()
+}
+
+// pathIntervals partitions 0-65535 at the port boundaries of the rules a
+// flow from src to dst can meet: it follows the path letting every filter
+// pass, so it sees every NSG, firewall and appliance any port could reach.
+func pathIntervals(t *topology.Topology, src, dst *Endpoint, p topology.Protocol) ([]topology.PortRange, error) {
+	d := *dst
+	c := newPortCuts()
+	if _, err := traceWith(t, src, &d, Request{Protocol: p, Port: 1, SrcPort: DefaultSourcePort, Quiet: true}, c); err != nil {
+		return nil, err
+	}
+	return c.intervals(), nil
+}
+
 // Reach computes what src may send dst, exactly, over every protocol and
 // destination port (the source port is the ephemeral one traces use).
+//
+// Every decision vnetsim makes on a port depends on it only through the port
+// ranges of the rules the flow meets, so all ports of one interval between
+// those ranges' boundaries get the same verdict: one trace per interval
+// decides the whole interval, and the result is exact, not sampled. The
+// intervals come from the rules on the flow's own path (pathIntervals);
+// intervals, when given, are used instead.
 func Reach(t *topology.Topology, src, dst *Endpoint, intervals []topology.PortRange) (*Access, error) {
-	if intervals == nil {
-		intervals = portIntervals(t)
-	}
 	a := &Access{Reasons: map[string]int{}}
 	d := *dst // resolution by name rewrites the endpoint; keep the caller's
+	if d.needsName() {
+		// Resolve the name once in the source's view; every port shares it.
+		res, err := TraceEndpoints(t, src, &d, Request{Protocol: topology.ProtocolTCP, Port: 443, SrcPort: DefaultSourcePort, Quiet: true})
+		if err != nil {
+			return nil, err
+		}
+		if !d.resolved {
+			a.Reasons[res.Reason]++
+			return a, nil // the name does not resolve: nothing passes
+		}
+	}
 	trace := func(p topology.Protocol, port uint16) (bool, error) {
 		dd := d
 		res, err := TraceEndpoints(t, src, &dd, Request{Protocol: p, Port: port, SrcPort: DefaultSourcePort, Quiet: true})
@@ -171,8 +217,15 @@ func Reach(t *topology.Topology, src, dst *Endpoint, intervals []topology.PortRa
 		return res.Verdict == Allowed, nil
 	}
 	for _, p := range []topology.Protocol{topology.ProtocolTCP, topology.ProtocolUDP} {
+		ivs := intervals
+		if ivs == nil {
+			var err error
+			if ivs, err = pathIntervals(t, src, &d, p); err != nil {
+				return nil, err
+			}
+		}
 		var set PortSet
-		for _, iv := range intervals {
+		for _, iv := range ivs {
 			ok, err := trace(p, iv.Lo)
 			if err != nil {
 				return nil, err
@@ -376,7 +429,6 @@ func ComputeMatrix(t *topology.Topology, from, to string, progress func(done, to
 	if err != nil {
 		return nil, err
 	}
-	intervals := portIntervals(t)
 	m := &Matrix{Version: JSONVersion, Scenario: t.File, Rows: []MatrixRow{}}
 	for i, s := range srcs {
 		for _, d := range dsts {
@@ -386,7 +438,7 @@ func ComputeMatrix(t *topology.Topology, from, to string, progress func(done, to
 			}
 			var groups []*group
 			for _, a := range s.addrs {
-				acc, err := Reach(t, a, d, intervals)
+				acc, err := Reach(t, a, d, nil)
 				if err != nil {
 					return nil, err
 				}

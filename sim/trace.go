@@ -105,6 +105,10 @@ type tracer struct {
 	// a trace whether or not it records hops.
 	quiet  bool
 	routed int
+	// cuts, when set, makes the trace follow the path every port would
+	// take, letting every filter pass and collecting the port boundaries of
+	// their rules (see Reach).
+	cuts *portCuts
 }
 
 func (tr *tracer) hop(node, kind, action, format string, args ...any) {
@@ -150,15 +154,21 @@ func Trace(t *topology.Topology, req Request) (*Result, error) {
 
 // TraceEndpoints is Trace for endpoints already resolved.
 func TraceEndpoints(t *topology.Topology, src, dst *Endpoint, req Request) (*Result, error) {
+	return traceWith(t, src, dst, req, nil)
+}
+
+// traceWith traces a flow; with cuts, it follows the path every port would
+// take and collects the port boundaries of the rules on it.
+func traceWith(t *topology.Topology, src, dst *Endpoint, req Request, cuts *portCuts) (*Result, error) {
 	res := &Result{Version: JSONVersion, Verdict: Allowed, Hops: []Hop{}}
 	if !req.Quiet {
 		res.From = src.String()
 	}
-	tr := &tracer{t: t, res: res, hops: &res.Hops, visited: map[string]bool{}, origin: src, quiet: req.Quiet}
+	tr := &tracer{t: t, res: res, hops: &res.Hops, visited: map[string]bool{}, origin: src, quiet: req.Quiet, cuts: cuts}
 	if src.Kind == EndpointService || src.Kind == EndpointFQDN {
 		return nil, fmt.Errorf("a flow can't start at %s %q; start it at a VM, compute, subnet, address, service tag or internet", src.Kind, src.Text)
 	}
-	if dst.Kind == EndpointFQDN || (dst.Kind == EndpointService && dst.Text == dst.Service.Name) {
+	if dst.needsName() {
 		if err := tr.resolveName(src, dst); err != nil {
 			return nil, err
 		}
@@ -248,6 +258,10 @@ func dstNIC(e *Endpoint) *topology.NIC {
 func (tr *tracer) toPlatform(src *Endpoint, f topology.Flow) bool {
 	tr.hop("168.63.129.16", "platform", "bypass", "the host's virtual IP is not subject to user-defined routes")
 	for _, lvl := range nsgLevels(src.NIC, src.Subnet, false) {
+		if tr.cuts != nil {
+			tr.cuts.nsg(lvl.nsg, false)
+			continue
+		}
 		for _, r := range lvl.nsg.Outbound {
 			if r.Default || r.Dst.Tag == "" || !strings.HasPrefix(strings.ToLower(r.Dst.Tag), "azureplatform") {
 				continue
@@ -306,6 +320,12 @@ func (tr *tracer) evalNSG(nsg *topology.NSG, inbound bool, f topology.Flow, v *t
 func (tr *tracer) applyNSGs(levels []nsgLevel, inbound bool, f topology.Flow, v *topology.VNet, srcNIC, dstNIC *topology.NIC) bool {
 	if tr.reply {
 		return true // the flow record lets the reply through (reference 1.3)
+	}
+	if tr.cuts != nil {
+		for _, lvl := range levels {
+			tr.cuts.nsg(lvl.nsg, inbound)
+		}
+		return true
 	}
 	dir := "Outbound"
 	if inbound {
