@@ -354,7 +354,7 @@ func subnetSource(t *topology.Topology, sub *topology.Subnet) matrixSource {
 
 func selectDestinations(t *topology.Topology, sel string) ([]*Endpoint, error) {
 	if sel == "" {
-		sel = "subnets,services,internet"
+		sel = "subnets,services,tags,internet"
 	}
 	var out []*Endpoint
 	for _, s := range splitList(sel) {
@@ -374,6 +374,12 @@ func selectDestinations(t *topology.Topology, sel string) ([]*Endpoint, error) {
 			}
 		case "services":
 			out = append(out, mustEndpoints(t, "services")...)
+		case "tags":
+			for _, tag := range t.TagNames() {
+				if e, err := ResolveEndpoint(t, tag); err == nil {
+					out = append(out, e)
+				}
+			}
 		case "vms":
 			for _, vm := range t.Spec.VMs {
 				if e, err := ResolveEndpoint(t, vm.Name); err == nil {

@@ -10,6 +10,7 @@ package topology
 import (
 	"fmt"
 	"net/netip"
+	"sort"
 	"strings"
 
 	"gonum.org/v1/gonum/graph/simple"
@@ -328,6 +329,20 @@ func (t *Topology) NSG(name string) *NSG { return t.nsgs[name] }
 
 // NICByPublicIP returns the NIC that owns public address a.
 func (t *Topology) NICByPublicIP(a netip.Addr) *NIC { return t.publicIPs[a.Unmap()] }
+
+// TagNames returns the service tags the scenario uses (in NSG, firewall and
+// route rules, services and service endpoints), by their canonical names,
+// sorted.
+func (t *Topology) TagNames() []string {
+	var out []string
+	for k := range t.tagSets {
+		if st, ok := t.Tags.Lookup(k); ok {
+			out = append(out, st.Name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
 
 // LineOf returns the line a key path is written on, or 0.
 func (t *Topology) LineOf(path string) int { return t.pos.lookup(path) }

@@ -14,7 +14,7 @@ import (
 func runMatrix(args []string, stdout, stderr io.Writer) error {
 	fs := flags("matrix")
 	from := fs.String("from", "", "sources: names, vnet/subnet, or subnets, vms, computes, all (default subnets)")
-	to := fs.String("to", "", "destinations: names, vnet/subnet, services, tags, internet, or subnets, vms, services, all (default subnets,services,internet)")
+	to := fs.String("to", "", "destinations: names, vnet/subnet, a service tag, internet, or subnets, vms, services, tags (the scenario's), all (default subnets,services,tags,internet)")
 	out := fs.StringP("output", "o", "text", "output format: text, json or csv")
 	tags := tagsFlag(fs)
 	if err := parse(fs, args); err != nil {
