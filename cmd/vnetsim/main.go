@@ -42,6 +42,7 @@ Usage:
   vnetsim matrix FILE [--from SELECTOR] [--to SELECTOR] [-o text|json|csv]
   vnetsim diff BEFORE AFTER [-o text|json]   or   vnetsim diff FILE --patch PATCH.yaml
   vnetsim dns query|serve FILE --from ENDPOINT [NAME] [--type A] [--listen 127.0.0.1:5353] [-o text|json]
+  vnetsim gen [--vnets 100] [--subnets-per-vnet 4] [--rules-per-nsg 10] [--seed 1] [--region eastus] [-o FILE]
   vnetsim catalog
 
 FILE is a path, or catalog:NAME for a scenario embedded in vnetsim.
@@ -93,6 +94,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runMatrix(rest, stdout, stderr)
 	case "diff":
 		code, err = runDiff(rest, stdout)
+	case "gen":
+		err = runGen(rest, stdout)
 	case "catalog":
 		for _, n := range scenarios.Names() {
 			fmt.Fprintln(stdout, scenarios.Prefix+n)

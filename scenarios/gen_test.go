@@ -1,0 +1,171 @@
+package scenarios_test
+
+import (
+	"bytes"
+	"fmt"
+	"net/netip"
+	"strings"
+	"testing"
+
+	"github.com/vnetsim/vnetsim/scenarios"
+	"github.com/vnetsim/vnetsim/sim"
+	"github.com/vnetsim/vnetsim/topology"
+)
+
+func generate(t *testing.T, o scenarios.GenOptions) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := scenarios.Generate(&b, o); err != nil {
+		t.Fatalf("Generate(%+v): %v", o, err)
+	}
+	return b.Bytes()
+}
+
+func loadGenerated(t *testing.T, o scenarios.GenOptions) *topology.Topology {
+	t.Helper()
+	topo, err := topology.Parse("gen.yaml", generate(t, o), topology.Options{})
+	if err != nil {
+		t.Fatalf("the generated scenario for %+v does not load: %v", o, err)
+	}
+	return topo
+}
+
+// TestGenerateDeterministic: the same options give the same bytes, another
+// seed gives other bytes.
+func TestGenerateDeterministic(t *testing.T) {
+	o := scenarios.GenOptions{VNets: 20, SubnetsPerVNet: 4, RulesPerNSG: 10, Seed: 42}
+	a, b := generate(t, o), generate(t, o)
+	if !bytes.Equal(a, b) {
+		t.Fatal("two runs with the same seed differ")
+	}
+	o.Seed = 43
+	if c := generate(t, o); bytes.Equal(a, c) {
+		t.Fatal("seeds 42 and 43 give the same bytes")
+	}
+}
+
+// TestGenerateLoads loads estates of several shapes and checks that the
+// counts match the options: VNets (hubs included), spoke subnets, NSGs and
+// their rules, and that the expectations written into the file hold.
+func TestGenerateLoads(t *testing.T) {
+	for _, o := range []scenarios.GenOptions{
+		{VNets: 2, SubnetsPerVNet: 1, RulesPerNSG: 0, Seed: 1},
+		{VNets: 12, SubnetsPerVNet: 3, RulesPerNSG: 5, Seed: 7},
+		{VNets: 12, SubnetsPerVNet: 17, RulesPerNSG: 14, Seed: -3, Region: "WestEurope"}, // /27 subnets
+		{VNets: 3, SubnetsPerVNet: 64, RulesPerNSG: 3, Seed: 2},                          // /28 subnets
+		{VNets: 2, SubnetsPerVNet: 2, RulesPerNSG: 401, Seed: 9},                         // priorities step by 1
+	} {
+		t.Run(fmt.Sprintf("%d-%d-%d", o.VNets, o.SubnetsPerVNet, o.RulesPerNSG), func(t *testing.T) {
+			topo := loadGenerated(t, o)
+			hubs, spokes := o.Hubs(), o.Spokes()
+			if len(topo.VNets) != o.VNets || hubs+spokes != o.VNets {
+				t.Errorf("%d VNets (%d hubs, %d spokes), want %d", len(topo.VNets), hubs, spokes, o.VNets)
+			}
+			spokeSubnets, rules := 0, 0
+			for _, v := range topo.VNets {
+				if !strings.HasPrefix(v.Name, "spoke-") {
+					continue
+				}
+				if len(v.Subnets) != o.SubnetsPerVNet {
+					t.Errorf("%s has %d subnets, want %d", v.Name, len(v.Subnets), o.SubnetsPerVNet)
+				}
+				for _, s := range v.Subnets {
+					spokeSubnets++
+					if s.NSG == nil || s.RouteTable == nil {
+						t.Errorf("%s has no NSG or no route table", s.ID())
+					}
+				}
+			}
+			if want := spokes * o.SubnetsPerVNet; spokeSubnets != want {
+				t.Errorf("%d spoke subnets, want %d", spokeSubnets, want)
+			}
+			if got, want := len(topo.Spec.NetworkSecurityGroups), spokes*o.SubnetsPerVNet; got != want {
+				t.Errorf("%d NSGs, want %d", got, want)
+			}
+			for _, n := range topo.Spec.NetworkSecurityGroups {
+				if len(n.SecurityRules) != o.RulesPerNSG {
+					t.Errorf("%s has %d rules, want %d", n.Name, len(n.SecurityRules), o.RulesPerNSG)
+				}
+				rules += len(n.SecurityRules)
+			}
+			if want := spokes * o.SubnetsPerVNet * o.RulesPerNSG; rules != want {
+				t.Errorf("%d NSG rules, want %d", rules, want)
+			}
+			if len(topo.Firewalls) != hubs {
+				t.Errorf("%d firewalls, want one per hub (%d)", len(topo.Firewalls), hubs)
+			}
+			if errs := sim.ValidateExpectations(topo); len(errs) > 0 {
+				t.Fatalf("expectations: %v", errs)
+			}
+			rep := &sim.CheckReport{}
+			sim.Check(topo, rep)
+			for _, out := range rep.Outcomes {
+				if !out.Passed {
+					t.Errorf("expectation %q: expected %s, got %s (%s) %s", out.Name, out.Expect, out.Got, out.Reason, out.Message)
+				}
+			}
+		})
+	}
+}
+
+// TestGenerateTraceCrossesFirewall: HTTPS from a VM in one spoke to a VM in
+// another goes through the hub firewall, both ways, and is allowed.
+func TestGenerateTraceCrossesFirewall(t *testing.T) {
+	topo := loadGenerated(t, scenarios.GenOptions{VNets: 12, SubnetsPerVNet: 3, RulesPerNSG: 10, Seed: 5})
+	res, err := sim.Trace(topo, sim.Request{From: "vm-0001-web", To: "vm-0007-app", Protocol: topology.ProtocolTCP, Port: 443})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Verdict != "allowed" {
+		t.Fatalf("verdict %s (%s): %s", res.Verdict, res.Reason, res.Message)
+	}
+	crosses := func(hops []sim.Hop) bool {
+		for _, h := range hops {
+			if h.Kind == "firewall" && h.Node == "fw-hub-01" {
+				return true
+			}
+		}
+		return false
+	}
+	if !crosses(res.Hops) {
+		t.Errorf("the request does not cross fw-hub-01: %+v", res.Hops)
+	}
+	if !crosses(res.Reply) {
+		t.Errorf("the reply does not cross fw-hub-01: %+v", res.Reply)
+	}
+}
+
+// TestGenerateAddressPlan: no two VNets overlap, whatever their peerings.
+func TestGenerateAddressPlan(t *testing.T) {
+	topo := loadGenerated(t, scenarios.GenOptions{VNets: 300, SubnetsPerVNet: 1, RulesPerNSG: 0, Seed: 1})
+	type space struct {
+		vnet string
+		p    netip.Prefix
+	}
+	var seen []space
+	for _, v := range topo.VNets {
+		for _, p := range v.AddressSpace {
+			for _, q := range seen {
+				if p.Overlaps(q.p) {
+					t.Fatalf("%s (%s) overlaps %s (%s)", v.Name, p, q.vnet, q.p)
+				}
+			}
+			seen = append(seen, space{v.Name, p})
+		}
+	}
+}
+
+func TestGenerateRejects(t *testing.T) {
+	for _, o := range []scenarios.GenOptions{
+		{VNets: 1, SubnetsPerVNet: 1},
+		{VNets: 8001, SubnetsPerVNet: 1},
+		{VNets: 10, SubnetsPerVNet: 0},
+		{VNets: 10, SubnetsPerVNet: 65},
+		{VNets: 10, SubnetsPerVNet: 1, RulesPerNSG: 3998},
+		{VNets: 10, SubnetsPerVNet: 1, Region: "atlantis"},
+	} {
+		if err := scenarios.Generate(&bytes.Buffer{}, o); err == nil {
+			t.Errorf("Generate(%+v) accepted the options", o)
+		}
+	}
+}
