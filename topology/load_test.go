@@ -41,6 +41,11 @@ func TestLoadErrors(t *testing.T) {
 			},
 		},
 		{
+			name: "unknown key in an expectation (decoded by its own UnmarshalYAML)",
+			body: head + "expectations:\n  - {name: x, from: a, too: b, expect: allowed}\n",
+			want: []string{`test.yaml:4: expectations[0].too: unknown key "too"`},
+		},
+		{
 			name: "missing apiVersion",
 			body: "region: eastus\n",
 			want: []string{`test.yaml:1: apiVersion: missing; want "vnetsim/v1"`},

@@ -1,6 +1,12 @@
 package topology
 
-import "go.yaml.in/yaml/v3"
+import (
+	"fmt"
+	"reflect"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
 
 // This file holds the scenario file format v1 exactly as it is written on
 // disk. Names mirror Azure Resource Manager property names so that values can
@@ -341,4 +347,45 @@ type ExpectationSpec struct {
 	Client   string `yaml:"client"`
 	Expect   string `yaml:"expect"`
 	Reason   string `yaml:"reason"`
+
+	line int // where it is written, recorded while decoding
+}
+
+// UnmarshalYAML decodes an expectation strictly and records its line, so
+// that check can name it without building the positions of a large file.
+func (e *ExpectationSpec) UnmarshalYAML(n *yaml.Node) error {
+	type plain ExpectationSpec
+	if n.Kind == yaml.MappingNode {
+		var unknown []string
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if !expectationKeys[n.Content[i].Value] {
+				unknown = append(unknown, fmt.Sprintf("line %d: field %s not found in type topology.ExpectationSpec", n.Content[i].Line, n.Content[i].Value))
+			}
+		}
+		if len(unknown) > 0 {
+			return &yaml.TypeError{Errors: unknown}
+		}
+	}
+	var p plain
+	if err := n.Decode(&p); err != nil {
+		return err
+	}
+	*e = ExpectationSpec(p)
+	e.line = n.Line
+	return nil
+}
+
+// expectationKeys are the keys an expectation may have.
+var expectationKeys = yamlKeys(ExpectationSpec{})
+
+// yamlKeys returns the yaml keys of a struct's fields.
+func yamlKeys(v any) map[string]bool {
+	out := map[string]bool{}
+	t := reflect.TypeOf(v)
+	for i := 0; i < t.NumField(); i++ {
+		if k, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); k != "" && k != "-" {
+			out[k] = true
+		}
+	}
+	return out
 }

@@ -303,6 +303,9 @@ type Expectation struct {
 // Line returns the line the expectation is written on (looked up on first
 // use, so that loading a large scenario does not build its positions).
 func (e *Expectation) Line() int {
+	if e.line > 0 {
+		return e.line
+	}
 	if e.pos == nil {
 		return 0
 	}
