@@ -208,6 +208,9 @@ func decode(name string, data []byte) (*Scenario, *positions, func() *yaml.Node,
 		return mapping
 	}
 	pos := newPositions(root)
+	if sc, ok := decodeChunked(data); ok && sc.APIVersion == APIVersion {
+		return sc, pos, root, nil
+	}
 	var sc Scenario
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
