@@ -20,8 +20,9 @@ import (
 // decoding; any error sends the file through the ordinary decoding, whose
 // messages name the exact line and key.
 
-// chunkMin is the size from which a file is decoded in pieces.
-const chunkMin = 4 << 20
+// chunkMin is the size from which a file is decoded in pieces (a variable
+// so that tests can use small files).
+var chunkMin = 4 << 20
 
 // chunkItems is how many sequence items one piece holds.
 const chunkItems = 2000

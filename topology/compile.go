@@ -3,8 +3,11 @@ package topology
 import (
 	"fmt"
 	"net/netip"
+	"runtime"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 
 	"gonum.org/v1/gonum/graph/simple"
 )
@@ -23,6 +26,30 @@ type compiler struct {
 	alloc   map[*Subnet]map[netip.Addr]string
 	vmNICs  map[string]*NIC // VMs by name, before their addresses are allocated
 	aliases map[string]*NIC // compute names of attached VMs → the VM's NIC
+}
+
+// parallel runs f(0..n-1) on every core.
+func parallel(n int, f func(i int)) {
+	workers := runtime.GOMAXPROCS(0)
+	if workers > n {
+		workers = n
+	}
+	var wg sync.WaitGroup
+	next := make(chan int, workers)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 func (c *compiler) errAt(path, format string, args ...any) *Error {
@@ -106,16 +133,27 @@ func (c *compiler) compile() *Topology {
 		}
 	}
 	// Subnets with the same VNet, route table and service endpoints have
-	// the same effective routes, computed once.
+	// the same effective routes, computed once, on every core.
 	seen := t.endpointsSeen()
 	shared := map[string]*RouteSet{}
+	var first []*Subnet
 	for _, v := range t.VNets {
 		for _, s := range v.Subnets {
 			k := routeKey(s)
-			if shared[k] == nil {
-				shared[k] = t.computeRoutes(s, seen[v])
+			if _, ok := shared[k]; !ok {
+				shared[k] = nil
+				first = append(first, s)
 			}
-			s.Routes = shared[k]
+		}
+	}
+	sets := make([]*RouteSet, len(first))
+	parallel(len(first), func(i int) { sets[i] = t.computeRoutes(first[i], seen[first[i].VNet]) })
+	for i, s := range first {
+		shared[routeKey(s)] = sets[i]
+	}
+	for _, v := range t.VNets {
+		for _, s := range v.Subnets {
+			s.Routes = shared[routeKey(s)]
 		}
 	}
 	return t
@@ -259,10 +297,14 @@ func (c *compiler) compileNSGs() {
 		}
 		nsg := &NSG{Name: ns.Name}
 		seenName := map[string]bool{}
-		seenPrio := map[string]int{}
+		type dirPrio struct {
+			dir  string
+			prio int
+		}
+		seenPrio := map[dirPrio]int{}
 		for j := range ns.SecurityRules {
 			r := &ns.SecurityRules[j]
-			rp := fmt.Sprintf("%s.securityRules[%d]", path, j)
+			rp := path + ".securityRules[" + strconv.Itoa(j) + "]"
 			if r.Name == "" {
 				c.errAt(rp, "missing name")
 			} else if seenName[r.Name] {
@@ -288,7 +330,7 @@ func (c *compiler) compileNSGs() {
 			if r.Priority < 100 || r.Priority > 4096 {
 				c.errAt(rp+".priority", "%d is outside 100-4096", r.Priority)
 			} else if sr.Direction != "" {
-				k := fmt.Sprintf("%s/%d", sr.Direction, r.Priority)
+				k := dirPrio{sr.Direction, r.Priority}
 				if prev, dup := seenPrio[k]; dup {
 					c.errAt(rp+".priority", "priority %d is already used by %s rule %q in %s", r.Priority, sr.Direction, ns.SecurityRules[prev].Name, ns.Name)
 				}
