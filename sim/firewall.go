@@ -112,6 +112,7 @@ func (tr *tracer) appRuleMatches(fw *topology.Firewall, r *topology.FirewallRule
 func (tr *tracer) firewallDecision(fw *topology.Firewall, f topology.Flow, name string, dnatted bool) string {
 	if tr.cuts != nil {
 		tr.cuts.firewall(fw)
+		tr.cuts.retrace = true // the rule kind decides SNAT, and so the reply
 		return "network"
 	}
 	for _, col := range fw.Network {
@@ -259,6 +260,16 @@ func (tr *tracer) applianceAllows(nva *topology.NIC, f topology.Flow) bool {
 	}
 	if tr.cuts != nil {
 		tr.cuts.collections(ar.Rules)
+		vnet := nva.VNet()
+		tr.cuts.filters = append(tr.cuts.filters, func(p topology.Protocol, port uint16) bool {
+			g := topology.Flow{Src: f.Src, Dst: f.Dst, Protocol: p, SrcPort: f.SrcPort, DstPort: port}
+			for _, col := range ar.Rules {
+				if tr.ruleMatches(vnet, false, col.Rules[0], g, "") {
+					return col.Allow
+				}
+			}
+			return ar.DefaultAllow
+		})
 		return true
 	}
 	for _, col := range ar.Rules {

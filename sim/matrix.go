@@ -2,9 +2,11 @@ package sim
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/vnetsim/vnetsim/topology"
 )
@@ -97,7 +99,16 @@ func (a *Access) Equal(b *Access) bool { return a.String() == b.String() }
 
 // portCuts collects port boundaries: a port range [lo, hi] cuts at lo and
 // at hi+1.
-type portCuts struct{ at map[uint32]bool }
+type portCuts struct {
+	at map[uint32]bool
+	// filters are the port filters met on the path, in order; with them
+	// a port's verdict needs no new trace.
+	filters []func(p topology.Protocol, port uint16) bool
+	// retrace is set when the path meets something filters can't stand
+	// for (a firewall, whose rule kind decides SNAT and so the reply; the
+	// platform's own rules): every interval is then traced.
+	retrace bool
+}
 
 func newPortCuts() *portCuts { return &portCuts{at: map[uint32]bool{0: true, 65536: true}} }
 
@@ -173,13 +184,14 @@ func portIntervals(t *topology.Topology) []topology.PortRange {
 // pathIntervals partitions 0-65535 at the port boundaries of the rules a
 // flow from src to dst can meet: it follows the path letting every filter
 // pass, so it sees every NSG, firewall and appliance any port could reach.
-func pathIntervals(t *topology.Topology, src, dst *Endpoint, p topology.Protocol) ([]topology.PortRange, error) {
+func pathIntervals(t *topology.Topology, src, dst *Endpoint, p topology.Protocol) (*portCuts, *Result, error) {
 	d := *dst
 	c := newPortCuts()
-	if _, err := traceWith(t, src, &d, Request{Protocol: p, Port: 1, SrcPort: DefaultSourcePort, Quiet: true}, c); err != nil {
-		return nil, err
+	res, err := traceWith(t, src, &d, Request{Protocol: p, Port: 1, SrcPort: DefaultSourcePort, Quiet: true}, c)
+	if err != nil {
+		return nil, nil, err
 	}
-	return c.intervals(), nil
+	return c, res, nil
 }
 
 // Reach computes what src may send dst, exactly, over every protocol and
@@ -216,19 +228,48 @@ func Reach(t *topology.Topology, src, dst *Endpoint, intervals []topology.PortRa
 		}
 		return res.Verdict == Allowed, nil
 	}
-	for _, p := range []topology.Protocol{topology.ProtocolTCP, topology.ProtocolUDP} {
-		ivs := intervals
-		if ivs == nil {
-			var err error
-			if ivs, err = pathIntervals(t, src, &d, p); err != nil {
-				return nil, err
-			}
+	ivs := intervals
+	var cuts *portCuts
+	if ivs == nil {
+		// One trace that lets every filter pass finds the rules on the
+		// path (the same for every protocol: routes don't look at it).
+		var res *Result
+		var err error
+		if cuts, res, err = pathIntervals(t, src, &d, topology.ProtocolTCP); err != nil {
+			return nil, err
 		}
+		ivs = cuts.intervals()
+		// Denied even with every filter passing: a reason no port or
+		// protocol changes (a route, a peering, egress, DNS), except an
+		// asymmetric reply, which can depend on the kind of firewall rule
+		// that allows the flow.
+		if res.Verdict == Denied && res.Reason != ReasonAsymmetric {
+			a.Reasons[res.Reason]++
+			return a, nil
+		}
+		if res.Verdict != Allowed {
+			cuts.retrace = true
+		}
+	}
+	for _, p := range []topology.Protocol{topology.ProtocolTCP, topology.ProtocolUDP} {
 		var set PortSet
 		for _, iv := range ivs {
-			ok, err := trace(p, iv.Lo)
-			if err != nil {
-				return nil, err
+			var ok bool
+			if cuts != nil && !cuts.retrace {
+				// The path passes with every filter open: the port's
+				// verdict is its filters'.
+				ok = true
+				for _, f := range cuts.filters {
+					if !f(p, iv.Lo) {
+						ok = false
+						break
+					}
+				}
+			} else {
+				var err error
+				if ok, err = trace(p, iv.Lo); err != nil {
+					return nil, err
+				}
 			}
 			if ok {
 				set = set.add(iv)
@@ -425,7 +466,8 @@ func splitList(s string) []string {
 }
 
 // ComputeMatrix computes the reachability matrix between the selected
-// sources and destinations. progress, when set, is called after each source.
+// sources and destinations, on every core. progress, when set, is called
+// after each source.
 func ComputeMatrix(t *topology.Topology, from, to string, progress func(done, total int)) (*Matrix, error) {
 	srcs, err := selectSources(t, from)
 	if err != nil {
@@ -436,7 +478,42 @@ func ComputeMatrix(t *topology.Topology, from, to string, progress func(done, to
 		return nil, err
 	}
 	m := &Matrix{Version: JSONVersion, Scenario: t.File, Rows: []MatrixRow{}}
-	for i, s := range srcs {
+	// Every (source address, destination) pair is independent: compute
+	// them on every core, then group and order the rows as the sources and
+	// destinations were given.
+	type job struct{ s, a, d int }
+	var jobs []job
+	for si, s := range srcs {
+		for di := range dsts {
+			for ai := range s.addrs {
+				jobs = append(jobs, job{si, ai, di})
+			}
+		}
+	}
+	results := make([]*Access, len(jobs))
+	errs := make([]error, len(jobs))
+	var done sync.Mutex
+	finished, perSource := 0, map[int]int{}
+	parallelJobs(len(jobs), func(i int) {
+		j := jobs[i]
+		results[i], errs[i] = Reach(t, srcs[j.s].addrs[j.a], dsts[j.d], nil)
+		if progress != nil {
+			done.Lock()
+			perSource[j.s]++
+			if perSource[j.s] == len(dsts)*len(srcs[j.s].addrs) {
+				finished++
+				progress(finished, len(srcs))
+			}
+			done.Unlock()
+		}
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	k := 0
+	for _, s := range srcs {
 		for _, d := range dsts {
 			type group struct {
 				acc   *Access
@@ -444,10 +521,8 @@ func ComputeMatrix(t *topology.Topology, from, to string, progress func(done, to
 			}
 			var groups []*group
 			for _, a := range s.addrs {
-				acc, err := Reach(t, a, d, nil)
-				if err != nil {
-					return nil, err
-				}
+				acc := results[k]
+				k++
 				found := false
 				for _, g := range groups {
 					if g.acc.Equal(acc) {
@@ -467,11 +542,29 @@ func ComputeMatrix(t *topology.Topology, from, to string, progress func(done, to
 				m.Rows = append(m.Rows, MatrixRow{From: from, Addresses: g.addrs, To: d.Text, Allowed: g.acc.byProtocol(), Summary: g.acc.String(), access: g.acc})
 			}
 		}
-		if progress != nil {
-			progress(i+1, len(srcs))
-		}
 	}
 	return m, nil
+}
+
+// parallelJobs runs f(0..n-1) on every core.
+func parallelJobs(n int, f func(i int)) {
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	next := make(chan int, workers)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 func (a *Access) byProtocol() map[string][]string {

@@ -260,6 +260,7 @@ func (tr *tracer) toPlatform(src *Endpoint, f topology.Flow) bool {
 	for _, lvl := range nsgLevels(src.NIC, src.Subnet, false) {
 		if tr.cuts != nil {
 			tr.cuts.nsg(lvl.nsg, false)
+			tr.cuts.retrace = true // platform rules: evaluate with full traces
 			continue
 		}
 		for _, r := range lvl.nsg.Outbound {
@@ -325,6 +326,21 @@ func (tr *tracer) applyNSGs(levels []nsgLevel, inbound bool, f topology.Flow, v 
 		for _, lvl := range levels {
 			tr.cuts.nsg(lvl.nsg, inbound)
 		}
+		t := tr.t
+		tr.cuts.filters = append(tr.cuts.filters, func(p topology.Protocol, port uint16) bool {
+			g := topology.Flow{Src: f.Src, Dst: f.Dst, Protocol: p, SrcPort: f.SrcPort, DstPort: port}
+			for _, lvl := range levels {
+				for _, r := range lvl.nsg.Rules(inbound) {
+					if t.RuleMatches(r, g, v, srcNIC, dstNIC) {
+						if !r.Allow {
+							return false
+						}
+						break
+					}
+				}
+			}
+			return true
+		})
 		return true
 	}
 	dir := "Outbound"
