@@ -204,8 +204,49 @@ func pathIntervals(t *topology.Topology, src, dst *Endpoint, p topology.Protocol
 // intervals come from the rules on the flow's own path (pathIntervals);
 // intervals, when given, are used instead.
 func Reach(t *topology.Topology, src, dst *Endpoint, intervals []topology.PortRange) (*Access, error) {
+	return reach(t, src, dst, intervals, nil)
+}
+
+// nameCache keeps the answers of names resolved for the matrix, by source
+// subnet and NIC NSG (what a DNS query's own flow depends on), for sources
+// without a hosts file.
+type nameCache struct {
+	sync.Mutex
+	m map[nameKey]nameAnswer
+}
+
+type nameKey struct {
+	sub  *topology.Subnet
+	nsg  *topology.NSG
+	name string
+}
+
+type nameAnswer struct {
+	dst    Endpoint
+	reason string
+}
+
+func reach(t *topology.Topology, src, dst *Endpoint, intervals []topology.PortRange, names *nameCache) (*Access, error) {
 	a := &Access{Reasons: map[string]int{}}
 	d := *dst // resolution by name rewrites the endpoint; keep the caller's
+	var key nameKey
+	cacheable := names != nil && d.needsName() && src.Subnet != nil && (src.NIC == nil || len(src.NIC.Hosts) == 0)
+	if cacheable {
+		key = nameKey{sub: src.Subnet, name: d.Text}
+		if src.NIC != nil {
+			key.nsg = src.NIC.NSG
+		}
+		names.Lock()
+		ans, ok := names.m[key]
+		names.Unlock()
+		if ok {
+			if ans.reason != "" {
+				a.Reasons[ans.reason]++
+				return a, nil
+			}
+			d = ans.dst
+		}
+	}
 	if d.needsName() {
 		// Resolve the name once in the source's view; every port shares it.
 		res, err := TraceEndpoints(t, src, &d, Request{Protocol: topology.ProtocolTCP, Port: 443, SrcPort: DefaultSourcePort, Quiet: true})
@@ -214,7 +255,17 @@ func Reach(t *topology.Topology, src, dst *Endpoint, intervals []topology.PortRa
 		}
 		if !d.resolved {
 			a.Reasons[res.Reason]++
+			if cacheable {
+				names.Lock()
+				names.m[key] = nameAnswer{reason: res.Reason}
+				names.Unlock()
+			}
 			return a, nil // the name does not resolve: nothing passes
+		}
+		if cacheable {
+			names.Lock()
+			names.m[key] = nameAnswer{dst: d}
+			names.Unlock()
 		}
 	}
 	trace := func(p topology.Protocol, port uint16) (bool, error) {
@@ -490,13 +541,14 @@ func ComputeMatrix(t *topology.Topology, from, to string, progress func(done, to
 			}
 		}
 	}
+	names := &nameCache{m: map[nameKey]nameAnswer{}}
 	results := make([]*Access, len(jobs))
 	errs := make([]error, len(jobs))
 	var done sync.Mutex
 	finished, perSource := 0, map[int]int{}
 	parallelJobs(len(jobs), func(i int) {
 		j := jobs[i]
-		results[i], errs[i] = Reach(t, srcs[j.s].addrs[j.a], dsts[j.d], nil)
+		results[i], errs[i] = reach(t, srcs[j.s].addrs[j.a], dsts[j.d], nil, names)
 		if progress != nil {
 			done.Lock()
 			perSource[j.s]++
