@@ -130,12 +130,7 @@ func resolveAddr(t *topology.Topology, e *Endpoint, a netip.Addr) (*Endpoint, er
 // peer) is meant.
 func resolveAddrNear(t *topology.Topology, e *Endpoint, a netip.Addr, near *topology.VNet) (*Endpoint, error) {
 	e.Addr = a
-	var found []*topology.VNet
-	for _, v := range t.VNets {
-		if v.Contains(a) {
-			found = append(found, v)
-		}
-	}
+	found := t.VNetsContaining(a)
 	if len(found) > 1 && near != nil {
 		var seen []*topology.VNet
 		for _, v := range found {

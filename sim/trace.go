@@ -628,16 +628,10 @@ func (tr *tracer) replyFromGateway(gw *topology.Gateway, f topology.Flow) bool {
 
 // vnetOf returns the VNet whose address space holds a, when exactly one does.
 func vnetOf(t *topology.Topology, a netip.Addr) *topology.VNet {
-	var found *topology.VNet
-	for _, v := range t.VNets {
-		if v.Contains(a) {
-			if found != nil {
-				return nil
-			}
-			found = v
-		}
+	if vs := t.VNetsContaining(a); len(vs) == 1 {
+		return vs[0]
 	}
-	return found
+	return nil
 }
 
 // managedRule returns the managed network outbound rule that made a private

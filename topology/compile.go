@@ -125,6 +125,15 @@ func (c *compiler) compile() *Topology {
 			t.Graph.SetEdge(simple.Edge{F: simple.Node(p.From.index), T: simple.Node(p.To.index)})
 		}
 	}
+	var spaces []netip.Prefix
+	var owners []*VNet
+	for _, v := range t.VNets {
+		for _, p := range v.AddressSpace {
+			spaces = append(spaces, p)
+			owners = append(owners, v)
+		}
+	}
+	t.vnetAt = NewPrefixMap(spaces, owners)
 	for _, v := range t.VNets {
 		v.VirtualNetworkTag = NewPrefixSet(c.virtualNetworkTag(v))
 		// Same-region storage stays reachable from a private subnet (DOA).

@@ -71,6 +71,8 @@ type Topology struct {
 	publicIPs map[netip.Addr]*NIC
 	pos       *positions
 	src       *source
+	// vnetAt indexes the VNets by their address spaces.
+	vnetAt *PrefixMap[*VNet]
 }
 
 // VNet is a virtual network.
@@ -310,6 +312,16 @@ func (e *Expectation) Line() int {
 		return 0
 	}
 	return e.pos.lookup(fmt.Sprintf("expectations[%d]", e.Index))
+}
+
+// VNetsContaining returns the VNets whose address space holds a (VNets that
+// are not peered may reuse addresses).
+func (t *Topology) VNetsContaining(a netip.Addr) []*VNet {
+	var out []*VNet
+	for _, m := range t.vnetAt.Containing(a) {
+		out = append(out, m.Values...)
+	}
+	return out
 }
 
 // VNet returns the named VNet.
