@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io"
 
-	"github.com/vnetsim/vnetsim/scenarios"
 	"github.com/vnetsim/vnetsim/sim"
 	"github.com/vnetsim/vnetsim/topology"
 )
@@ -30,7 +29,7 @@ func runLint(args []string, stdout io.Writer) (int, error) {
 	rep := &sim.LintReport{Version: sim.JSONVersion, Findings: []sim.Finding{}}
 	var invalid topology.ErrorList
 	for _, f := range files {
-		ts, err := scenarios.LoadAll(f, topology.Options{ServiceTagsFile: *tags})
+		ts, err := loadAll(f, *tags)
 		if err != nil {
 			var el topology.ErrorList
 			if errors.As(err, &el) {

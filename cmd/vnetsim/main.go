@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
+
+	"golang.org/x/term"
 
 	"github.com/spf13/pflag"
 
@@ -50,6 +53,17 @@ Exit codes: 0 success, 1 an expectation not met, an intent that fails, or
 (diff) a change, 2 usage error, 3 invalid scenario.
 `
 
+// jsonOutput reports whether the command line asks for JSON, which turns
+// progress reports off.
+func jsonOutput(args []string) bool {
+	for i, a := range args {
+		if a == "-ojson" || a == "--output=json" || a == "-o=json" || ((a == "-o" || a == "--output") && i+1 < len(args) && args[i+1] == "json") {
+			return true
+		}
+	}
+	return false
+}
+
 // usageError is a mistake on the command line (exit code 2).
 type usageError struct{ msg string }
 
@@ -68,6 +82,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	helpOut = stdout
+	progressErr = nil
+	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) && !jsonOutput(args) {
+		progressErr = stderr
+	}
 	cmd, rest := args[0], args[1:]
 	var err error
 	code := exitOK
@@ -174,7 +192,53 @@ func tagsFlag(fs *pflag.FlagSet) *string {
 }
 
 func load(file, tags string) (*topology.Topology, error) {
+	stop := loading(file)
+	defer stop()
 	return scenarios.Load(file, topology.Options{ServiceTagsFile: tags})
+}
+
+// loadAll loads a scenario and its variants, reporting a long load.
+func loadAll(file, tags string) ([]*topology.Topology, error) {
+	stop := loading(file)
+	defer stop()
+	return scenarios.LoadAll(file, topology.Options{ServiceTagsFile: tags})
+}
+
+// progressErr is where long operations report progress: stderr when it is a
+// terminal, else nil. Commands printing JSON clear it.
+var progressErr io.Writer
+
+// loading reports a load that takes more than about two seconds; the
+// returned func ends the report.
+func loading(file string) func() {
+	w := progressErr
+	if w == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		start := time.Now()
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		shown := false
+		for {
+			select {
+			case <-done:
+				if shown {
+					fmt.Fprintf(w, "\rloading %s: done in %s\n", file, time.Since(start).Round(100*time.Millisecond))
+				}
+				return
+			case <-t.C:
+				if time.Since(start) >= 2*time.Second {
+					shown = true
+					fmt.Fprintf(w, "\rloading %s: %s", file, time.Since(start).Round(time.Second))
+				}
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
 
 func oneFile(fs *pflag.FlagSet) (string, error) {
@@ -195,7 +259,7 @@ func runValidate(args []string, stdout io.Writer) error {
 	}
 	var all topology.ErrorList
 	for _, f := range fs.Args() {
-		ts, err := scenarios.LoadAll(f, topology.Options{ServiceTagsFile: *tags})
+		ts, err := loadAll(f, *tags)
 		if err != nil {
 			var el topology.ErrorList
 			if errors.As(err, &el) {
@@ -358,7 +422,7 @@ func runCheck(args []string, stdout io.Writer) (int, error) {
 	rep := &sim.CheckReport{Version: sim.JSONVersion, Outcomes: []sim.Outcome{}}
 	var invalid topology.ErrorList
 	for _, f := range files {
-		ts, err := scenarios.LoadAll(f, topology.Options{ServiceTagsFile: *tags})
+		ts, err := loadAll(f, *tags)
 		if err != nil {
 			var el topology.ErrorList
 			if errors.As(err, &el) {

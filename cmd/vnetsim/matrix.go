@@ -3,10 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"time"
-
-	"golang.org/x/term"
 
 	"github.com/vnetsim/vnetsim/sim"
 )
@@ -31,7 +28,7 @@ func runMatrix(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	m, err := sim.ComputeMatrix(t, *from, *to, progress(stderr, "matrix", *out == "json"))
+	m, err := sim.ComputeMatrix(t, *from, *to, progress("matrix"))
 	if err != nil {
 		return usagef("matrix: %v", err)
 	}
@@ -45,11 +42,11 @@ func runMatrix(args []string, stdout, stderr io.Writer) error {
 }
 
 // progress returns a progress callback that reports on stderr, only when
-// stderr is a terminal, not with -o json, and only once the work has taken
-// about two seconds.
-func progress(stderr io.Writer, what string, quiet bool) func(done, total int) {
-	f, ok := stderr.(*os.File)
-	if quiet || !ok || !term.IsTerminal(int(f.Fd())) {
+// stderr is a terminal and the output is not JSON, and only once the work
+// has taken about two seconds.
+func progress(what string) func(done, total int) {
+	w := progressErr
+	if w == nil {
 		return nil
 	}
 	start := time.Now()
@@ -59,9 +56,9 @@ func progress(stderr io.Writer, what string, quiet bool) func(done, total int) {
 			return
 		}
 		shown = true
-		fmt.Fprintf(stderr, "\r%s: %d/%d (%s)", what, done, total, time.Since(start).Round(time.Second))
+		fmt.Fprintf(w, "\r%s: %d/%d (%s)", what, done, total, time.Since(start).Round(time.Second))
 		if done == total && shown {
-			fmt.Fprintln(stderr)
+			fmt.Fprintln(w)
 		}
 	}
 }
