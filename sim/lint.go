@@ -543,11 +543,7 @@ func (l *linter) serverlessAllowList() {
 			continue
 		}
 		v := c.NIC.VNet()
-		ok := false
-		for _, w := range l.wsVNets {
-			ok = ok || peered(v, w)
-		}
-		if ok {
+		if l.reachesWorkspacePE(v) {
 			continue
 		}
 		l.add(Finding{Code: LintServerlessAllowListNoPE, Severity: SeverityError, Resource: c.Name, Line: l.computeLine(c),

@@ -1,6 +1,10 @@
 package sim
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/vnetsim/vnetsim/topology"
+)
 
 // LintNoPublicIPNoWorkspacePE is a compute without a public IP whose VNet
 // has no way to the workspace's private endpoint.
@@ -20,11 +24,7 @@ func (l *linter) noPublicIPWorkspacePE() {
 			continue
 		}
 		v := c.NIC.VNet()
-		ok := false
-		for _, w := range l.wsVNets {
-			ok = ok || peered(v, w)
-		}
-		if ok {
+		if l.reachesWorkspacePE(v) {
 			continue
 		}
 		l.add(Finding{Code: LintNoPublicIPNoWorkspacePE, Severity: SeverityError, Resource: c.Name, Line: l.computeLine(c),
@@ -32,4 +32,15 @@ func (l *linter) noPublicIPWorkspacePE() {
 			Seed:    seedNoPublicIP,
 			Fix:     fmt.Sprintf("add a private endpoint to %s (groupId amlworkspace) in %s or a peered VNet, with its private DNS records", ws.Name, v.Name)})
 	}
+}
+
+// reachesWorkspacePE reports whether VNet v holds a private endpoint of the
+// workspace or is peered with a VNet that does.
+func (l *linter) reachesWorkspacePE(v *topology.VNet) bool {
+	for _, w := range l.wsVNets {
+		if peered(v, w) {
+			return true
+		}
+	}
+	return false
 }

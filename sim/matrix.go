@@ -2,7 +2,6 @@ package sim
 
 import (
 	"fmt"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -546,7 +545,7 @@ func ComputeMatrix(t *topology.Topology, from, to string, progress func(done, to
 	errs := make([]error, len(jobs))
 	var done sync.Mutex
 	finished, perSource := 0, map[int]int{}
-	parallelJobs(len(jobs), func(i int) {
+	topology.ForEach(len(jobs), func(i int) {
 		j := jobs[i]
 		results[i], errs[i] = reach(t, srcs[j.s].addrs[j.a], dsts[j.d], nil, names)
 		if progress != nil {
@@ -596,27 +595,6 @@ func ComputeMatrix(t *topology.Topology, from, to string, progress func(done, to
 		}
 	}
 	return m, nil
-}
-
-// parallelJobs runs f(0..n-1) on every core.
-func parallelJobs(n int, f func(i int)) {
-	workers := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
-	next := make(chan int, workers)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				f(i)
-			}
-		}()
-	}
-	for i := 0; i < n; i++ {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 }
 
 func (a *Access) byProtocol() map[string][]string {

@@ -5,9 +5,7 @@ import (
 	"io"
 	"reflect"
 	"regexp"
-	"runtime"
 	"strings"
-	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -69,33 +67,18 @@ func decodeChunked(data []byte) (*Scenario, bool) {
 		return nil, false
 	}
 	results := make([]*Scenario, len(pieces))
+	ForEach(len(pieces), func(i int) {
+		var sc Scenario
+		dec := yaml.NewDecoder(bytes.NewReader(pieces[i].text))
+		dec.KnownFields(true)
+		if err := dec.Decode(&sc); err == nil || err == io.EOF {
+			results[i] = &sc
+		}
+	})
 	failed := false
-	var mu sync.Mutex
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				var sc Scenario
-				dec := yaml.NewDecoder(bytes.NewReader(pieces[i].text))
-				dec.KnownFields(true)
-				if err := dec.Decode(&sc); err != nil && err != io.EOF {
-					mu.Lock()
-					failed = true
-					mu.Unlock()
-					continue
-				}
-				results[i] = &sc
-			}
-		}()
+	for _, r := range results {
+		failed = failed || r == nil
 	}
-	for i := range pieces {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
 	if failed {
 		return nil, false
 	}

@@ -28,8 +28,8 @@ type compiler struct {
 	aliases map[string]*NIC // compute names of attached VMs → the VM's NIC
 }
 
-// parallel runs f(0..n-1) on every core.
-func parallel(n int, f func(i int)) {
+// ForEach runs f(0..n-1) on every core and returns when all have run.
+func ForEach(n int, f func(i int)) {
 	workers := runtime.GOMAXPROCS(0)
 	if workers > n {
 		workers = n
@@ -156,7 +156,7 @@ func (c *compiler) compile() *Topology {
 		}
 	}
 	sets := make([]*RouteSet, len(first))
-	parallel(len(first), func(i int) { sets[i] = t.computeRoutes(first[i], seen[first[i].VNet]) })
+	ForEach(len(first), func(i int) { sets[i] = t.computeRoutes(first[i], seen[first[i].VNet]) })
 	for i, s := range first {
 		shared[routeKey(s)] = sets[i]
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"io"
 
 	"github.com/vnetsim/vnetsim/sim"
@@ -27,17 +26,8 @@ func runLint(args []string, stdout io.Writer) (int, error) {
 		return 0, usagef("lint: give at least one scenario FILE (catalog:NAME for an embedded one)")
 	}
 	rep := &sim.LintReport{Version: sim.JSONVersion, Findings: []sim.Finding{}}
-	var invalid topology.ErrorList
-	for _, f := range files {
-		ts, err := loadAll(f, *tags)
-		if err != nil {
-			var el topology.ErrorList
-			if errors.As(err, &el) {
-				invalid = append(invalid, el...)
-				continue
-			}
-			return 0, err
-		}
+	invalid, err := eachScenario(files, *tags, func(_ string, ts []*topology.Topology) {
+		// A finding the base scenario has is reported once, on the base.
 		base := map[[3]string]bool{}
 		for i, t := range ts {
 			for _, fd := range sim.Lint(t) {
@@ -51,11 +41,13 @@ func runLint(args []string, stdout io.Writer) (int, error) {
 				rep.Findings = append(rep.Findings, fd)
 			}
 		}
+	})
+	if err != nil {
+		return 0, err
 	}
 	if len(invalid) > 0 {
 		return 0, invalid
 	}
-	var err error
 	if *out == "json" {
 		err = sim.WriteJSON(stdout, rep)
 	} else {

@@ -197,6 +197,35 @@ func load(file, tags string) (*topology.Topology, error) {
 	return scenarios.Load(file, topology.Options{ServiceTagsFile: tags})
 }
 
+// eachScenario loads every file with its variants and calls fn for those
+// that load and whose expectations name real endpoints. The problems of the
+// others are returned together (exit code 3) after all files are read.
+func eachScenario(files []string, tags string, fn func(file string, ts []*topology.Topology)) (topology.ErrorList, error) {
+	var invalid topology.ErrorList
+	for _, f := range files {
+		ts, err := loadAll(f, tags)
+		if err != nil {
+			var el topology.ErrorList
+			if errors.As(err, &el) {
+				invalid = append(invalid, el...)
+				continue
+			}
+			return nil, err
+		}
+		bad := false
+		for _, t := range ts {
+			if el := sim.ValidateExpectations(t); len(el) > 0 {
+				invalid = append(invalid, el...)
+				bad = true
+			}
+		}
+		if !bad {
+			fn(f, ts)
+		}
+	}
+	return invalid, nil
+}
+
 // loadAll loads a scenario and its variants, reporting a long load.
 func loadAll(file, tags string) ([]*topology.Topology, error) {
 	stop := loading(file)
@@ -257,36 +286,19 @@ func runValidate(args []string, stdout io.Writer) error {
 	if fs.NArg() == 0 {
 		return usagef("validate: give at least one scenario FILE")
 	}
-	var all topology.ErrorList
-	for _, f := range fs.Args() {
-		ts, err := loadAll(f, *tags)
-		if err != nil {
-			var el topology.ErrorList
-			if errors.As(err, &el) {
-				all = append(all, el...)
-				continue
-			}
-			return err
-		}
-		bad := false
-		for _, t := range ts {
-			if el := sim.ValidateExpectations(t); len(el) > 0 {
-				all = append(all, el...)
-				bad = true
-			}
-		}
-		if bad {
-			continue
-		}
+	invalid, err := eachScenario(fs.Args(), *tags, func(f string, ts []*topology.Topology) {
 		t := ts[0]
 		variants := ""
 		if len(ts) > 1 {
 			variants = fmt.Sprintf(", %d variants", len(ts)-1)
 		}
 		fmt.Fprintf(stdout, "%s: ok (%d VNets, %d subnets, %d NICs, %d expectations%s)\n", f, len(t.VNets), countSubnets(t), len(t.NICs), len(t.Expectations), variants)
+	})
+	if err != nil {
+		return err
 	}
-	if len(all) > 0 {
-		return all
+	if len(invalid) > 0 {
+		return invalid
 	}
 	return nil
 }
@@ -420,24 +432,13 @@ func runCheck(args []string, stdout io.Writer) (int, error) {
 		return 0, usagef("check: give at least one scenario FILE (catalog:NAME for an embedded one)")
 	}
 	rep := &sim.CheckReport{Version: sim.JSONVersion, Outcomes: []sim.Outcome{}}
-	var invalid topology.ErrorList
-	for _, f := range files {
-		ts, err := loadAll(f, *tags)
-		if err != nil {
-			var el topology.ErrorList
-			if errors.As(err, &el) {
-				invalid = append(invalid, el...)
-				continue
-			}
-			return 0, err
-		}
+	invalid, err := eachScenario(files, *tags, func(_ string, ts []*topology.Topology) {
 		for _, t := range ts {
-			if el := sim.ValidateExpectations(t); len(el) > 0 {
-				invalid = append(invalid, el...)
-				continue
-			}
 			sim.Check(t, rep)
 		}
+	})
+	if err != nil {
+		return 0, err
 	}
 	if len(invalid) > 0 {
 		return 0, invalid
@@ -447,7 +448,6 @@ func runCheck(args []string, stdout io.Writer) (int, error) {
 			return 0, err
 		}
 	}
-	var err error
 	if *out == "json" {
 		err = sim.WriteJSON(stdout, rep)
 	} else {
