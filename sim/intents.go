@@ -132,8 +132,6 @@ func (c *intentCtx) fqdn(svc *topology.Service, group string, nth int) string {
 	return svc.Name
 }
 
-func (c *intentCtx) computeName() string { return c.compute.Name }
-
 // clientStep is a step from the client; without one it is skipped.
 func (c *intentCtx) clientStep(s Step) Step {
 	s.From = c.client

@@ -37,5 +37,3 @@ func (l ErrorList) Error() string {
 	}
 	return strings.Join(s, "\n")
 }
-
-func fmtKey(format string, args ...any) string { return fmt.Sprintf(format, args...) }

@@ -300,9 +300,8 @@ func (c *compiler) synthesizeManaged() *managedPlan {
 		plan.svcOf = append(plan.svcOf, svcRule{r, r.serviceName})
 		addPE(r, r.serviceName)
 	}
-	for _, r := range append(tagRules, fqdnRules...) {
-		plan.net.Rules = append(plan.net.Rules, r)
-	}
+	plan.net.Rules = append(plan.net.Rules, tagRules...)
+	plan.net.Rules = append(plan.net.Rules, fqdnRules...)
 
 	// Managed computes live in the managed VNet, with no public IP.
 	for i := range ml.Computes {

@@ -356,15 +356,6 @@ func displayOrder(r *Route) int {
 	return 2
 }
 
-func peeredConnected(a, b *VNet) bool {
-	for _, p := range a.Peerings {
-		if p.To == b && p.Connected() {
-			return true
-		}
-	}
-	return false
-}
-
 // gatewayFor returns the gateway whose routes v's subnets learn: v's own, or
 // a peer's when v uses remote gateways and the peer allows gateway transit
 // (decision 6: also across regions).
