@@ -168,8 +168,7 @@ func flags(name string) *pflag.FlagSet {
 func parse(fs *pflag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			fs.Usage()
-			return err
+			return err // pflag has already called fs.Usage
 		}
 		return usagef("%s: %v", fs.Name(), err)
 	}
