@@ -163,6 +163,7 @@ func traceWith(t *topology.Topology, src, dst *Endpoint, req Request, cuts *port
 	res := &Result{Version: JSONVersion, Verdict: Allowed, Hops: []Hop{}}
 	if !req.Quiet {
 		res.From = src.String()
+		res.Hops = make([]Hop, 0, 32) // most traces take fewer hops, reply included
 	}
 	tr := &tracer{t: t, res: res, hops: &res.Hops, visited: map[string]bool{}, origin: src, quiet: req.Quiet, cuts: cuts}
 	if src.Kind == EndpointService || src.Kind == EndpointFQDN {

@@ -83,9 +83,12 @@ func (c *compiler) compile() *Topology {
 		File: c.file, Name: sc.Name, Description: sc.Description, Region: strings.ToLower(sc.Region), Spec: sc, Tags: c.tags, pos: c.pos,
 		vnets: map[string]*VNet{}, subnets: map[string]*Subnet{}, nsgs: map[string]*NSG{}, rts: map[string]*RouteTable{},
 		gateways: map[string]*Gateway{}, nats: map[string]*NATGateway{}, nics: map[string]*NIC{}, services: map[string]*Service{},
-		computes: map[string]*Compute{}, asgs: map[string]bool{}, tagSets: map[string]*PrefixSet{}, publicIPs: map[netip.Addr]*NIC{},
+		computes: map[string]*Compute{}, asgs: map[string]bool{}, tagSets: map[string]*PrefixSet{}, tagRefs: map[string]tagRef{}, publicIPs: map[netip.Addr]*NIC{},
 	}
 	c.t = t
+	for _, name := range computedTags {
+		t.noteTag(name) // the default rules' spellings
+	}
 	c.names = map[string]string{}
 	c.alloc = map[*Subnet]map[netip.Addr]string{}
 	c.vmNICs = map[string]*NIC{}
@@ -137,9 +140,7 @@ func (c *compiler) compile() *Topology {
 	for _, v := range t.VNets {
 		v.VirtualNetworkTag = NewPrefixSet(c.virtualNetworkTag(v))
 		// Same-region storage stays reachable from a private subnet (DOA).
-		if st, ok := c.tags.Lookup("Storage." + v.Region); ok {
-			c.useTag(st.Name)
-		}
+		c.useTag("Storage." + v.Region) // this spelling, as traces ask for it
 	}
 	// Subnets with the same VNet, route table and service endpoints have
 	// the same effective routes, computed once, on every core.
@@ -255,10 +256,15 @@ func (c *compiler) parseAddrSide(path, side string, single string, plural []stri
 // useTag builds the set of a file tag now, at load time, so that traces only read.
 func (c *compiler) useTag(name string) {
 	if _, computed := computedTags[strings.ToLower(name)]; computed {
+		c.t.noteTag(name)
 		return
 	}
 	if st, ok := c.tags.Lookup(name); ok {
-		c.t.tagSets[strings.ToLower(name)] = st.Set()
+		if _, done := c.t.tagSets[strings.ToLower(name)]; !done {
+			c.t.tagSets[strings.ToLower(name)] = st.Set()
+		}
+		c.t.noteTag(name)
+		c.t.noteTag(st.Name)
 	}
 }
 

@@ -40,10 +40,18 @@ type FirewallCollection struct {
 	Priority      int
 	Allow         bool
 	Rules         []*FirewallRule
+	label         string // Label, built once at load time
 }
 
 // Label names the collection as a trace shows it.
 func (c *FirewallCollection) Label() string {
+	if c.label != "" {
+		return c.label
+	}
+	return c.makeLabel()
+}
+
+func (c *FirewallCollection) makeLabel() string {
 	if c.Group != "" {
 		return fmt.Sprintf("%s/%s (group priority %d, collection priority %d)", c.Group, c.Name, c.GroupPriority, c.Priority)
 	}
@@ -293,6 +301,9 @@ func (c *compiler) compileFirewalls() {
 				}
 				return list[a].Priority < list[b].Priority
 			})
+			for _, col := range list {
+				col.label = col.makeLabel()
+			}
 		}
 		if s == nil {
 			continue

@@ -227,25 +227,75 @@ func (t *Topology) RuleMatches(r *SecurityRule, f Flow, v *VNet, srcNIC, dstNIC 
 // name the host's services; every other tag comes from the service tags file.
 func (t *Topology) InTag(tag string, a netip.Addr, v *VNet) bool {
 	a = a.Unmap()
-	switch strings.ToLower(tag) {
-	case "virtualnetwork":
+	r := t.tagRef(tag)
+	switch r.kind {
+	case tagVirtualNetwork:
 		return v != nil && v.VirtualNetworkTag.Contains(a)
-	case "internet":
+	case tagInternet:
 		if IsPrivate(a) || a == AzureDNS {
 			return false
 		}
 		return v == nil || !v.VirtualNetworkTag.Contains(a)
-	case "azureloadbalancer":
+	case tagAzureLoadBalancer, tagPlatformDNS:
 		return a == AzureDNS
-	case "azureplatformdns":
-		return a == AzureDNS
-	case "azureplatformimds":
+	case tagPlatformIMDS:
 		return a == IMDS
-	case "azureplatformlkm":
+	case tagPlatformLKM:
 		return false
 	}
-	s := t.tagSets[strings.ToLower(tag)]
-	return s.Contains(a)
+	return r.set.Contains(a)
+}
+
+// tagKind says how InTag decides whether an address belongs to a tag.
+type tagKind uint8
+
+const (
+	tagFromFile tagKind = iota // the tag's prefixes in the service tags file
+	tagVirtualNetwork
+	tagInternet
+	tagAzureLoadBalancer
+	tagPlatformDNS
+	tagPlatformIMDS
+	tagPlatformLKM
+)
+
+// computedTagKinds maps the lower-case names of computedTags to their kinds.
+var computedTagKinds = map[string]tagKind{
+	"virtualnetwork":    tagVirtualNetwork,
+	"internet":          tagInternet,
+	"azureloadbalancer": tagAzureLoadBalancer,
+	"azureplatformdns":  tagPlatformDNS,
+	"azureplatformimds": tagPlatformIMDS,
+	"azureplatformlkm":  tagPlatformLKM,
+}
+
+// tagRef is what a tag name means: a computed kind, or a file tag's set.
+type tagRef struct {
+	kind tagKind
+	set  *PrefixSet
+}
+
+// tagRef returns what tag means. Every spelling the scenario uses was
+// resolved at load time (noteTag), so traces find it without folding case;
+// any other spelling is folded here.
+func (t *Topology) tagRef(tag string) tagRef {
+	if r, ok := t.tagRefs[tag]; ok {
+		return r
+	}
+	key := strings.ToLower(tag)
+	if k, ok := computedTagKinds[key]; ok {
+		return tagRef{kind: k}
+	}
+	return tagRef{set: t.tagSets[key]}
+}
+
+// noteTag records spelling name of a tag whose set, if any, is already in
+// tagSets, so that InTag finds it with one map lookup.
+func (t *Topology) noteTag(name string) {
+	if _, ok := t.tagRefs[name]; ok {
+		return
+	}
+	t.tagRefs[name] = t.tagRef(name)
 }
 
 // computedTags are the tags vnetsim computes rather than reads from the file.

@@ -176,3 +176,57 @@ func TestPrefixSetSizes(t *testing.T) {
 		}
 	}
 }
+
+// TestInTagSpellings: a tag matches whatever its case, whether the spelling
+// was seen at load time (one map lookup) or not (folded at trace time).
+func TestInTagSpellings(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir+"/tags.json", `{"changeNumber": 1, "cloud": "Public", "values": [
+	  {"name": "AzureCloud", "properties": {"addressPrefixes": ["20.0.0.0/8"]}},
+	  {"name": "Storage.EastUS", "properties": {"region": "eastus", "addressPrefixes": ["20.1.0.0/16"]}},
+	  {"name": "Custom", "properties": {"addressPrefixes": ["20.2.0.0/16"]}},
+	  {"name": "Unused", "properties": {"addressPrefixes": ["20.3.0.0/16"]}}]}`)
+	writeFile(t, dir+"/s.yaml", `apiVersion: vnetsim/v1
+region: eastus
+serviceTags: tags.json
+vnets:
+  - name: v
+    addressSpace: [10.0.0.0/16]
+    subnets: [{name: s, addressPrefix: 10.0.0.0/24, networkSecurityGroup: n}]
+networkSecurityGroups:
+  - name: n
+    securityRules:
+      - {name: r, priority: 100, direction: Outbound, access: Deny, protocol: "*", sourceAddressPrefix: virtualnetwork, sourcePortRange: "*", destinationAddressPrefix: cUsToM, destinationPortRange: "*"}
+`)
+	topo, err := Load(dir+"/s.yaml", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := topo.VNet("v")
+	cases := []struct {
+		tag, addr string
+		want      bool
+	}{
+		{"cUsToM", "20.2.0.1", true},         // as written in the rule
+		{"Custom", "20.2.0.1", true},         // canonical
+		{"CUSTOM", "20.2.0.1", true},         // never seen: folded
+		{"custom", "20.1.0.1", false},        // another tag's address
+		{"Storage.eastus", "20.1.0.1", true}, // same-region storage, as traces ask
+		{"STORAGE.EASTUS", "20.1.0.1", true},
+		{"Unused", "20.3.0.1", false}, // not named by the scenario: no set was built
+		{"virtualnetwork", "10.0.1.1", true},
+		{"VIRTUALNETWORK", "10.0.1.1", true},
+		{"VirtualNetwork", "20.2.0.1", false},
+		{"internet", "20.2.0.1", true},
+		{"INTERNET", "10.0.1.1", false},
+		{"AzureLoadBalancer", "168.63.129.16", true},
+		{"azureplatformimds", "169.254.169.254", true},
+		{"AzurePlatformDNS", "169.254.169.254", false},
+		{"NoSuchTag", "20.2.0.1", false},
+	}
+	for _, c := range cases {
+		if got := topo.InTag(c.tag, netip.MustParseAddr(c.addr), v); got != c.want {
+			t.Errorf("InTag(%q, %s) = %v, want %v", c.tag, c.addr, got, c.want)
+		}
+	}
+}

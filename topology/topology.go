@@ -68,6 +68,7 @@ type Topology struct {
 	asgs     map[string]bool
 
 	tagSets   map[string]*PrefixSet // lower-case tag name → set, every tag the scenario names
+	tagRefs   map[string]tagRef     // every spelling of a tag the scenario uses → its meaning
 	publicIPs map[netip.Addr]*NIC
 	pos       *positions
 	src       *source
