@@ -580,7 +580,7 @@ func (c *compiler) compileVNets() {
 				c.errAt(sp0+".name", "duplicate subnet %q in VNet %s", ss.Name, vs.Name)
 				continue
 			}
-			s := &Subnet{Name: ss.Name, VNet: v, ServiceEndpoints: ss.ServiceEndpoints, Delegations: ss.Delegations, DefaultOutboundAccess: true}
+			s := &Subnet{Name: ss.Name, VNet: v, ServiceEndpoints: ss.ServiceEndpoints, Delegations: ss.Delegations, DefaultOutboundAccess: true, id: v.Name + "/" + ss.Name}
 			if ss.DefaultOutboundAccess != nil {
 				s.DefaultOutboundAccess = *ss.DefaultOutboundAccess
 			}

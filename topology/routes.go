@@ -46,11 +46,19 @@ type Route struct {
 	rank    int
 	tagRank int
 	set     *PrefixSet // a tag's addresses, for tag and service endpoint routes
+	desc    string     // Describe, built once at load time
 }
 
 // Describe names the route for a trace: "user route rt-clients/default-via-fw"
 // or "system route 10.0.0.0/16 VnetLocal".
 func (r *Route) Describe() string {
+	if r.desc != "" {
+		return r.desc
+	}
+	return r.describe()
+}
+
+func (r *Route) describe() string {
 	switch r.Source {
 	case SourceUser:
 		return "user route " + r.Table + "/" + r.Name
@@ -343,6 +351,9 @@ func (t *Topology) computeRoutes(s *Subnet, seen []*PrivateEndpoint) *RouteSet {
 		vs = append(vs, best[p])
 	}
 	sort.SliceStable(routes, func(i, j int) bool { return displayOrder(routes[i]) < displayOrder(routes[j]) })
+	for _, r := range routes {
+		r.desc = r.describe()
+	}
 	return &RouteSet{Routes: routes, active: NewPrefixMap(ps, vs), tagRoutes: tagRoutes, serviceEndpoints: seRoutes}
 }
 

@@ -128,10 +128,17 @@ type Subnet struct {
 	// NetworkSecurityGroupEnabled or RouteTableEnabled.
 	PrivateEndpointNetworkPolicies string
 	Routes                         *RouteSet
+
+	id string // ID, built once at load time
 }
 
 // ID returns "vnet/subnet".
-func (s *Subnet) ID() string { return s.VNet.Name + "/" + s.Name }
+func (s *Subnet) ID() string {
+	if s.id != "" {
+		return s.id
+	}
+	return s.VNet.Name + "/" + s.Name
+}
 
 // FirstUsable returns the first address Azure hands out in the subnet (.4).
 func (s *Subnet) FirstUsable() netip.Addr {
