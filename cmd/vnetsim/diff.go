@@ -20,9 +20,6 @@ func runDiff(args []string, stdout io.Writer) (int, error) {
 	if err := parse(fs, args); err != nil {
 		return 0, err
 	}
-	if err := checkOutput(*out); err != nil {
-		return 0, err
-	}
 	var before, after *topology.Topology
 	var err error
 	switch {

@@ -84,9 +84,6 @@ func runDNSQuery(args []string, stdout io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if err := checkOutput(*out); err != nil {
-		return err
-	}
 	qtype, ok := dns.StringToType[strings.ToUpper(*typ)]
 	if !ok {
 		return usagef("dns query: --type %q is not a DNS record type", *typ)

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"golang.org/x/term"
@@ -165,6 +167,8 @@ func flags(name string) *pflag.FlagSet {
 	return fs
 }
 
+// parse parses args into fs and checks the value of -o against the formats
+// outputFlag registered.
 func parse(fs *pflag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
@@ -172,18 +176,34 @@ func parse(fs *pflag.FlagSet, args []string) error {
 		}
 		return usagef("%s: %v", fs.Name(), err)
 	}
-	return nil
-}
-
-func outputFlag(fs *pflag.FlagSet) *string {
-	return fs.StringP("output", "o", "text", "output format: text or json")
-}
-
-func checkOutput(o string) error {
-	if o != "text" && o != "json" {
-		return usagef("-o %q: want text or json", o)
+	if f := fs.Lookup("output"); f != nil {
+		if formats := f.Annotations[formatsKey]; formats != nil && !slices.Contains(formats, f.Value.String()) {
+			return usagef("-o %q: want %s", f.Value.String(), orList(formats))
+		}
 	}
 	return nil
+}
+
+// formatsKey annotates -o with the formats a command prints.
+const formatsKey = "vnetsim-formats"
+
+// outputFlag registers -o with the formats the command prints, text and json
+// unless given; parse rejects any other.
+func outputFlag(fs *pflag.FlagSet, formats ...string) *string {
+	if len(formats) == 0 {
+		formats = []string{"text", "json"}
+	}
+	o := fs.StringP("output", "o", "text", "output format: "+orList(formats))
+	fs.SetAnnotation("output", formatsKey, formats)
+	return o
+}
+
+// orList writes "a, b or c".
+func orList(items []string) string {
+	if len(items) == 1 {
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
 }
 
 func tagsFlag(fs *pflag.FlagSet) *string {
@@ -333,9 +353,6 @@ func runTrace(args []string, stdout io.Writer) (int, error) {
 	if err != nil || p == topology.ProtocolAny {
 		return 0, usagef("trace: --protocol %q: want Tcp, Udp, Icmp, Esp or Ah", *proto)
 	}
-	if err := checkOutput(*out); err != nil {
-		return 0, err
-	}
 	t, err := load(file, *tags)
 	if err != nil {
 		return 0, err
@@ -364,9 +381,6 @@ func runRoutes(args []string, stdout io.Writer) error {
 	}
 	if *subnet == "" {
 		return usagef("routes: --subnet VNET/SUBNET is required")
-	}
-	if err := checkOutput(*out); err != nil {
-		return err
 	}
 	t, err := load(file, *tags)
 	if err != nil {
@@ -398,9 +412,6 @@ func runNextHop(args []string, stdout io.Writer) error {
 	if *from == "" || *to == "" {
 		return usagef("nexthop: --from and --to are required")
 	}
-	if err := checkOutput(*out); err != nil {
-		return err
-	}
 	t, err := load(file, *tags)
 	if err != nil {
 		return err
@@ -421,9 +432,6 @@ func runCheck(args []string, stdout io.Writer) (int, error) {
 	junit := fs.String("junit", "", "also write the results as JUnit XML to this file")
 	tags := tagsFlag(fs)
 	if err := parse(fs, args); err != nil {
-		return 0, err
-	}
-	if err := checkOutput(*out); err != nil {
 		return 0, err
 	}
 	files := fs.Args()

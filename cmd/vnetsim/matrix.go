@@ -12,7 +12,7 @@ func runMatrix(args []string, stdout, stderr io.Writer) error {
 	fs := flags("matrix")
 	from := fs.String("from", "", "sources: names, vnet/subnet, or subnets, vms, computes, all (default subnets)")
 	to := fs.String("to", "", "destinations: names, vnet/subnet, a service tag, internet, or subnets, vms, services, tags (the scenario's), all (default subnets,services,tags,internet)")
-	out := fs.StringP("output", "o", "text", "output format: text, json or csv")
+	out := outputFlag(fs, "text", "json", "csv")
 	tags := tagsFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return err
@@ -20,9 +20,6 @@ func runMatrix(args []string, stdout, stderr io.Writer) error {
 	file, err := oneFile(fs)
 	if err != nil {
 		return err
-	}
-	if *out != "text" && *out != "json" && *out != "csv" {
-		return usagef("-o %q: want text, json or csv", *out)
 	}
 	t, err := load(file, *tags)
 	if err != nil {

@@ -25,9 +25,6 @@ func runSimulate(args []string, stdout io.Writer) (int, error) {
 	if *intent == "" {
 		return 0, usagef("simulate: --intent is required (vnetsim intents lists them)")
 	}
-	if err := checkOutput(*out); err != nil {
-		return 0, err
-	}
 	t, err := load(file, *tags)
 	if err != nil {
 		return 0, err
