@@ -1,0 +1,204 @@
+package arm
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// Resource is one ARM resource read from an input.
+type Resource struct {
+	ID       string
+	Type     string // as canonical as known: Microsoft.Network/virtualNetworks
+	Name     string // the name field, or the ID's last segment
+	Location string
+	Node     *Node  // the whole resource object
+	File     string // where it was read
+	Origin   string // what it came from, for comments: the resource ID or a Terraform address
+	Inline   bool   // a child defined inside its parent (subnets in a VNet)
+}
+
+// Props returns the resource's properties (flattened az output: the object).
+func (r *Resource) Props() *Node { return Props(r.Node) }
+
+// Decode parses JSON keeping numbers exact.
+func Decode(data []byte) (any, error) {
+	d := json.NewDecoder(bytes.NewReader(data))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// Wrapped finds the resources in any wrapper: a bare resource, an array, a
+// {"value": [...]} list, Resource Graph {"data": [...]}, a REST example
+// {"responses": {"200": {"body": ...}}}. It returns an error for a value that
+// holds none of these.
+func Wrapped(file string, v any) ([]*Resource, error) {
+	var out []*Resource
+	var walk func(path string, v any) error
+	walk = func(path string, v any) error {
+		switch x := v.(type) {
+		case []any:
+			for i, e := range x {
+				if err := walk(fmt.Sprintf("%s[%d]", path, i), e); err != nil {
+					return err
+				}
+			}
+			return nil
+		case map[string]any:
+			n := NewNode(path, x)
+			if n.Has("responses") {
+				resp := n.Obj("responses")
+				for _, code := range []string{"200", "201", "202"} {
+					if b := resp.Obj(code); b != nil && b.Has("body") {
+						bk, _ := b.find("body")
+						return walk(resp.Path+"."+code+".body", b.M[bk])
+					}
+				}
+				return fmt.Errorf("%s: a REST example without a 200 or 201 body", path)
+			}
+			if !n.Has("type") && !n.Has("id") {
+				for _, k := range []string{"value", "data"} {
+					if key, ok := n.find(k); ok {
+						if _, isArr := n.M[key].([]any); isArr {
+							return walk(path+"."+key, n.M[key])
+						}
+					}
+				}
+				return fmt.Errorf("%s: not an ARM resource (no id or type)", path)
+			}
+			r, err := NewResource(file, n)
+			if err != nil {
+				return err
+			}
+			out = append(out, r)
+			return nil
+		}
+		return fmt.Errorf("%s: not an ARM resource", path)
+	}
+	err := walk("$", v)
+	return out, err
+}
+
+// NewResource makes a Resource of an object with an id and/or a type.
+func NewResource(file string, n *Node) (*Resource, error) {
+	r := &Resource{Node: n, File: file}
+	r.ID = n.Str("id")
+	r.Type = n.Str("type")
+	r.Name = n.Str("name")
+	r.Location = n.Str("location")
+	n.Use("etag", "tags", "resourceGroup", "subscriptionId", "tenantId", "apiVersion", "managedBy", "systemData", "kind", "identity", "zones", "extendedLocation", "plan")
+	if p, ok := ParseID(r.ID); ok {
+		if r.Type == "" {
+			r.Type = p.Type()
+		}
+	} else if r.ID == "" {
+		return nil, fmt.Errorf("%s: resource %q of type %s has no id", n.Path, r.Name, r.Type)
+	}
+	if r.Type == "" {
+		return nil, fmt.Errorf("%s: resource %q has no type", n.Path, r.ID)
+	}
+	r.Type = CanonicalType(r.Type)
+	if p, ok := ParseID(r.ID); ok && (r.Name == "" || strings.Contains(r.Name, "/")) {
+		r.Name = p.Name()
+	}
+	r.Origin = r.ID
+	return r, nil
+}
+
+// Types the importer knows, in their documented spelling.
+const (
+	VirtualNetwork       = "Microsoft.Network/virtualNetworks"
+	Subnet               = "Microsoft.Network/virtualNetworks/subnets"
+	Peering              = "Microsoft.Network/virtualNetworks/virtualNetworkPeerings"
+	NSG                  = "Microsoft.Network/networkSecurityGroups"
+	SecurityRule         = "Microsoft.Network/networkSecurityGroups/securityRules"
+	ASG                  = "Microsoft.Network/applicationSecurityGroups"
+	RouteTable           = "Microsoft.Network/routeTables"
+	Route                = "Microsoft.Network/routeTables/routes"
+	NIC                  = "Microsoft.Network/networkInterfaces"
+	PublicIP             = "Microsoft.Network/publicIPAddresses"
+	NATGateway           = "Microsoft.Network/natGateways"
+	VNetGateway          = "Microsoft.Network/virtualNetworkGateways"
+	Firewall             = "Microsoft.Network/azureFirewalls"
+	FirewallPolicy       = "Microsoft.Network/firewallPolicies"
+	RuleCollectionGroup  = "Microsoft.Network/firewallPolicies/ruleCollectionGroups"
+	RuleGroup            = "Microsoft.Network/firewallPolicies/ruleGroups"
+	IPGroup              = "Microsoft.Network/ipGroups"
+	PrivateEndpoint      = "Microsoft.Network/privateEndpoints"
+	DNSZoneGroup         = "Microsoft.Network/privateEndpoints/privateDnsZoneGroups"
+	PrivateDNSZone       = "Microsoft.Network/privateDnsZones"
+	VNetLink             = "Microsoft.Network/privateDnsZones/virtualNetworkLinks"
+	RecordA              = "Microsoft.Network/privateDnsZones/A"
+	RecordAAAA           = "Microsoft.Network/privateDnsZones/AAAA"
+	RecordCNAME          = "Microsoft.Network/privateDnsZones/CNAME"
+	VM                   = "Microsoft.Compute/virtualMachines"
+	Storage              = "Microsoft.Storage/storageAccounts"
+	KeyVault             = "Microsoft.KeyVault/vaults"
+	Registry             = "Microsoft.ContainerRegistry/registries"
+	Insights             = "Microsoft.Insights/components"
+	Workspace            = "Microsoft.MachineLearningServices/workspaces"
+	Compute              = "Microsoft.MachineLearningServices/workspaces/computes"
+	OutboundRule         = "Microsoft.MachineLearningServices/workspaces/outboundRules"
+	Deployment           = "Microsoft.Resources/deployments"
+	ResourceGroupType    = "Microsoft.Resources/resourceGroups"
+	privateDNSRecordBase = "Microsoft.Network/privateDnsZones/"
+)
+
+var canonical = map[string]string{}
+
+func init() {
+	for _, t := range []string{VirtualNetwork, Subnet, Peering, NSG, SecurityRule, ASG, RouteTable, Route, NIC, PublicIP, NATGateway, VNetGateway, Firewall, FirewallPolicy, RuleCollectionGroup, RuleGroup, IPGroup, PrivateEndpoint, DNSZoneGroup, PrivateDNSZone, VNetLink, RecordA, RecordAAAA, RecordCNAME, VM, Storage, KeyVault, Registry, Insights, Workspace, Compute, OutboundRule, Deployment, ResourceGroupType} {
+		canonical[strings.ToLower(t)] = t
+	}
+}
+
+// CanonicalType spells a known type as documented (Resource Graph lowercases
+// types); unknown types are returned as given.
+func CanonicalType(t string) string {
+	if c, ok := canonical[strings.ToLower(t)]; ok {
+		return c
+	}
+	return t
+}
+
+// Children are the inline child arrays of a parent type: the property and
+// the child type.
+var Children = map[string][]struct{ Prop, Type string }{
+	VirtualNetwork: {{"subnets", Subnet}, {"virtualNetworkPeerings", Peering}},
+	NSG:            {{"securityRules", SecurityRule}},
+	RouteTable:     {{"routes", Route}},
+}
+
+// Explode returns r followed by its inline children (subnets of a VNet, rules
+// of an NSG, routes of a route table) as resources of their own, with IDs
+// made from the parent's when they have none. The parent's arrays are marked
+// used; the children's own keys are read from the children.
+func Explode(r *Resource) []*Resource {
+	out := []*Resource{r}
+	for _, c := range Children[r.Type] {
+		for _, cn := range r.Props().Objs(c.Prop) {
+			name := cn.Str("name")
+			id := cn.Str("id")
+			if id == "" || strings.HasPrefix(id, "[") {
+				if name == "" {
+					continue
+				}
+				_, child, _ := strings.Cut(c.Type[len(r.Type):], "/")
+				id = strings.TrimRight(r.ID, "/") + "/" + child + "/" + name
+			}
+			cn.Use("etag", "type")
+			cr := &Resource{ID: id, Type: c.Type, Name: name, Location: r.Location, Node: cn, File: r.File, Origin: r.Origin, Inline: true}
+			if cr.Name == "" {
+				p, _ := ParseID(id)
+				cr.Name = p.Name()
+			}
+			out = append(out, cr)
+		}
+	}
+	return out
+}
