@@ -1,6 +1,7 @@
 // Package scenarios owns the catalog of documented scenarios, embedded in
-// the binary, and the loading of a scenario named either by a path on disk
-// or by its catalog name.
+// the binary, the loading of a scenario named either by a path on disk or by
+// its catalog name (decoded by spec, each variant compiled by topology), and
+// the generator of synthetic estates. It never decides what a network does.
 package scenarios
 
 import (
@@ -11,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/vnetsim/vnetsim/spec"
 	"github.com/vnetsim/vnetsim/topology"
 )
 
@@ -42,36 +44,55 @@ func Read(name string) ([]byte, error) {
 // catalog:NAME (or a bare catalog name that is not a file on disk). A
 // #VARIANT suffix (file.yaml#no-dns-link) selects one of its variants.
 func Load(arg string, opts topology.Options) (*topology.Topology, error) {
-	file, variant := splitVariant(arg)
-	t, err := loadFile(file, opts)
-	if err != nil || variant == "" {
-		return t, err
+	d, err := Document(arg)
+	if err != nil {
+		return nil, err
 	}
-	return t.Variant(variant)
+	return topology.Compile(d, opts)
+}
+
+// Document decodes the scenario (or the variant) that arg names, without
+// compiling it.
+func Document(arg string) (*spec.Document, error) {
+	file, variant := splitVariant(arg)
+	d, err := loadFile(file)
+	if err != nil || variant == "" {
+		return d, err
+	}
+	return d.Variant(variant)
 }
 
 // LoadAll loads a scenario and every variant it defines, in file order; with
 // a #VARIANT suffix, only that variant.
 func LoadAll(arg string, opts topology.Options) ([]*topology.Topology, error) {
 	file, variant := splitVariant(arg)
-	t, err := loadFile(file, opts)
+	d, err := loadFile(file)
 	if err != nil {
 		return nil, err
 	}
+	docs := []*spec.Document{d}
 	if variant != "" {
-		v, err := t.Variant(variant)
+		v, err := d.Variant(variant)
 		if err != nil {
 			return nil, err
 		}
-		return []*topology.Topology{v}, nil
+		docs = []*spec.Document{v}
+	} else {
+		for _, name := range d.VariantNames() {
+			v, err := d.Variant(name)
+			if err != nil {
+				return nil, err
+			}
+			docs = append(docs, v)
+		}
 	}
-	out := []*topology.Topology{t}
-	for _, name := range t.VariantNames() {
-		v, err := t.Variant(name)
+	out := make([]*topology.Topology, 0, len(docs))
+	for _, d := range docs {
+		t, err := topology.Compile(d, opts)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, v)
+		out = append(out, t)
 	}
 	return out, nil
 }
@@ -79,21 +100,21 @@ func LoadAll(arg string, opts topology.Options) ([]*topology.Topology, error) {
 // splitVariant splits "file.yaml#variant"; a # inside a directory name is
 // part of the path.
 func splitVariant(arg string) (file, variant string) {
-	i := strings.LastIndex(arg, topology.VariantSep)
+	i := strings.LastIndex(arg, spec.VariantSep)
 	if i < 0 || strings.ContainsAny(arg[i+1:], "/\\") || exists(arg) {
 		return arg, ""
 	}
 	return arg[:i], arg[i+1:]
 }
 
-func loadFile(arg string, opts topology.Options) (*topology.Topology, error) {
+func loadFile(arg string) (*spec.Document, error) {
 	name := strings.TrimPrefix(arg, Prefix)
 	if strings.HasPrefix(arg, Prefix) || !exists(arg) {
 		if data, err := Read(name); err == nil {
-			return topology.Parse(Prefix+name, data, opts)
+			return spec.Parse(Prefix+name, data)
 		}
 	}
-	return topology.Load(arg, opts)
+	return spec.Load(arg)
 }
 
 func exists(p string) bool {

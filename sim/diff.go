@@ -319,7 +319,7 @@ func diffIntents(before, after *topology.Topology) []Change {
 	var out []Change
 	for _, cname := range names {
 		for _, in := range Intents() {
-			e := &topology.Expectation{ExpectationSpec: topology.ExpectationSpec{Intent: in.Name, Compute: cname}}
+			e := &topology.Expectation{ExpectationSpec: spec.Expectation{Intent: in.Name, Compute: cname}}
 			var ob, oa Outcome
 			runOne(before, e, &ob)
 			runOne(after, e, &oa)

@@ -263,7 +263,7 @@ func (l *linter) computeLine(c *topology.Compute) int {
 	return l.t.LineOf("machineLearning")
 }
 
-func (l *linter) mlComputes() []topology.ComputeSpec {
+func (l *linter) mlComputes() []spec.Compute {
 	if l.t.Spec.MachineLearning == nil {
 		return nil
 	}

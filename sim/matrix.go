@@ -545,7 +545,7 @@ func ComputeMatrix(t *topology.Topology, from, to string, progress func(done, to
 	errs := make([]error, len(jobs))
 	var done sync.Mutex
 	finished, perSource := 0, map[int]int{}
-	topology.ForEach(len(jobs), func(i int) {
+	parallel.ForEach(len(jobs), func(i int) {
 		j := jobs[i]
 		results[i], errs[i] = reach(t, srcs[j.s].addrs[j.a], dsts[j.d], nil, names)
 		if progress != nil {

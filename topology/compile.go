@@ -3,21 +3,22 @@ package topology
 import (
 	"fmt"
 	"net/netip"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"gonum.org/v1/gonum/graph/simple"
+
+	"github.com/vnetsim/vnetsim/internal/parallel"
+	"github.com/vnetsim/vnetsim/spec"
 )
 
 // compiler turns a decoded Scenario into a Topology, collecting every
 // validation error with its file, line and key.
 type compiler struct {
 	file string
-	pos  *positions
-	sc   *Scenario
+	doc  *spec.Document
+	sc   *spec.Scenario
 	tags *ServiceTags
 	errs ErrorList
 	t    *Topology
@@ -28,32 +29,8 @@ type compiler struct {
 	aliases map[string]*NIC // compute names of attached VMs → the VM's NIC
 }
 
-// ForEach runs f(0..n-1) on every core and returns when all have run.
-func ForEach(n int, f func(i int)) {
-	workers := runtime.GOMAXPROCS(0)
-	if workers > n {
-		workers = n
-	}
-	var wg sync.WaitGroup
-	next := make(chan int, workers)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				f(i)
-			}
-		}()
-	}
-	for i := 0; i < n; i++ {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-}
-
 func (c *compiler) errAt(path, format string, args ...any) *Error {
-	e := &Error{File: c.file, Line: c.pos.lookup(path), Key: path, Msg: fmt.Sprintf(format, args...)}
+	e := &Error{File: c.file, Line: c.doc.Line(path), Key: path, Msg: fmt.Sprintf(format, args...)}
 	c.errs = append(c.errs, e)
 	return e
 }
@@ -80,8 +57,9 @@ func (c *compiler) claim(path, name, kind string) bool {
 func (c *compiler) compile() *Topology {
 	sc := c.sc
 	t := &Topology{
-		File: c.file, Name: sc.Name, Description: sc.Description, Region: strings.ToLower(sc.Region), Spec: sc, Tags: c.tags, pos: c.pos,
-		vnets: map[string]*VNet{}, subnets: map[string]*Subnet{}, nsgs: map[string]*NSG{}, rts: map[string]*RouteTable{},
+		File: c.file, Name: sc.Name, Description: sc.Description, Region: strings.ToLower(sc.Region), Tags: c.tags, lines: c.doc.Lines(),
+		variants: c.doc.VariantNames(),
+		vnets:    map[string]*VNet{}, subnets: map[string]*Subnet{}, nsgs: map[string]*NSG{}, rts: map[string]*RouteTable{},
 		gateways: map[string]*Gateway{}, nats: map[string]*NATGateway{}, nics: map[string]*NIC{}, services: map[string]*Service{},
 		computes: map[string]*Compute{}, asgs: map[string]bool{}, tagSets: map[string]*PrefixSet{}, tagRefs: map[string]tagRef{}, publicIPs: map[netip.Addr]*NIC{},
 	}
@@ -157,7 +135,7 @@ func (c *compiler) compile() *Topology {
 		}
 	}
 	sets := make([]*RouteSet, len(first))
-	ForEach(len(first), func(i int) { sets[i] = t.computeRoutes(first[i], seen[first[i].VNet]) })
+	parallel.ForEach(len(first), func(i int) { sets[i] = t.computeRoutes(first[i], seen[first[i].VNet]) })
 	for i, s := range first {
 		shared[routeKey(s)] = sets[i]
 	}
@@ -1218,7 +1196,7 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
-func (c *compiler) compileML(ml *MachineLearningSpec, add func(*NIC, string)) {
+func (c *compiler) compileML(ml *spec.MachineLearning, add func(*NIC, string)) {
 	ref := func(key, name, typ string) {
 		if name == "" {
 			if key == "machineLearning.workspace" {
@@ -1409,6 +1387,8 @@ func (c *compiler) compileZones() {
 			c.errAt(path+".name", "duplicate private DNS zone %q", zs.Name)
 		}
 		seen[name] = true
+		zone := &DNSZone{Name: name}
+		c.t.DNSZones = append(c.t.DNSZones, zone)
 		linked := map[string]bool{}
 		for j, l := range zs.VirtualNetworkLinks {
 			lp := fmt.Sprintf("%s.virtualNetworkLinks[%d]", path, j)
@@ -1429,20 +1409,32 @@ func (c *compiler) compileZones() {
 				}
 				registration[l.VNet] = zs.Name
 			}
+			zone.Links = append(zone.Links, ZoneLink{VNet: c.t.vnets[l.VNet], Registration: l.RegistrationEnabled, NxDomainRedirect: strings.EqualFold(l.ResolutionPolicy, "NxDomainRedirect")})
 		}
 		for j, r := range zs.Records {
 			rp := fmt.Sprintf("%s.records[%d]", path, j)
-			switch strings.ToUpper(r.Type) {
+			rec := DNSRecord{Name: recordName(r.Name, name), Label: r.Name, Type: strings.ToUpper(r.Type), TTL: r.TTL}
+			if rec.Label == "" {
+				rec.Label = "@"
+			}
+			switch rec.Type {
 			case "A", "AAAA":
 				for k, v := range r.Values {
-					if _, err := netip.ParseAddr(v); err != nil {
+					a, err := netip.ParseAddr(v)
+					if err != nil {
 						c.errAt(fmt.Sprintf("%s.values[%d]", rp, k), "%q is not a valid IP address", v)
+						continue
 					}
+					rec.Addrs = append(rec.Addrs, a.Unmap())
 				}
+				zone.Records = append(zone.Records, rec)
 			case "CNAME":
 				if len(r.Values) != 1 {
 					c.errAt(rp+".values", "a CNAME record holds exactly one name")
+				} else {
+					rec.Target = CanonicalName(r.Values[0])
 				}
+				zone.Records = append(zone.Records, rec)
 			default:
 				c.errAt(rp+".type", "%q: want A, AAAA or CNAME", r.Type)
 			}
@@ -1476,7 +1468,11 @@ func (c *compiler) compileVariants() {
 func (c *compiler) compileExpectations() {
 	for i, es := range c.sc.Expectations {
 		path := fmt.Sprintf("expectations[%d]", i)
-		e := &Expectation{ExpectationSpec: es, Index: i, pos: c.pos}
+		e := &Expectation{Name: es.Name, From: es.From, To: es.To, Protocol: es.Protocol, Port: es.Port, Intent: es.Intent,
+			Compute: es.Compute, Client: es.Client, Expect: es.Expect, Reason: es.Reason, Index: i, line: es.Line()}
+		if e.line == 0 {
+			e.line = c.doc.Line(path)
+		}
 		switch es.Expect {
 		case "allowed", "denied":
 		case "":

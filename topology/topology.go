@@ -8,7 +8,6 @@
 package topology
 
 import (
-	"fmt"
 	"net/netip"
 	"sort"
 	"strings"
@@ -33,7 +32,6 @@ type Topology struct {
 	Name        string
 	Description string
 	Region      string
-	Spec        *Scenario
 	Tags        *ServiceTags
 
 	VNets            []*VNet
@@ -49,12 +47,12 @@ type Topology struct {
 	Firewalls        []*Firewall
 	ML               *MachineLearning
 	Expectations     []*Expectation
+	// DNSZones are the private DNS zones, in file order.
+	DNSZones []*DNSZone
 
 	// Graph has one node per VNet (node ID = index in VNets) and one edge per
 	// connected peering direction.
 	Graph *simple.DirectedGraph
-	// DNS is the DNS resolver of the topology, built by package sim at first use.
-	DNS Lazy
 
 	vnets    map[string]*VNet
 	subnets  map[string]*Subnet
@@ -67,11 +65,12 @@ type Topology struct {
 	computes map[string]*Compute
 	asgs     map[string]bool
 
-	tagSets   map[string]*PrefixSet // lower-case tag name → set, every tag the scenario names
-	tagRefs   map[string]tagRef     // every spelling of a tag the scenario uses → its meaning
-	publicIPs map[netip.Addr]*NIC
-	pos       *positions
-	src       *source
+	tagSets       map[string]*PrefixSet // lower-case tag name → set, every tag the scenario names
+	tagRefs       map[string]tagRef     // every spelling of a tag the scenario uses → its meaning
+	publicIPs     map[netip.Addr]*NIC
+	lines         func(path string) int // key path → line in the scenario file
+	variants      []string
+	dnsServerNICs []*NIC
 	// vnetAt indexes the VNets by their address spaces.
 	vnetAt *PrefixMap[*VNet]
 }
@@ -237,6 +236,8 @@ type NIC struct {
 	Firewall        *Firewall
 	Appliance       *ApplianceRules
 	Hosts           map[string]netip.Addr
+	// DNSServer is the VM's custom DNS server role, nil when it has none.
+	DNSServer *DNSServerRole
 }
 
 // VNet returns the NIC's VNet.
@@ -303,24 +304,27 @@ type MachineLearning struct {
 	Managed *ManagedNetwork
 }
 
-// Expectation is a scenario expectation, with where it is written.
+// Expectation is a scenario expectation: a flow (From, To, Protocol, Port)
+// or an intent (Intent, Compute, Client), and the verdict it expects.
 type Expectation struct {
-	ExpectationSpec
+	Name     string
+	From     string
+	To       string
+	Protocol string
+	Port     int
+	Intent   string
+	Compute  string
+	Client   string
+	Expect   string
+	Reason   string
+	// Index is the expectation's place in its list.
 	Index int
-	pos   *positions
+
+	line int
 }
 
-// Line returns the line the expectation is written on (looked up on first
-// use, so that loading a large scenario does not build its positions).
-func (e *Expectation) Line() int {
-	if e.line > 0 {
-		return e.line
-	}
-	if e.pos == nil {
-		return 0
-	}
-	return e.pos.lookup(fmt.Sprintf("expectations[%d]", e.Index))
-}
+// Line returns the line the expectation is written on.
+func (e *Expectation) Line() int { return e.line }
 
 // VNetsContaining returns the VNets whose address space holds a (VNets that
 // are not peered may reuse addresses).
@@ -368,7 +372,16 @@ func (t *Topology) TagNames() []string {
 }
 
 // LineOf returns the line a key path is written on, or 0.
-func (t *Topology) LineOf(path string) int { return t.pos.lookup(path) }
+func (t *Topology) LineOf(path string) int {
+	if t.lines == nil {
+		return 0
+	}
+	return t.lines(path)
+}
+
+// VariantNames lists the variants the scenario file defines, in file order
+// (empty for a variant itself).
+func (t *Topology) VariantNames() []string { return t.variants }
 
 // IsPrivate reports whether a is a private, shared or link-local address that
 // the internet does not route (RFC 1918, RFC 6598, loopback, link-local, ULA).
