@@ -89,7 +89,7 @@ func (n *Node) useAll() {
 	for k := range n.M {
 		n.mark(k)
 	}
-	n.used["*"] = true
+	n.mark("*")
 }
 
 // Str returns key k as a string ("" when absent or null); numbers and
@@ -264,7 +264,7 @@ func (n *Node) Unused(fn func(path string, value any)) {
 			return
 		}
 		for k, v := range n.M {
-			if !n.used[k] {
+			if !n.used[k] && !ReadOnly[k] {
 				if !empty(v) {
 					out = append(out, struct {
 						p string
@@ -287,6 +287,10 @@ func (n *Node) Unused(fn func(path string, value any)) {
 		fn(o.p, o.v)
 	}
 }
+
+// ReadOnly are server-side fields that no conversion reads and no list
+// needs: they say nothing about the network.
+var ReadOnly = map[string]bool{"provisioningState": true, "resourceGuid": true, "etag": true}
 
 func empty(v any) bool {
 	switch x := v.(type) {

@@ -192,7 +192,11 @@ func Explode(r *Resource) []*Resource {
 				id = strings.TrimRight(r.ID, "/") + "/" + child + "/" + name
 			}
 			cn.Use("etag", "type")
-			cr := &Resource{ID: id, Type: c.Type, Name: name, Location: r.Location, Node: cn, File: r.File, Origin: r.Origin, Inline: true}
+			origin := id
+			if r.Origin != r.ID { // a Terraform address: name the block
+				origin = r.Origin + " " + c.Prop + " " + name
+			}
+			cr := &Resource{ID: id, Type: c.Type, Name: name, Location: r.Location, Node: cn, File: r.File, Origin: origin, Inline: true}
 			if cr.Name == "" {
 				p, _ := ParseID(id)
 				cr.Name = p.Name()
