@@ -121,3 +121,17 @@ func exists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
 }
+
+// LoadPatched loads the scenario arg names with a patch file merged in, the
+// way variants merge theirs (diff --patch), and compiles the result.
+func LoadPatched(arg, patchFile string, patch []byte, opts topology.Options) (*topology.Topology, error) {
+	d, err := Document(arg)
+	if err != nil {
+		return nil, err
+	}
+	pd, err := d.Patched(patchFile, patch)
+	if err != nil {
+		return nil, err
+	}
+	return topology.Compile(pd, opts)
+}

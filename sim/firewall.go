@@ -219,7 +219,7 @@ func (tr *tracer) dnat(fwNIC *topology.NIC, f topology.Flow) bool {
 				return false
 			}
 			tr.appliances = append(tr.appliances, fwNIC)
-			dst, err := ResolveEndpoint(tr.t, r.Translated.String())
+			dst, err := tr.t.ResolveEndpoint(r.Translated.String())
 			if err != nil {
 				return tr.deny(ReasonUnreachable, &BlockedBy{Kind: "firewallRule", Name: r.Name, Resource: fw.Name + "/" + col.Name}, "DNAT target %s: %v", r.Translated, err)
 			}

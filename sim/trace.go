@@ -84,7 +84,7 @@ const maxHops = 32
 
 // tracer follows one packet.
 type tracer struct {
-	t    *topology.Topology
+	t    *Network
 	res  *Result
 	hops *[]Hop
 	// appliances are the forwarding devices the packet crossed, in order.
@@ -128,12 +128,12 @@ func (tr *tracer) deny(reason string, by *BlockedBy, format string, args ...any)
 
 // Trace follows one flow hop by hop, as Azure would route and filter it, and
 // then checks that its reply gets back.
-func Trace(t *topology.Topology, req Request) (*Result, error) {
-	src, err := ResolveEndpoint(t, req.From)
+func (t *Network) Trace(req Request) (*Result, error) {
+	src, err := t.ResolveEndpoint(req.From)
 	if err != nil {
 		return nil, err
 	}
-	dst, err := ResolveEndpoint(t, req.To)
+	dst, err := t.ResolveEndpoint(req.To)
 	if err != nil {
 		return nil, err
 	}
@@ -149,17 +149,17 @@ func Trace(t *topology.Topology, req Request) (*Result, error) {
 	if req.Protocol.HasPorts() && req.Port == 0 {
 		return nil, fmt.Errorf("%s needs a destination port (--port)", req.Protocol)
 	}
-	return TraceEndpoints(t, src, dst, req)
+	return t.TraceEndpoints(src, dst, req)
 }
 
 // TraceEndpoints is Trace for endpoints already resolved.
-func TraceEndpoints(t *topology.Topology, src, dst *Endpoint, req Request) (*Result, error) {
+func (t *Network) TraceEndpoints(src, dst *Endpoint, req Request) (*Result, error) {
 	return traceWith(t, src, dst, req, nil)
 }
 
 // traceWith traces a flow; with cuts, it follows the path every port would
 // take and collects the port boundaries of the rules on it.
-func traceWith(t *topology.Topology, src, dst *Endpoint, req Request, cuts *portCuts) (*Result, error) {
+func traceWith(t *Network, src, dst *Endpoint, req Request, cuts *portCuts) (*Result, error) {
 	res := &Result{Version: JSONVersion, Verdict: Allowed, Hops: []Hop{}}
 	if !req.Quiet {
 		res.From = src.String()
@@ -395,7 +395,7 @@ func (tr *tracer) route(sub *topology.Subnet, at *topology.NIC, dst *Endpoint, f
 	case topology.HopInterface:
 		ep := r.Endpoint
 		if ev := ep.NIC.VNet(); ev != sub.VNet {
-			if !tr.crossPeering(peeringBetween(sub.VNet, ev), f, forwarded) {
+			if !tr.crossPeering(sub.VNet.PeeringTo(ev), f, forwarded) {
 				return false
 			}
 		}
@@ -425,15 +425,6 @@ func routeBlocker(r *topology.Route, sub *topology.Subnet) *BlockedBy {
 		return &BlockedBy{Kind: "route", Name: r.Name, Resource: r.Table}
 	}
 	return &BlockedBy{Kind: "route", Name: r.Prefixes[0].String() + " " + r.NextHopType, Resource: "System Route (" + sub.ID() + ")"}
-}
-
-func peeringBetween(a, b *topology.VNet) *topology.Peering {
-	for _, p := range a.Peerings {
-		if p.To == b && p.Connected() {
-			return p
-		}
-	}
-	return nil
 }
 
 // crossPeering checks a packet leaving p.From for p.To: both halves must allow
@@ -528,7 +519,7 @@ func (tr *tracer) toAppliance(sub *topology.Subnet, dst *Endpoint, f topology.Fl
 		return tr.deny(ReasonAsymmetric, routeBlocker(r, sub), "the reply to %s is routed by %s through appliance %s, which never saw the request; the return path is asymmetric", f.Dst, r.Describe(), nva.Name)
 	}
 	if nvaVNet != sub.VNet {
-		if !tr.crossPeering(peeringBetween(sub.VNet, nvaVNet), f, len(tr.appliances) > 0) {
+		if !tr.crossPeering(sub.VNet.PeeringTo(nvaVNet), f, len(tr.appliances) > 0) {
 			return false
 		}
 	}
@@ -628,7 +619,7 @@ func (tr *tracer) replyFromGateway(gw *topology.Gateway, f topology.Flow) bool {
 }
 
 // vnetOf returns the VNet whose address space holds a, when exactly one does.
-func vnetOf(t *topology.Topology, a netip.Addr) *topology.VNet {
+func vnetOf(t *Network, a netip.Addr) *topology.VNet {
 	if vs := t.VNetsContaining(a); len(vs) == 1 {
 		return vs[0]
 	}
@@ -637,7 +628,7 @@ func vnetOf(t *topology.Topology, a netip.Addr) *topology.VNet {
 
 // managedRule returns the managed network outbound rule that made a private
 // endpoint, or nil.
-func managedRule(t *topology.Topology, pe *topology.PrivateEndpoint) *topology.OutboundRule {
+func managedRule(t *Network, pe *topology.PrivateEndpoint) *topology.OutboundRule {
 	if t.ML == nil || t.ML.Managed == nil {
 		return nil
 	}
