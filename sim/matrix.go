@@ -142,6 +142,12 @@ func (c *portCuts) collections(cols []*topology.FirewallCollection) {
 	}
 }
 
+func (c *portCuts) filter(pass func(p topology.Protocol, port uint16) bool) {
+	c.filters = append(c.filters, pass)
+}
+
+func (c *portCuts) undecided() { c.retrace = true }
+
 func (c *portCuts) firewall(fw *topology.Firewall) {
 	c.collections(fw.DNAT)
 	c.collections(fw.Network)
@@ -618,3 +624,4 @@ func (a *Access) byProtocol() map[string][]string {
 	}
 	return out
 }
+var _ pathObserver = (*portCuts)(nil)
