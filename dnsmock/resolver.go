@@ -702,10 +702,9 @@ func (r *Resolver) serverAt(a netip.Addr, near *topology.VNet) server {
 			}
 		}
 		for _, d := range vms {
-			for _, p := range d.nic.VNet().Peerings {
-				if p.Connected() && p.To == near {
-					best = d
-				}
+			if near != nil && near.PeeringTo(d.nic.VNet()) != nil {
+				best = d
+				break
 			}
 		}
 		return server{kind: serverVM, vm: best}

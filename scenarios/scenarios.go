@@ -12,7 +12,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/vnetsim/vnetsim/spec"
 	"github.com/vnetsim/vnetsim/topology"
 )
 
@@ -44,77 +43,75 @@ func Read(name string) ([]byte, error) {
 // catalog:NAME (or a bare catalog name that is not a file on disk). A
 // #VARIANT suffix (file.yaml#no-dns-link) selects one of its variants.
 func Load(arg string, opts topology.Options) (*topology.Topology, error) {
-	d, err := Document(arg)
+	file, variant := splitVariant(arg)
+	src, err := open(file, opts)
 	if err != nil {
 		return nil, err
 	}
-	return topology.Compile(d, opts)
-}
-
-// Document decodes the scenario (or the variant) that arg names, without
-// compiling it.
-func Document(arg string) (*spec.Document, error) {
-	file, variant := splitVariant(arg)
-	d, err := loadFile(file)
-	if err != nil || variant == "" {
-		return d, err
+	if variant == "" {
+		return src.Compile()
 	}
-	return d.Variant(variant)
+	return src.Variant(variant)
 }
 
 // LoadAll loads a scenario and every variant it defines, in file order; with
 // a #VARIANT suffix, only that variant.
 func LoadAll(arg string, opts topology.Options) ([]*topology.Topology, error) {
 	file, variant := splitVariant(arg)
-	d, err := loadFile(file)
+	src, err := open(file, opts)
 	if err != nil {
 		return nil, err
 	}
-	docs := []*spec.Document{d}
 	if variant != "" {
-		v, err := d.Variant(variant)
+		v, err := src.Variant(variant)
 		if err != nil {
 			return nil, err
 		}
-		docs = []*spec.Document{v}
-	} else {
-		for _, name := range d.VariantNames() {
-			v, err := d.Variant(name)
-			if err != nil {
-				return nil, err
-			}
-			docs = append(docs, v)
-		}
+		return []*topology.Topology{v}, nil
 	}
-	out := make([]*topology.Topology, 0, len(docs))
-	for _, d := range docs {
-		t, err := topology.Compile(d, opts)
+	t, err := src.Compile()
+	if err != nil {
+		return nil, err
+	}
+	out := []*topology.Topology{t}
+	for _, name := range src.VariantNames() {
+		v, err := src.Variant(name)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, t)
+		out = append(out, v)
 	}
 	return out, nil
+}
+
+// LoadPatched loads the scenario file arg names with a patch file merged in,
+// the way variants merge theirs (diff --patch), and compiles the result.
+func LoadPatched(arg, patchFile string, patch []byte, opts topology.Options) (*topology.Topology, error) {
+	src, err := open(arg, opts)
+	if err != nil {
+		return nil, err
+	}
+	return src.Patched(patchFile, patch)
 }
 
 // splitVariant splits "file.yaml#variant"; a # inside a directory name is
 // part of the path.
 func splitVariant(arg string) (file, variant string) {
-	i := strings.LastIndex(arg, spec.VariantSep)
+	i := strings.LastIndex(arg, topology.VariantSep)
 	if i < 0 || strings.ContainsAny(arg[i+1:], "/\\") || exists(arg) {
 		return arg, ""
 	}
 	return arg[:i], arg[i+1:]
 }
 
-func loadFile(arg string) (*spec.Document, error) {
+func open(arg string, opts topology.Options) (*topology.Source, error) {
 	name := strings.TrimPrefix(arg, Prefix)
 	if strings.HasPrefix(arg, Prefix) || !exists(arg) {
 		if data, err := Read(name); err == nil {
-			return spec.Parse(Prefix+name, data)
+			return topology.Open(Prefix+name, data, opts)
 		}
 	}
-	return spec.Load(arg)
+	return topology.OpenFile(arg, opts)
 }
 
 func exists(p string) bool {

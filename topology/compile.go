@@ -509,7 +509,7 @@ func (c *compiler) compileVNets() {
 			c.errAt(path+".name", "duplicate VNet %q", vs.Name)
 			continue
 		}
-		v := &VNet{Name: vs.Name, Region: strings.ToLower(vs.Region), Subscription: vs.Subscription, index: len(c.t.VNets), nicAt: map[netip.Addr]*NIC{}}
+		v := &VNet{Name: vs.Name, Region: strings.ToLower(vs.Region), Subscription: vs.Subscription, Path: path, index: len(c.t.VNets), nicAt: map[netip.Addr]*NIC{}}
 		if v.Region == "" {
 			v.Region = c.t.Region
 		}
@@ -558,7 +558,7 @@ func (c *compiler) compileVNets() {
 				c.errAt(sp0+".name", "duplicate subnet %q in VNet %s", ss.Name, vs.Name)
 				continue
 			}
-			s := &Subnet{Name: ss.Name, VNet: v, ServiceEndpoints: ss.ServiceEndpoints, Delegations: ss.Delegations, DefaultOutboundAccess: true, id: v.Name + "/" + ss.Name}
+			s := &Subnet{Name: ss.Name, VNet: v, ServiceEndpoints: ss.ServiceEndpoints, Delegations: ss.Delegations, DefaultOutboundAccess: true, Path: sp0, id: v.Name + "/" + ss.Name}
 			if ss.DefaultOutboundAccess != nil {
 				s.DefaultOutboundAccess = *ss.DefaultOutboundAccess
 			}
@@ -934,6 +934,7 @@ func (c *compiler) compileNICs() {
 		}
 		n := &NIC{Name: vs.Name, Kind: KindVM, Subnet: s, IPForwarding: vs.EnableIPForwarding, ASGs: map[string]bool{}}
 		c.vmNICs[vs.Name] = n
+		c.t.VMs = append(c.t.VMs, n)
 		if vs.Appliance != nil {
 			n.Appliance = c.compileAppliance(path+".appliance", vs.Appliance, vs.EnableIPForwarding)
 		}
@@ -1001,7 +1002,7 @@ func (c *compiler) compileNICs() {
 		if groups := serviceGroups[svc.Type]; !contains(groups, gid) {
 			c.errAt(path+".groupId", "%q is not a sub-resource of %s; want one of %s", ps.GroupID, svc.Type, strings.Join(groups, ", "))
 		}
-		ep := &PrivateEndpoint{Name: ps.Name, Service: svc, GroupID: gid, Zones: ps.PrivateDNSZoneGroup}
+		ep := &PrivateEndpoint{Name: ps.Name, Service: svc, GroupID: gid, Zones: ps.PrivateDNSZoneGroup, Path: path}
 		n := &NIC{Name: ps.Name, Kind: KindPrivateEndpoint, Subnet: s, ASGs: map[string]bool{}, PrivateEndpoint: ep}
 		ep.NIC = n
 		static, ok := c.staticIP(s, ps.PrivateIPAddress, path+".privateIpAddress")
@@ -1094,7 +1095,7 @@ func (c *compiler) compileServices() {
 			c.errAt(path+".type", "%q is not a service type vnetsim models; want one of %s", ss.Type, strings.Join(sortedKeys(serviceGroups), ", "))
 			continue
 		}
-		svc := &Service{Name: ss.Name, Type: typ, Region: strings.ToLower(ss.Region), Subscription: ss.Subscription, WorkspaceID: strings.ToLower(ss.WorkspaceID), PublicNetworkAccess: "Enabled"}
+		svc := &Service{Name: ss.Name, Path: path, Type: typ, Region: strings.ToLower(ss.Region), Subscription: ss.Subscription, WorkspaceID: strings.ToLower(ss.WorkspaceID), PublicNetworkAccess: "Enabled"}
 		if svc.Region == "" {
 			svc.Region = c.t.Region
 		}
@@ -1241,7 +1242,7 @@ func (c *compiler) compileML(ml *spec.MachineLearning, add func(*NIC, string)) {
 		if !c.claim(path+".name", cs.Name, "compute") {
 			continue
 		}
-		cp := &Compute{Name: cs.Name, PublicIP: true, NodeCommunication: "Simplified", MaxNodes: cs.MaxNodes}
+		cp := &Compute{Name: cs.Name, Path: path, PublicIP: true, NodeCommunication: "Simplified", MaxNodes: cs.MaxNodes}
 		attached := false
 		switch strings.ToLower(cs.Type) {
 		case "amlcompute":
@@ -1387,7 +1388,7 @@ func (c *compiler) compileZones() {
 			c.errAt(path+".name", "duplicate private DNS zone %q", zs.Name)
 		}
 		seen[name] = true
-		zone := &DNSZone{Name: name}
+		zone := &DNSZone{Name: name, Path: path}
 		c.t.DNSZones = append(c.t.DNSZones, zone)
 		linked := map[string]bool{}
 		for j, l := range zs.VirtualNetworkLinks {

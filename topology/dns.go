@@ -70,6 +70,7 @@ func (t *Topology) DNSServerNICs() []*NIC { return t.dnsServerNICs }
 // DNSZone is a private DNS zone, compiled: its links and explicit records.
 type DNSZone struct {
 	Name    string // lower case, no trailing dot
+	Path    string // its key path in the scenario file: privateDnsZones[i]
 	Links   []ZoneLink
 	Records []DNSRecord // in file order
 }

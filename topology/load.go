@@ -41,6 +41,63 @@ func Parse(name string, data []byte, opts Options) (*Topology, error) {
 	return Compile(d, opts)
 }
 
+// VariantSep joins a scenario and a variant name: file.yaml#variant.
+const VariantSep = spec.VariantSep
+
+// Source is a decoded scenario file, ready to be compiled as it is, as one
+// of its variants, or with a patch merged in.
+type Source struct {
+	doc  *spec.Document
+	opts Options
+}
+
+// Open decodes a scenario file already in memory; name is used in messages.
+func Open(name string, data []byte, opts Options) (*Source, error) {
+	d, err := spec.Parse(name, data)
+	if err != nil {
+		return nil, err
+	}
+	return &Source{doc: d, opts: opts}, nil
+}
+
+// OpenFile reads and decodes a scenario file.
+func OpenFile(path string, opts Options) (*Source, error) {
+	d, err := spec.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	return &Source{doc: d, opts: opts}, nil
+}
+
+// NewSource wraps a decoded Document (an importer's) for compiling.
+func NewSource(d *spec.Document, opts Options) *Source { return &Source{doc: d, opts: opts} }
+
+// Compile compiles the scenario itself.
+func (s *Source) Compile() (*Topology, error) { return Compile(s.doc, s.opts) }
+
+// VariantNames lists the scenario's variants in file order.
+func (s *Source) VariantNames() []string { return s.doc.VariantNames() }
+
+// Variant compiles the scenario with the named variant's patch merged in and
+// the variant's expectations instead of the scenario's.
+func (s *Source) Variant(name string) (*Topology, error) {
+	d, err := s.doc.Variant(name)
+	if err != nil {
+		return nil, err
+	}
+	return Compile(d, s.opts)
+}
+
+// Patched compiles the scenario with a patch file merged in, the way
+// variants merge theirs (diff --patch).
+func (s *Source) Patched(patchFile string, data []byte) (*Topology, error) {
+	d, err := s.doc.Patched(patchFile, data)
+	if err != nil {
+		return nil, err
+	}
+	return Compile(d, s.opts)
+}
+
 // Compile validates a decoded scenario and compiles it into a read-only
 // network. It is the one place that reads the scenario format's values; any
 // problem is returned as an ErrorList naming d's file, line and key.

@@ -34,13 +34,15 @@ type Topology struct {
 	Region      string
 	Tags        *ServiceTags
 
-	VNets            []*VNet
-	Peerings         []*Peering
-	NSGs             []*NSG
-	RouteTables      []*RouteTable
-	Gateways         []*Gateway
-	NATGateways      []*NATGateway
-	NICs             []*NIC
+	VNets       []*VNet
+	Peerings    []*Peering
+	NSGs        []*NSG
+	RouteTables []*RouteTable
+	Gateways    []*Gateway
+	NATGateways []*NATGateway
+	NICs        []*NIC
+	// VMs are the NICs of the scenario's VMs, in file order.
+	VMs              []*NIC
 	Services         []*Service
 	PrivateEndpoints []*PrivateEndpoint
 	Computes         []*Compute
@@ -77,7 +79,9 @@ type Topology struct {
 
 // VNet is a virtual network.
 type VNet struct {
-	Name         string
+	Name string
+	// Path is where it is written in the scenario file (vnets[i]), for messages.
+	Path         string
 	Region       string
 	Subscription string
 	AddressSpace []netip.Prefix
@@ -114,7 +118,9 @@ func (v *VNet) NICAt(a netip.Addr) *NIC { return v.nicAt[a.Unmap()] }
 
 // Subnet is a subnet with its effective routes.
 type Subnet struct {
-	Name                  string
+	Name string
+	// Path is where it is written in the scenario file (vnets[i].subnets[j]), for messages.
+	Path                  string
 	VNet                  *VNet
 	Prefix                netip.Prefix
 	NSG                   *NSG
@@ -174,6 +180,33 @@ type Peering struct {
 
 // Connected reports whether both halves of the peering exist.
 func (p *Peering) Connected() bool { return p.Reverse != nil }
+
+// Open reports whether the peering carries traffic between its VNets: both
+// halves exist and both allow virtual network access.
+func (p *Peering) Open() bool {
+	return p.Connected() && p.AllowVirtualNetworkAccess && p.Reverse.AllowVirtualNetworkAccess
+}
+
+// PeeringTo returns v's connected peering to w, or nil. This is the one
+// place that finds the peering between two VNets.
+func (v *VNet) PeeringTo(w *VNet) *Peering {
+	for _, p := range v.Peerings {
+		if p.To == w && p.Connected() {
+			return p
+		}
+	}
+	return nil
+}
+
+// Reaches reports whether packets can pass between v and w without a
+// gateway or an appliance: w is v, or an open peering joins them.
+func (v *VNet) Reaches(w *VNet) bool {
+	if v == w {
+		return true
+	}
+	p := v.PeeringTo(w)
+	return p != nil && p.Open()
+}
 
 // Global reports whether the peering crosses regions.
 func (p *Peering) Global() bool { return !strings.EqualFold(p.From.Region, p.To.Region) }
@@ -245,7 +278,9 @@ func (n *NIC) VNet() *VNet { return n.Subnet.VNet }
 
 // Service is an Azure PaaS resource.
 type Service struct {
-	Name                string
+	Name string
+	// Path is where it is written in the scenario file (services[i]), for messages.
+	Path                string
 	Type                string
 	Region              string
 	Subscription        string
@@ -269,7 +304,9 @@ type ServiceACLs struct {
 
 // PrivateEndpoint is a private endpoint NIC for one sub-resource of a service.
 type PrivateEndpoint struct {
-	Name    string
+	Name string
+	// Path is where it is written in the scenario file (privateEndpoints[i]), for messages.
+	Path    string
 	Service *Service
 	GroupID string
 	NIC     *NIC
@@ -278,7 +315,9 @@ type PrivateEndpoint struct {
 
 // Compute is an Azure ML compute. Its NIC stands for its first node.
 type Compute struct {
-	Name              string
+	Name string
+	// Path is where it is written in the scenario file (machineLearning.computes[i]), for messages.
+	Path              string
 	Type              string // AmlCompute | ComputeInstance | Serverless | VirtualMachine | HDInsight
 	NIC               *NIC
 	Region            string
