@@ -6,6 +6,7 @@ package scenarios
 
 import (
 	"embed"
+	"github.com/vnetsim/vnetsim/importer"
 	"io/fs"
 	"os"
 	"path"
@@ -111,7 +112,13 @@ func open(arg string, opts topology.Options) (*topology.Source, error) {
 			return topology.Open(Prefix+name, data, opts)
 		}
 	}
-	return topology.OpenFile(arg, opts)
+	if arg == "-" {
+		return readStdin(opts)
+	}
+	if importer.Importable(arg) && exists(arg) {
+		return importFile(arg, opts)
+	}
+	return openWithImports(arg, opts)
 }
 
 func exists(p string) bool {

@@ -55,6 +55,7 @@ var commands = []command{
 	{"matrix", "matrix FILE [--from SELECTOR] [--to SELECTOR] [-o text|json|csv]", runMatrix},
 	{"diff", "diff BEFORE AFTER [-o text|json]   or   vnetsim diff FILE --patch PATCH.yaml", runDiff},
 	{"dns", "dns query|serve FILE --from ENDPOINT [NAME] [--type A] [--listen 127.0.0.1:5353] [-o text|json]", runDNS},
+	{"import", "import FILE|DIR... [--parameters FILE] [--format KIND] [--strict] [--before] [-o FILE]", runImport},
 	{"gen", "gen [--vnets 100] [--subnets-per-vnet 4] [--rules-per-nsg 10] [--seed 1] [--region eastus] [-o FILE]", runGen},
 	{"catalog", "catalog", runCatalog},
 }
