@@ -29,6 +29,7 @@ type conv struct {
 	names    map[*arm.Resource]string
 	used     map[string]map[string]bool // namespace -> names taken (lower case)
 	consumed map[*arm.Resource]bool     // resources turned into scenario objects
+	dropped  map[*arm.Resource]bool     // resources reported as not imported
 	probs    []arm.Problem
 	sc       *spec.Scenario
 	comments map[string]string
@@ -39,6 +40,9 @@ type conv struct {
 }
 
 func (c *conv) problem(r *arm.Resource, kind, path, format string, args ...any) {
+	if kind == "resource" && path == r.Node.Path {
+		c.dropped[r] = true // listed whole: its properties are not listed again
+	}
 	c.probs = append(c.probs, arm.Problem{Kind: kind, Subject: r.Origin, File: r.File, Path: path, Msg: fmt.Sprintf(format, args...)})
 }
 
@@ -46,7 +50,7 @@ func (c *conv) problem(r *arm.Resource, kind, path, format string, args ...any) 
 // earlier one replace it (a standalone subnet replaces one inline in its VNet).
 func convert(rs []*arm.Resource) (*Output, []arm.Problem) {
 	c := &conv{byKey: map[string]*arm.Resource{}, byRel: map[string][]*arm.Resource{}, byType: map[string][]*arm.Resource{}, children: map[string][]*arm.Resource{},
-		names: map[*arm.Resource]string{}, used: map[string]map[string]bool{}, consumed: map[*arm.Resource]bool{},
+		names: map[*arm.Resource]string{}, dropped: map[*arm.Resource]bool{}, used: map[string]map[string]bool{}, consumed: map[*arm.Resource]bool{},
 		sc: &spec.Scenario{APIVersion: spec.APIVersion}, comments: map[string]string{}, stubs: map[string]*spec.Service{}, zones: map[string]int{}}
 	var all []*arm.Resource
 	for _, r := range rs {
@@ -281,6 +285,9 @@ func (c *conv) leftovers() {
 				continue
 			}
 			c.problem(r, "resource", r.Node.Path, "%s is not imported", r.Type)
+			continue
+		}
+		if c.dropped[r] {
 			continue
 		}
 		r.Node.Use("id", "name", "type", "location")
@@ -602,6 +609,7 @@ func (c *conv) natGateways() {
 }
 
 func (c *conv) gateways() {
+	gwByVNet := map[string]string{}
 	for _, r := range c.byType[arm.VNetGateway] {
 		c.consumed[r] = true
 		p := r.Props()
@@ -626,6 +634,11 @@ func (c *conv) gateways() {
 			c.problem(r, "resource", r.Node.Path, "gateway without a subnet in the input: not imported")
 			continue
 		}
+		if prev, dup := gwByVNet[out.VNet]; dup {
+			c.problem(r, "resource", r.Node.Path, "VNet %s already has gateway %s and vnetsim models one gateway per VNet: not imported", out.VNet, prev)
+			continue
+		}
+		gwByVNet[out.VNet] = out.Name
 		p.Use("vpnType", "enableBgp", "activeActive", "vpnGatewayGeneration", "bgpSettings", "enablePrivateIpAddress", "disableIPSecReplayProtection", "allowRemoteVnetTraffic", "allowVirtualWanTraffic", "natRules", "enableBgpRouteTranslationForNat", "enableDnsForwarding", "adminState", "resiliencyModel")
 		c.comments[fmt.Sprintf("virtualNetworkGateways[%d]", len(c.sc.VirtualNetworkGateways))] = c.comment(r)
 		c.sc.VirtualNetworkGateways = append(c.sc.VirtualNetworkGateways, out)
@@ -682,7 +695,7 @@ func (c *conv) firewalls() {
 			c.problem(r, "resource", r.Node.Path, "%s: not imported", what)
 			continue
 		}
-		out.ThreatIntelMode = enum(p.Str("threatIntelMode"), "Off", "Alert", "Deny")
+		out.ThreatIntelMode = c.threatIntel(r, p)
 		if ap := p.Obj("additionalProperties"); ap != nil {
 			if v, ok := ap.Bool("Network.DNS.EnableProxy"); ok {
 				out.DNSProxy = v
@@ -798,8 +811,8 @@ func (c *conv) policy(pol *arm.Resource, out *spec.Firewall) {
 		out.DNSServers = d.Strs("servers")
 		d.Use("requireProxyForNetworkRules")
 	}
-	if m := pp.Str("threatIntelMode"); m != "" {
-		out.ThreatIntelMode = enum(m, "Off", "Alert", "Deny")
+	if m := c.threatIntel(pol, pp); m != "" {
+		out.ThreatIntelMode = m
 	}
 	if s := pp.Obj("snat"); s != nil {
 		out.PrivateRanges = s.Strs("privateRanges")
@@ -1296,6 +1309,10 @@ func (c *conv) machineLearning() {
 		ml.ContainerRegistry = c.service(w, p.Path+".containerRegistry", p.Str("containerRegistry"))
 		ml.ApplicationInsights = c.service(w, p.Path+".applicationInsights", p.Str("applicationInsights"))
 		ml.ImageBuildCompute = p.Str("imageBuildCompute")
+		if ib := ml.ImageBuildCompute; ib != "" && c.lookup(w.ID+"/computes/"+ib) == nil {
+			c.problem(w, "reference", p.Path+".imageBuildCompute", "compute %s is not in the input; left out", ib)
+			ml.ImageBuildCompute = ""
+		}
 		ml.IPAllowList = p.Strs("ipAllowlist")
 		if mn := p.Obj("managedNetwork"); mn != nil {
 			m := &spec.ManagedNetwork{IsolationMode: enum(mn.Str("isolationMode"), "Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbound")}
@@ -1526,4 +1543,20 @@ func (c *conv) pipFor(owner *arm.Resource, n *arm.Node, key, id string) *arm.Res
 		return nil
 	}
 	return pip
+}
+
+// threatIntel reads threatIntelMode: Alert only logs, so it is left out
+// with a note; Deny blocks known-malicious addresses, which vnetsim does not
+// model, so it is left out and listed.
+func (c *conv) threatIntel(r *arm.Resource, p *arm.Node) string {
+	m := enum(p.Str("threatIntelMode"), "Off", "Alert", "Deny")
+	switch m {
+	case "Alert":
+		c.problem(r, "note", p.Path+".threatIntelMode", "Alert only logs: left out, it decides no flow")
+		return ""
+	case "Deny":
+		c.problem(r, "property", p.Path+".threatIntelMode", "Deny (threat intelligence filtering) is not modelled: left out")
+		return ""
+	}
+	return m
 }

@@ -216,6 +216,9 @@ func read(file string, data []byte, opts Options) (*input, error) {
 	format := opts.Format
 	if format == FormatAuto {
 		format = detect(v)
+		if body, path := arm.Unwrap(v); path != "$" && detect(body) == FormatWhatIf {
+			format, v = FormatWhatIf, body // the REST example of a what-if
+		}
 	}
 	switch format {
 	case "parameters":
@@ -236,11 +239,11 @@ func read(file string, data []byte, opts Options) (*input, error) {
 		}
 		return &input{after: r.After, before: r.Before, hasBefore: r.HasBefore, probs: r.Problems}, nil
 	case FormatResources:
-		rs, err := arm.Wrapped(file, v)
+		rs, skipped, err := arm.Wrapped(file, v)
 		if err != nil {
 			return nil, err
 		}
-		return &input{after: rs}, nil
+		return &input{after: rs, probs: skipped}, nil
 	}
 	return nil, fmt.Errorf("--format %q: want %s", format, strings.Join(Formats, ", "))
 }

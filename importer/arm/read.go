@@ -33,12 +33,33 @@ func Decode(data []byte) (any, error) {
 	return v, nil
 }
 
+// Unwrap returns the body of a REST example ({"responses": {"200": {"body":
+// ...}}}) with its JSON path, or v itself.
+func Unwrap(v any) (any, string) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return v, "$"
+	}
+	n := NewNode("$", m)
+	if resp := n.Obj("responses"); resp != nil {
+		for _, code := range []string{"200", "201", "202"} {
+			if b := resp.Obj(code); b != nil {
+				if body, ok := b.Get("body"); ok {
+					return body, "$.responses." + code + ".body"
+				}
+			}
+		}
+	}
+	return v, "$"
+}
+
 // Wrapped finds the resources in any wrapper: a bare resource, an array, a
 // {"value": [...]} list, Resource Graph {"data": [...]}, a REST example
 // {"responses": {"200": {"body": ...}}}. It returns an error for a value that
 // holds none of these.
-func Wrapped(file string, v any) ([]*Resource, error) {
+func Wrapped(file string, v any) ([]*Resource, []Problem, error) {
 	var out []*Resource
+	var skipped []Problem
 	var walk func(path string, v any) error
 	walk = func(path string, v any) error {
 		switch x := v.(type) {
@@ -69,7 +90,8 @@ func Wrapped(file string, v any) ([]*Resource, error) {
 						}
 					}
 				}
-				return fmt.Errorf("%s: not an ARM resource (no id or type)", path)
+				skipped = append(skipped, Problem{Kind: "resource", Subject: "(no id)", File: file, Path: path, Msg: "not an ARM resource (no id or type): not imported"})
+				return nil
 			}
 			r, err := NewResource(file, n)
 			if err != nil {
@@ -81,7 +103,7 @@ func Wrapped(file string, v any) ([]*Resource, error) {
 		return fmt.Errorf("%s: not an ARM resource", path)
 	}
 	err := walk("$", v)
-	return out, err
+	return out, skipped, err
 }
 
 // NewResource makes a Resource of an object with an id and/or a type.

@@ -689,8 +689,11 @@ func rule(b blk) obj {
 		{"destination_address_prefix", "destinationAddressPrefix", "destinationAddressPrefixes"},
 	} {
 		p.set(k[1], b.n.Str(k[0]))
-		p.set(k[2], b.n.Strs(k[0]+"s")) // plural attribute: source_port_ranges, ...
-		p.set(k[2], b.n.Strs(k[0][:len(k[0])-1]+"es"))
+		plural := k[0] + "s" // source_port_ranges
+		if strings.HasSuffix(k[0], "x") {
+			plural = k[0] + "es" // source_address_prefixes
+		}
+		p.set(k[2], b.n.Strs(plural))
 	}
 	p.set("sourceApplicationSecurityGroups", idRefs(b.n.Strs("source_application_security_group_ids")))
 	p.set("destinationApplicationSecurityGroups", idRefs(b.n.Strs("destination_application_security_group_ids")))
