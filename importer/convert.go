@@ -704,7 +704,7 @@ func (c *conv) firewalls() {
 				out.DNSServers = splitList(s)
 			}
 			if s := ap.Str("Network.SNAT.PrivateRanges"); s != "" {
-				out.PrivateRanges = splitList(s)
+				out.PrivateRanges = ianaRanges(splitList(s))
 			}
 		}
 		out.NetworkRuleCollections = c.classic(r, p, "networkRuleCollections", "network")
@@ -815,7 +815,7 @@ func (c *conv) policy(pol *arm.Resource, out *spec.Firewall) {
 		out.ThreatIntelMode = m
 	}
 	if s := pp.Obj("snat"); s != nil {
-		out.PrivateRanges = s.Strs("privateRanges")
+		out.PrivateRanges = ianaRanges(s.Strs("privateRanges"))
 	}
 	if pp.Has("basePolicy") {
 		c.problem(pol, "property", pp.Path+".basePolicy", "the rules of a parent policy are not imported")
@@ -1300,6 +1300,11 @@ func (c *conv) machineLearning() {
 	}
 	ml := &spec.MachineLearning{}
 	var w *arm.Resource
+	if len(ws) == 0 {
+		// computes of a workspace that is not in the input
+		r := computes[0]
+		ml.Workspace = c.service(r, r.Node.Path+".id", arm.Parent(r.ID))
+	}
 	if len(ws) > 0 {
 		w = ws[0]
 		ml.Workspace = c.names[w]
@@ -1350,9 +1355,9 @@ func (c *conv) machineLearning() {
 			c.problem(other, "note", other.Node.Path, "a second workspace: a scenario describes one workspace's computes; imported as a service only")
 		}
 	}
-	for i, r := range computes {
+	for _, r := range computes {
 		c.consumed[r] = true
-		if w != nil && arm.Key(arm.Parent(r.ID)) != arm.Key(w.ID) {
+		if (w != nil && arm.Key(arm.Parent(r.ID)) != arm.Key(w.ID)) || (w == nil && arm.Key(arm.Parent(r.ID)) != arm.Key(arm.Parent(computes[0].ID))) {
 			r.Node.Use("properties")
 			c.problem(r, "resource", r.Node.Path, "compute of another workspace: not imported")
 			continue
@@ -1365,6 +1370,12 @@ func (c *conv) machineLearning() {
 		}
 		if cp != nil {
 			out.Subnet, _ = c.subnetOf(r, cp, "subnet")
+			if an := cp.Obj("aksNetworkingConfiguration"); an != nil && out.Subnet == "" {
+				if s := c.refID(r, an.Path+".subnetId", an.Str("subnetId"), arm.Subnet); s != nil {
+					out.Subnet = c.subnetRef(s)
+				}
+				an.Use("serviceCidr", "dnsServiceIP", "dockerBridgeCidr")
+			}
 			if b, ok := cp.Bool("enableNodePublicIp"); ok {
 				out.EnableNodePublicIP = &b
 			}
@@ -1374,11 +1385,15 @@ func (c *conv) machineLearning() {
 			}
 			cp.Use("vmSize", "vmPriority", "osType", "remoteLoginPortPublicAccess", "isolatedNetwork", "userAccountCredentials", "currentNodeCount", "targetNodeCount", "allocationState", "allocationStateTransitionTime", "nodeStateCounts", "errors", "virtualMachineImage", "propertyBag", "applicationSharingPolicy", "sshSettings", "computeInstanceAuthorizationType", "personalComputeInstanceSettings", "setupScripts", "schedules", "enableOSPatching", "enableRootAccess", "enableSSO", "idleTimeBeforeShutdown", "customServices", "state", "connectivityEndpoints", "applications", "createdBy", "lastOperation", "versions", "dataMounts", "osImageMetadata", "containers", "computeInstanceAuthorizationType")
 		}
+		if out.Subnet == "" && cp != nil && (cp.Has("subnet") || cp.Has("aksNetworkingConfiguration")) {
+			c.problem(r, "resource", r.Node.Path, "compute in a subnet that is not in the input: not imported")
+			continue
+		}
 		p.Use("computeLocation", "description", "provisioningState", "createdOn", "modifiedOn", "isAttachedCompute", "disableLocalAuth", "resourceId", "provisioningErrors")
 		if out.Region == c.sc.Region {
 			out.Region = ""
 		}
-		c.comments[fmt.Sprintf("machineLearning.computes[%d]", i)] = c.comment(r)
+		c.comments[fmt.Sprintf("machineLearning.computes[%d]", len(ml.Computes))] = c.comment(r)
 		ml.Computes = append(ml.Computes, out)
 	}
 	c.sc.MachineLearning = ml
@@ -1559,4 +1574,18 @@ func (c *conv) threatIntel(r *arm.Resource, p *arm.Node) string {
 		return ""
 	}
 	return m
+}
+
+// ianaRanges expands IANAPrivateRanges, the ranges Azure Firewall never
+// SNATs by default (RFC 1918 and RFC 6598).
+func ianaRanges(in []string) []string {
+	var out []string
+	for _, r := range in {
+		if strings.EqualFold(r, "IANAPrivateRanges") {
+			out = append(out, "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
 }
