@@ -1385,6 +1385,12 @@ func (c *conv) machineLearning() {
 			}
 			cp.Use("vmSize", "vmPriority", "osType", "remoteLoginPortPublicAccess", "isolatedNetwork", "userAccountCredentials", "currentNodeCount", "targetNodeCount", "allocationState", "allocationStateTransitionTime", "nodeStateCounts", "errors", "virtualMachineImage", "propertyBag", "applicationSharingPolicy", "sshSettings", "computeInstanceAuthorizationType", "personalComputeInstanceSettings", "setupScripts", "schedules", "enableOSPatching", "enableRootAccess", "enableSSO", "idleTimeBeforeShutdown", "customServices", "state", "connectivityEndpoints", "applications", "createdBy", "lastOperation", "versions", "dataMounts", "osImageMetadata", "containers", "computeInstanceAuthorizationType")
 		}
+		if out.Subnet == "" && ml.ManagedNetwork != nil && ml.ManagedNetwork.IsolationMode != "" && ml.ManagedNetwork.IsolationMode != "Disabled" && (out.Type == "AmlCompute" || out.Type == "ComputeInstance") {
+			out.Managed = true // in the workspace's managed VNet
+		} else if out.Subnet == "" && (out.Type == "AmlCompute" || out.Type == "ComputeInstance") {
+			c.problem(r, "resource", r.Node.Path, "a compute in no VNet subnet and no managed network: not imported (vnetsim models computes in a VNet or a managed network)")
+			continue
+		}
 		if out.Subnet == "" && cp != nil && (cp.Has("subnet") || cp.Has("aksNetworkingConfiguration")) {
 			c.problem(r, "resource", r.Node.Path, "compute in a subnet that is not in the input: not imported")
 			continue
