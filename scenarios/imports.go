@@ -116,3 +116,72 @@ func readStdin(opts topology.Options) (*topology.Source, error) {
 	}
 	return openData("-", data, opts)
 }
+
+// LoadChange imports a Terraform plan or an ARM what-if and compiles the
+// network before the change and after it.
+func LoadChange(arg string, opts topology.Options) (before, after *topology.Topology, err error) {
+	res, err := importer.Import([]string{arg}, importer.Options{})
+	if err != nil {
+		return nil, nil, importErr(err)
+	}
+	if res.Before == nil {
+		return nil, nil, topology.ErrorList{{File: arg, Msg: "not a Terraform plan or an ARM what-if: give BEFORE and AFTER"}}
+	}
+	if ImportNotes != nil {
+		ImportNotes(arg, res.Problems)
+	}
+	bd, err := res.Before.Document(arg + " (before)")
+	if err != nil {
+		return nil, nil, err
+	}
+	ad, err := res.After.Document(arg + " (after)")
+	if err != nil {
+		return nil, nil, err
+	}
+	if before, err = topology.Compile(bd, opts); err != nil {
+		return nil, nil, err
+	}
+	after, err = topology.Compile(ad, opts)
+	return before, after, err
+}
+
+// LoadAllPlanned loads a suite against the network a Terraform plan or an
+// ARM what-if would leave: the planned network, with the suite's own keys
+// (expectations, variants, additions) merged onto it as with an import key,
+// which the plan replaces. It returns the scenario and its variants.
+func LoadAllPlanned(suite, plan string, opts topology.Options) ([]*topology.Topology, error) {
+	data, err := os.ReadFile(suite)
+	if err != nil {
+		return nil, topology.ErrorList{{File: suite, Msg: err.Error()}}
+	}
+	d, err := spec.Parse(suite, data)
+	if err != nil {
+		return nil, err
+	}
+	res, err := importer.Import([]string{plan}, importer.Options{})
+	if err != nil {
+		return nil, importErr(err)
+	}
+	if ImportNotes != nil {
+		ImportNotes(plan, res.Problems)
+	}
+	_ = d
+	merged, err := patchOnto(res.After, suite, data)
+	if err != nil {
+		return nil, err
+	}
+	src := topology.NewSource(merged, opts)
+	t, err := src.Compile()
+	if err != nil {
+		return nil, err
+	}
+	out := []*topology.Topology{t}
+	for _, name := range src.VariantNames() {
+		v, err := src.Variant(name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}

@@ -12,6 +12,7 @@ func runCheck(e *env, args []string) (int, error) {
 	fs := e.flags("check")
 	out := outputFlag(fs)
 	junit := fs.String("junit", "", "also write the results as JUnit XML to this file")
+	fs.StringVar(&e.plan, "plan", "", "run the expectations against the network a Terraform plan or ARM what-if leaves")
 	tags := tagsFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return 0, err

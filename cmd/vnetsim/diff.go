@@ -41,6 +41,13 @@ func runDiff(e *env, args []string) (int, error) {
 			return 0, err
 		}
 		after = sim.New(t)
+	case *patch == "" && fs.NArg() == 1:
+		// a Terraform plan or an ARM what-if: before and after the change
+		b, a, err := scenarios.LoadChange(fs.Arg(0), opts)
+		if err != nil {
+			return 0, err
+		}
+		before, after = sim.New(b), sim.New(a)
 	case *patch == "" && fs.NArg() == 2:
 		if before, err = e.load(fs.Arg(0), *tags); err != nil {
 			return 0, err
@@ -49,7 +56,7 @@ func runDiff(e *env, args []string) (int, error) {
 			return 0, err
 		}
 	default:
-		return 0, usagef("diff: give BEFORE AFTER, or FILE --patch PATCH.yaml")
+		return 0, usagef("diff: give BEFORE AFTER, FILE --patch PATCH.yaml, or one Terraform plan or ARM what-if")
 	}
 	rep, err := sim.Diff(before, after)
 	if err != nil {

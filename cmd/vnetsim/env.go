@@ -22,6 +22,7 @@ import (
 type env struct {
 	stdout, stderr io.Writer
 	progress       io.Writer
+	plan           string // check --plan: suites run against this plan's network
 }
 
 // usageError is a mistake on the command line (exit code 2).
@@ -179,7 +180,13 @@ func (e *env) eachScenario(files []string, tags string, fn func(file string, ts 
 func (e *env) loadAll(file, tags string) ([]*sim.Network, error) {
 	stop := e.loading(file)
 	defer stop()
-	ts, err := scenarios.LoadAll(file, topology.Options{ServiceTagsFile: tags})
+	var ts []*topology.Topology
+	var err error
+	if e.plan != "" {
+		ts, err = scenarios.LoadAllPlanned(file, e.plan, topology.Options{ServiceTagsFile: tags})
+	} else {
+		ts, err = scenarios.LoadAll(file, topology.Options{ServiceTagsFile: tags})
+	}
 	if err != nil {
 		return nil, err
 	}
