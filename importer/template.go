@@ -3,6 +3,8 @@ package importer
 import (
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/vnetsim/vnetsim/importer/arm"
 	"github.com/vnetsim/vnetsim/importer/armexpr"
@@ -15,6 +17,16 @@ func readTemplate(file string, v any, opts Options) (*input, error) {
 		return nil, fmt.Errorf("an ARM template is a JSON object")
 	}
 	params := map[string]any{}
+	note := ""
+	if opts.Parameters == "" {
+		// azuredeploy.json beside azuredeploy.parameters.json, as the
+		// quickstarts ship them
+		sib := strings.TrimSuffix(file, filepath.Ext(file)) + ".parameters" + filepath.Ext(file)
+		if _, err := os.Stat(sib); err == nil {
+			opts.Parameters = sib
+			note = "parameters read from " + sib + ", found beside the template"
+		}
+	}
 	if opts.Parameters != "" {
 		data, err := os.ReadFile(opts.Parameters)
 		if err != nil {
@@ -43,6 +55,9 @@ func readTemplate(file string, v any, opts Options) (*input, error) {
 			continue
 		}
 		in.after = append(in.after, res)
+	}
+	if note != "" {
+		in.probs = append(in.probs, arm.Problem{Kind: "note", Subject: "template", File: file, Msg: note})
 	}
 	in.probs = append(in.probs, arm.Problem{Kind: "note", Subject: "template", File: file, Msg: fmt.Sprintf("IDs are in stand-in subscription %s and resource group %s; resourceGroup().location is %s unless a parameter says otherwise; uniqueString() and guid() are deterministic stand-ins", armexpr.Subscription, armexpr.ResourceGroup, armexpr.Location)})
 	return in, nil

@@ -77,3 +77,16 @@ func TestImportTemplateThenValidate(t *testing.T) {
 		t.Errorf("import of a missing file: exit %d\n%s", code, errOut)
 	}
 }
+
+// The suite written from Microsoft's documents for the quickstart
+// machine-learning-end-to-end-secure holds against the imported network
+// (its import key names the template; the parameters file beside it is read).
+func TestEndToEndSecureSuite(t *testing.T) {
+	code, out, errOut := runCmd(t, "check", "../../importer/testdata/e2e-suite.yaml")
+	if code != exitOK {
+		t.Errorf("check: exit %d\n%s%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "5 passed, 0 failed") {
+		t.Errorf("check:\n%s", out)
+	}
+}
