@@ -28,7 +28,8 @@ type scope struct {
 	vars     map[string]any
 	varBusy  map[string]bool
 	copies   map[string]int // loop name (lower) -> index; "" the resource loop
-	loopVar  []string       // innermost loop names, for copyIndex() without a name
+	loopVar  []string       // loop names, innermost last
+	resLoop  string         // the resource copy loop, which copyIndex() without a name means
 	location string
 }
 
@@ -364,6 +365,9 @@ func (s *scope) call(c call) (any, error) {
 				}
 			}
 			name = strings.ToLower(toString(a))
+		}
+		if name == "" && s.resLoop != "" {
+			name = s.resLoop
 		}
 		if name == "" {
 			if len(s.loopVar) == 0 {

@@ -222,7 +222,9 @@ func (t *Template) resource(s *scope, r map[string]any, path, parentType, parent
 			return
 		}
 		for i := 0; i < n; i++ {
-			t.one(s.withLoop(name, i), r, fmt.Sprintf("%s(copy %d)", path, i), parentType, parentName)
+			ls := s.withLoop(name, i)
+			ls.resLoop = strings.ToLower(name)
+			t.one(ls, r, fmt.Sprintf("%s(copy %d)", path, i), parentType, parentName)
 		}
 		return
 	}
