@@ -103,7 +103,6 @@ func ParsePortRanges(s string) ([]PortRange, error) {
 	return out, nil
 }
 
-
 // AddrMatch is one side of a rule: any address, a list of prefixes, a
 // service tag, or application security groups.
 type AddrMatch struct {
