@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/vnetsim/vnetsim/topology"
@@ -533,7 +534,7 @@ func (tr *tracer) toAppliance(sub *topology.Subnet, dst *Endpoint, f topology.Fl
 		return tr.deny(ReasonLoop, routeBlocker(r, sub), "routing loop: the packet reached appliance %s twice (%s)", nva.Name, r.Describe())
 	}
 	tr.visited[nva.Name] = true
-	if tr.reply && !containsNIC(tr.forward, nva) {
+	if tr.reply && !slices.Contains(tr.forward, nva) {
 		tr.hop(nva.Name, "appliance", "drop", "the reply reaches appliance %s, which did not see the flow", nva.Name)
 		return tr.deny(ReasonAsymmetric, routeBlocker(r, sub), "the reply to %s is routed by %s through appliance %s, which never saw the request; the return path is asymmetric", f.Dst, r.Describe(), nva.Name)
 	}

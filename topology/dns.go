@@ -2,7 +2,9 @@ package topology
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 
@@ -248,7 +250,7 @@ func (c *compiler) compileDNS() {
 		}
 		if len(vs.Hosts) > 0 {
 			hosts := map[string]netip.Addr{}
-			for _, name := range sortedKeys(vs.Hosts) {
+			for _, name := range slices.Sorted(maps.Keys(vs.Hosts)) {
 				key := path + ".hosts." + name
 				cn := CanonicalName(name)
 				if err := CheckDNSName(cn); err != nil || strings.HasPrefix(cn, "*") {
