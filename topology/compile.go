@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"go4.org/netipx"
-	"gonum.org/v1/gonum/graph/simple"
 
 	"github.com/vnetsim/vnetsim/internal/parallel"
 	"github.com/vnetsim/vnetsim/spec"
@@ -97,17 +96,9 @@ func (c *compiler) compile() *Topology {
 		return nil
 	}
 
-	// Derived state, built once: the graph, the VirtualNetwork tag of each
-	// VNet, and the effective routes of each subnet.
-	t.Graph = simple.NewDirectedGraph()
-	for _, v := range t.VNets {
-		t.Graph.AddNode(simple.Node(v.index))
-	}
-	for _, p := range t.Peerings {
-		if p.Connected() {
-			t.Graph.SetEdge(simple.Edge{F: simple.Node(p.From.index), T: simple.Node(p.To.index)})
-		}
-	}
+	// Derived state, built once: the VirtualNetwork tag of each VNet, the
+	// effective routes of each subnet, and the loops of the forwarding
+	// graphs.
 	var spaces []netip.Prefix
 	var owners []*VNet
 	for _, v := range t.VNets {
@@ -146,6 +137,8 @@ func (c *compiler) compile() *Topology {
 			s.Routes = shared[routeKey(s)]
 		}
 	}
+	t.RoutingLoops = t.findRoutingLoops()
+	t.ForwarderLoops = t.findForwarderLoops()
 	return t
 }
 
@@ -418,7 +411,7 @@ func (c *compiler) compileRouteTables() {
 				c.errAt(rp+".name", "duplicate route name %q in %s", r.Name, rs.Name)
 			}
 			seen[r.Name] = true
-			ur := &UserRoute{Name: r.Name}
+			ur := &UserRoute{Name: r.Name, Path: rp}
 			if p, ok := parsePrefixOrAddr(r.AddressPrefix); ok && strings.Contains(r.AddressPrefix, "/") {
 				ur.Prefix = p
 			} else if r.AddressPrefix == "" {

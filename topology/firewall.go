@@ -16,6 +16,7 @@ import (
 // its rule collections in processing order per type (reference 5.3).
 type Firewall struct {
 	Name       string
+	Path       string // firewalls[i], for messages
 	NIC        *NIC
 	PublicIP   netip.Addr
 	DNSProxy   bool
@@ -186,7 +187,7 @@ func (c *compiler) compileFirewalls() {
 		if !c.claim(path+".name", fs.Name, "firewall") {
 			continue
 		}
-		fw := &Firewall{Name: fs.Name, DNSProxy: fs.DNSProxy}
+		fw := &Firewall{Name: fs.Name, Path: path, DNSProxy: fs.DNSProxy}
 		s := c.subnetRef(path+".subnet", fs.Subnet)
 		if s != nil && s.Name != "AzureFirewallSubnet" {
 			c.errAt(path+".subnet", "an Azure Firewall lives in a subnet named AzureFirewallSubnet, not %s", s.Name)
