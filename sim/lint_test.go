@@ -3,6 +3,7 @@ package sim
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -154,6 +155,9 @@ func TestLint(t *testing.T) {
 		message, fix string
 		// good corrects bad; it must give no finding of code at all.
 		good []string
+		// also lists the other findings bad gives, "code resource"; any
+		// finding not expected here fails the case.
+		also []string
 	}{
 		{
 			name:     "compute instance in the cluster's VNet and region",
@@ -207,6 +211,7 @@ func TestLint(t *testing.T) {
 			// Peering is not enough for the default storage, but one
 			// endpoint in the workspace's VNet is.
 			good: join([]string{"{name: pe-blob, subnet: ws-vnet/snet-pe", "{name: pe-blob, subnet: other-vnet/snet-pe"}, peerOther),
+			also: []string{"storage-port-445-blocked ci-dev", "storage-port-445-blocked cpu-cluster"},
 		},
 		{
 			name:     "default storage in a peered VNet is still a finding",
@@ -214,6 +219,7 @@ func TestLint(t *testing.T) {
 			code:     LintStorageOutsideVNet,
 			resource: "stmlw",
 			good:     peerOther,
+			also:     []string{"storage-port-445-blocked cpu-cluster"},
 		},
 		{
 			name:     "key vault in an unpeered VNet",
@@ -256,6 +262,7 @@ func TestLint(t *testing.T) {
 			message:  "is not linked to VNet other-vnet, so its names resolve to public addresses for VM client2 in other-vnet",
 			good: join(peerOther, linkOther, []string{"  - {name: client, subnet: ws-vnet/snet-clients}\n",
 				"  - {name: client, subnet: ws-vnet/snet-clients}\n  - {name: client2, subnet: other-vnet/snet-work}\n"}),
+			also: []string{"private-dns-zone-not-linked privatelink.api.azureml.ms", "private-dns-zone-not-linked privatelink.azurecr.io", "private-dns-zone-not-linked privatelink.file.core.windows.net", "private-dns-zone-not-linked privatelink.notebooks.azure.net", "private-dns-zone-not-linked privatelink.vaultcore.azure.net"},
 		},
 		{
 			// The compute VNet is linked, but its DNS server asks
@@ -266,6 +273,7 @@ func TestLint(t *testing.T) {
 			resource: "privatelink.api.azureml.ms",
 			message:  "is not linked to VNet other-vnet, from which DNS server dns1 (10.2.2.4) in other-vnet asks 168.63.129.16, so its names resolve to public addresses for compute cpu-cluster in compute-vnet",
 			good:     join(dnsHub, linkOther),
+			also:     []string{"private-dns-zone-not-linked privatelink.azurecr.io", "private-dns-zone-not-linked privatelink.blob.core.windows.net", "private-dns-zone-not-linked privatelink.file.core.windows.net", "private-dns-zone-not-linked privatelink.notebooks.azure.net", "private-dns-zone-not-linked privatelink.vaultcore.azure.net", "storage-port-445-blocked cpu-cluster"},
 		},
 		{
 			name:     "custom DNS server that resolves the workspace's zone publicly",
@@ -275,6 +283,7 @@ func TestLint(t *testing.T) {
 			message:  "they ask DNS server dns1 (10.2.2.4) in other-vnet, which resolves",
 			fix:      "on DNS server dns1, forward api.azureml.ms to 168.63.129.16 and link privatelink.api.azureml.ms to other-vnet",
 			good:     join(dnsHub, linkOther, []string{"dnsServer: {defaultForwarder: 168.63.129.16}", "dnsServer: {forwarders: [{zone: corp.contoso.com, target: 192.168.1.10}, {zone: azureml.ms, target: 168.63.129.16}, {zone: notebooks.azure.net, target: 168.63.129.16}, {zone: core.windows.net, target: 168.63.129.16}, {zone: vault.azure.net, target: 168.63.129.16}, {zone: azurecr.io, target: 168.63.129.16}]}"}),
+			also:     []string{"custom-dns-not-forwarded privatelink.azurecr.io", "custom-dns-not-forwarded privatelink.blob.core.windows.net", "custom-dns-not-forwarded privatelink.file.core.windows.net", "custom-dns-not-forwarded privatelink.notebooks.azure.net", "custom-dns-not-forwarded privatelink.vaultcore.azure.net", "storage-port-445-blocked cpu-cluster"},
 		},
 		{
 			name: "second workspace on the shared zones, its VNet never linked",
@@ -285,6 +294,7 @@ func TestLint(t *testing.T) {
 			message:  "holds the records of workspaces mlw and mlw2, but VNet other-vnet, which holds mlw2's private endpoint or computes, is not linked to it",
 			good: join([]string{"  - {name: kvmlw,", "  - {name: mlw2, type: Microsoft.MachineLearningServices/workspaces}\n  - {name: kvmlw,",
 				"  - {name: pe-blob,", "  - {name: pe-mlw2, subnet: other-vnet/snet-pe, service: mlw2, groupId: amlworkspace, privateDnsZoneGroup: [privatelink.api.azureml.ms, privatelink.notebooks.azure.net]}\n  - {name: pe-blob,"}, linkOther),
+			also: []string{"shared-zone-workspace-not-linked privatelink.notebooks.azure.net"},
 		},
 		{
 			name: "port 445 denied from the cluster subnet",
@@ -303,6 +313,7 @@ func TestLint(t *testing.T) {
 			resource: "serverless",
 			message:  "no private endpoint of mlw is in VNet other-vnet or a VNet peered with it",
 			good:     join(allowList, peerOther),
+			also:     []string{"private-dns-zone-not-linked privatelink.api.azureml.ms", "private-dns-zone-not-linked privatelink.azurecr.io", "private-dns-zone-not-linked privatelink.blob.core.windows.net", "private-dns-zone-not-linked privatelink.file.core.windows.net", "private-dns-zone-not-linked privatelink.notebooks.azure.net", "private-dns-zone-not-linked privatelink.vaultcore.azure.net", "storage-port-445-blocked serverless"},
 		},
 		{
 			name:     "the same serverless compute with a public IP is not this finding",
@@ -310,6 +321,7 @@ func TestLint(t *testing.T) {
 			code:     LintServerlessAllowListNoPE,
 			resource: "serverless",
 			good:     join(allowList, []string{"maxNodes: 2, enableNodePublicIp: false}", "maxNodes: 2, enableNodePublicIp: true}"}),
+			also:     []string{"private-dns-zone-not-linked privatelink.api.azureml.ms", "private-dns-zone-not-linked privatelink.azurecr.io", "private-dns-zone-not-linked privatelink.blob.core.windows.net", "private-dns-zone-not-linked privatelink.file.core.windows.net", "private-dns-zone-not-linked privatelink.notebooks.azure.net", "private-dns-zone-not-linked privatelink.vaultcore.azure.net", "storage-port-445-blocked serverless"},
 		},
 		{
 			name:     "compute VNet in another subscription",
@@ -341,6 +353,12 @@ func TestLint(t *testing.T) {
 			}
 			if got == nil {
 				t.Fatalf("no %s finding on %s:\n%s", c.code, c.resource, describe(fs))
+			}
+			for _, f := range fs {
+				if (f.Code == c.code && f.Resource == c.resource) || slices.Contains(c.also, f.Code+" "+f.Resource) {
+					continue
+				}
+				t.Errorf("unexpected finding:\n%s", describe([]Finding{f}))
 			}
 			sev := c.severity
 			if sev == "" {
