@@ -425,7 +425,7 @@ func (r *Resolver) buildZones(t *topology.Topology) {
 			}
 		}
 		for _, rec := range zs.Records {
-			name := recordName(rec.Name, z.name)
+			name := topology.RecordName(rec.Name, z.name)
 			ttl := uint32(ttlRecord)
 			if rec.TTL > 0 {
 				ttl = uint32(rec.TTL)
@@ -488,19 +488,6 @@ func (r *Resolver) buildZones(t *topology.Topology) {
 			best.add(n.PrivateLink, &rrset{addrs: []netip.Addr{pe.NIC.IP}, ttl: ttlZoneGroup, origin: "zone group of private endpoint " + pe.Name}, true)
 		}
 	}
-}
-
-// recordName turns a record name as written in a zone (relative, "@" for
-// the apex, or absolute with a trailing dot) into an FQDN.
-func recordName(name, zone string) string {
-	name = strings.TrimSpace(name)
-	switch {
-	case name == "" || name == "@":
-		return zone
-	case strings.HasSuffix(name, "."):
-		return topology.CanonicalName(name)
-	}
-	return strings.ToLower(name) + "." + zone
 }
 
 func recordLabel(name string) string {

@@ -83,7 +83,7 @@ func (c *compiler) compile() *Topology {
 		File: c.file, Name: sc.Name, Description: sc.Description, Region: strings.ToLower(sc.Region), Spec: sc, Tags: c.tags, pos: c.pos,
 		vnets: map[string]*VNet{}, subnets: map[string]*Subnet{}, nsgs: map[string]*NSG{}, rts: map[string]*RouteTable{},
 		gateways: map[string]*Gateway{}, nats: map[string]*NATGateway{}, nics: map[string]*NIC{}, services: map[string]*Service{},
-		computes: map[string]*Compute{}, asgs: map[string]bool{}, tagSets: map[string]*PrefixSet{}, tagRefs: map[string]tagRef{}, publicIPs: map[netip.Addr]*NIC{},
+		computes: map[string]*Compute{}, zones: map[string]*PrivateDNSZone{}, asgs: map[string]bool{}, tagSets: map[string]*PrefixSet{}, tagRefs: map[string]tagRef{}, publicIPs: map[netip.Addr]*NIC{},
 	}
 	c.t = t
 	for _, name := range computedTags {
@@ -1023,7 +1023,7 @@ func (c *compiler) compileNICs() {
 		if groups := serviceGroups[svc.Type]; !contains(groups, gid) {
 			c.errAt(path+".groupId", "%q is not a sub-resource of %s; want one of %s", ps.GroupID, svc.Type, strings.Join(groups, ", "))
 		}
-		ep := &PrivateEndpoint{Name: ps.Name, Service: svc, GroupID: gid, Zones: ps.PrivateDNSZoneGroup}
+		ep := &PrivateEndpoint{Name: ps.Name, Service: svc, GroupID: gid, Zones: ps.PrivateDNSZoneGroup, Path: path}
 		n := &NIC{Name: ps.Name, Kind: KindPrivateEndpoint, Subnet: s, ASGs: map[string]bool{}, PrivateEndpoint: ep}
 		ep.NIC = n
 		static, ok := c.staticIP(s, ps.PrivateIPAddress, path+".privateIpAddress")
@@ -1116,7 +1116,7 @@ func (c *compiler) compileServices() {
 			c.errAt(path+".type", "%q is not a service type vnetsim models; want one of %s", ss.Type, strings.Join(sortedKeys(serviceGroups), ", "))
 			continue
 		}
-		svc := &Service{Name: ss.Name, Type: typ, Region: strings.ToLower(ss.Region), Subscription: ss.Subscription, WorkspaceID: strings.ToLower(ss.WorkspaceID), PublicNetworkAccess: "Enabled"}
+		svc := &Service{Name: ss.Name, Type: typ, Region: strings.ToLower(ss.Region), Subscription: ss.Subscription, WorkspaceID: strings.ToLower(ss.WorkspaceID), PublicNetworkAccess: "Enabled", Path: path}
 		if svc.Region == "" {
 			svc.Region = c.t.Region
 		}
@@ -1409,10 +1409,14 @@ func (c *compiler) compileZones() {
 			c.errAt(path+".name", "duplicate private DNS zone %q", zs.Name)
 		}
 		seen[name] = true
+		z := &PrivateDNSZone{Name: name, Path: path}
+		c.t.zones[name] = z
+		c.t.PrivateDNSZones = append(c.t.PrivateDNSZones, z)
 		linked := map[string]bool{}
 		for j, l := range zs.VirtualNetworkLinks {
 			lp := fmt.Sprintf("%s.virtualNetworkLinks[%d]", path, j)
-			if c.t.vnets[l.VNet] == nil {
+			v := c.t.vnets[l.VNet]
+			if v == nil {
 				c.errAt(lp+".vnet", "unknown VNet %q", l.VNet)
 				continue
 			}
@@ -1420,9 +1424,11 @@ func (c *compiler) compileZones() {
 				c.errAt(lp+".vnet", "zone %s already has a link to VNet %s", zs.Name, l.VNet)
 			}
 			linked[l.VNet] = true
-			if _, ok := resolutionPolicies[strings.ToLower(l.ResolutionPolicy)]; !ok {
+			policy, ok := resolutionPolicies[strings.ToLower(l.ResolutionPolicy)]
+			if !ok {
 				c.errAt(lp+".resolutionPolicy", "%q: want Default or NxDomainRedirect", l.ResolutionPolicy)
 			}
+			z.Links = append(z.Links, &ZoneLink{VNet: v, RegistrationEnabled: l.RegistrationEnabled, ResolutionPolicy: policy})
 			if l.RegistrationEnabled {
 				if prev, ok := registration[l.VNet]; ok {
 					c.errAt(lp+".registrationEnabled", "VNet %s already has registration zone %s; a VNet has exactly one", l.VNet, prev)
@@ -1432,7 +1438,8 @@ func (c *compiler) compileZones() {
 		}
 		for j, r := range zs.Records {
 			rp := fmt.Sprintf("%s.records[%d]", path, j)
-			switch strings.ToUpper(r.Type) {
+			typ := strings.ToUpper(r.Type)
+			switch typ {
 			case "A", "AAAA":
 				for k, v := range r.Values {
 					if _, err := netip.ParseAddr(v); err != nil {
@@ -1446,6 +1453,7 @@ func (c *compiler) compileZones() {
 			default:
 				c.errAt(rp+".type", "%q: want A, AAAA or CNAME", r.Type)
 			}
+			z.Records = append(z.Records, &ZoneRecord{Name: RecordName(r.Name, name), Type: typ, TTL: r.TTL, Values: r.Values, Path: rp})
 		}
 	}
 	for i, ps := range c.sc.PrivateEndpoints {

@@ -305,3 +305,56 @@ func (c *compiler) onPremises(a netip.Addr) bool {
 	}
 	return false
 }
+
+// PrivateDNSZone is an Azure private DNS zone with its virtual network links
+// and the records written in it. The records that private endpoints' zone
+// groups write are not among Records: package dnsmock derives them.
+type PrivateDNSZone struct {
+	Name    string // lower case, no trailing dot
+	Links   []*ZoneLink
+	Records []*ZoneRecord
+	// Path is the key path of the zone in the scenario file
+	// (privateDnsZones[i]), for LineOf.
+	Path string
+}
+
+// ZoneLink is a virtual network link of a private DNS zone.
+type ZoneLink struct {
+	VNet                *VNet
+	RegistrationEnabled bool
+	ResolutionPolicy    string // Default | NxDomainRedirect
+}
+
+// ZoneRecord is a record written in a private DNS zone.
+type ZoneRecord struct {
+	// Name is the record's FQDN, lower case, without a trailing dot.
+	Name   string
+	Type   string // A | AAAA | CNAME
+	TTL    int
+	Values []string
+	// Path is the key path of the record (privateDnsZones[i].records[j]).
+	Path string
+}
+
+// LinkTo returns the zone's link to v, or nil.
+func (z *PrivateDNSZone) LinkTo(v *VNet) *ZoneLink {
+	for _, l := range z.Links {
+		if l.VNet == v {
+			return l
+		}
+	}
+	return nil
+}
+
+// RecordName turns a record name as written in a zone (relative, "@" or ""
+// for the apex, or absolute with a trailing dot) into an FQDN.
+func RecordName(name, zone string) string {
+	name = strings.TrimSpace(name)
+	switch {
+	case name == "" || name == "@":
+		return CanonicalName(zone)
+	case strings.HasSuffix(name, "."):
+		return CanonicalName(name)
+	}
+	return strings.ToLower(name) + "." + CanonicalName(zone)
+}

@@ -216,3 +216,55 @@ func TestCompileDNSResolved(t *testing.T) {
 		t.Errorf("DNSServerNICs = %v", got)
 	}
 }
+
+// TestCompiledZones checks the compiled private DNS zones: canonical names,
+// links with their resolution policy, records as FQDNs, and the key paths
+// that LineOf turns into the lines of the zone, the service and the
+// private endpoint.
+func TestCompiledZones(t *testing.T) {
+	body := dnsHead + `services:
+  - {name: kv1, type: Microsoft.KeyVault/vaults}
+privateEndpoints:
+  - {name: pe-kv, subnet: hub/snet, service: kv1, groupId: vault, privateDnsZoneGroup: [Privatelink.Vault.Azure.Net.]}
+privateDnsZones:
+  - name: Privatelink.Vault.Azure.Net.
+    virtualNetworkLinks: [{vnet: hub, resolutionPolicy: nxdomainredirect}]
+    records:
+      - {name: kv1, type: a, values: [10.0.1.9]}
+      - {name: '@', type: A, values: [10.0.1.8]}
+      - {name: other.example.com., type: CNAME, values: [kv1.privatelink.vault.azure.net]}
+`
+	topo, err := Parse("test.yaml", []byte(body), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	z := topo.PrivateDNSZone("privatelink.vault.azure.net")
+	if z == nil || len(topo.PrivateDNSZones) != 1 || topo.PrivateDNSZones[0] != z {
+		t.Fatalf("PrivateDNSZone = %v, zones %v", z, topo.PrivateDNSZones)
+	}
+	if z.Name != "privatelink.vault.azure.net" {
+		t.Errorf("Name = %q, want the canonical name", z.Name)
+	}
+	if l := z.LinkTo(topo.VNet("hub")); l == nil || l.ResolutionPolicy != "NxDomainRedirect" || l.RegistrationEnabled {
+		t.Errorf("link to hub = %+v", l)
+	}
+	var recs []string
+	for _, r := range z.Records {
+		recs = append(recs, r.Type+" "+r.Name)
+	}
+	if got := strings.Join(recs, ", "); got != "A kv1.privatelink.vault.azure.net, A privatelink.vault.azure.net, CNAME other.example.com" {
+		t.Errorf("records = %s", got)
+	}
+	lines := strings.Split(body, "\n")
+	for _, c := range []struct{ path, text string }{
+		{z.Path, "- name: Privatelink.Vault.Azure.Net."},
+		{z.Records[1].Path, "{name: '@'"},
+		{topo.Service("kv1").Path, "{name: kv1, type: Microsoft.KeyVault/vaults}"},
+		{topo.PrivateEndpoints[0].Path, "{name: pe-kv,"},
+	} {
+		n := topo.LineOf(c.path)
+		if n < 1 || n > len(lines) || !strings.Contains(lines[n-1], c.text) {
+			t.Errorf("LineOf(%s) = %d, want the line with %q", c.path, n, c.text)
+		}
+	}
+}

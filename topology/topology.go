@@ -47,6 +47,7 @@ type Topology struct {
 	PrivateEndpoints []*PrivateEndpoint
 	Computes         []*Compute
 	Firewalls        []*Firewall
+	PrivateDNSZones  []*PrivateDNSZone
 	ML               *MachineLearning
 	Expectations     []*Expectation
 
@@ -65,6 +66,7 @@ type Topology struct {
 	nics     map[string]*NIC
 	services map[string]*Service
 	computes map[string]*Compute
+	zones    map[string]*PrivateDNSZone
 	asgs     map[string]bool
 
 	tagSets   map[string]*PrefixSet // lower-case tag name → set, every tag the scenario names
@@ -256,6 +258,9 @@ type Service struct {
 	PublicIP         netip.Addr
 	Tag              string
 	PrivateEndpoints []*PrivateEndpoint
+	// Path is the key path of the service in the scenario file
+	// (services[i]), for LineOf.
+	Path string
 }
 
 // ServiceACLs is a PaaS resource firewall.
@@ -272,7 +277,13 @@ type PrivateEndpoint struct {
 	Service *Service
 	GroupID string
 	NIC     *NIC
-	Zones   []string
+	// Zones are the private DNS zones of the endpoint's zone group, as
+	// written.
+	Zones []string
+	// Path is the key path of the endpoint in the scenario file
+	// (privateEndpoints[i]), for LineOf; a managed network's endpoint has
+	// none in the file.
+	Path string
 }
 
 // Compute is an Azure ML compute. Its NIC stands for its first node.
@@ -340,6 +351,12 @@ func (t *Topology) Subnet(id string) *Subnet { return t.subnets[id] }
 
 // NIC returns the NIC named by a VM, compute or private endpoint name.
 func (t *Topology) NIC(name string) *NIC { return t.nics[name] }
+
+// PrivateDNSZone returns the private DNS zone of that name (any case, with
+// or without a trailing dot).
+func (t *Topology) PrivateDNSZone(name string) *PrivateDNSZone {
+	return t.zones[CanonicalName(name)]
+}
 
 // Service returns the named service.
 func (t *Topology) Service(name string) *Service { return t.services[name] }
