@@ -125,7 +125,10 @@ func Lint(t *topology.Topology) []Finding {
 		l.noPublicIPWorkspacePE()
 		l.subscriptions()
 		l.managedNetwork()
+		l.registryImageBuild()
 	}
+	l.endpointZones()
+	l.workspaceEndpointDNS()
 	l.sharedZones()
 	l.zoneLinks()
 	sort.SliceStable(l.out, func(i, j int) bool {
