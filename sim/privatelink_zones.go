@@ -249,37 +249,47 @@ func distinctLabels(zone string) []string {
 	return out
 }
 
-// similarity scores how much two zone names have in common: the labels
-// they share, each weighted by how rare it is among the documented zones
-// (inverse document frequency), so that "azurecr" counts and "net" hardly.
+// similarity scores how much zone a has in common with candidate b: the
+// labels they share, each weighted by how rare it is among the documented
+// zones (inverse document frequency), so that "azurecr" counts and "net"
+// hardly; each label of b that a lacks costs a little, so that of two
+// zones of one service the plainer wins (privatelink.azurecr.io over
+// {regionName}.data.privatelink.azurecr.io).
 func similarity(a, b string) float64 {
 	in := map[string]bool{}
-	for _, l := range distinctLabels(b) {
+	for _, l := range distinctLabels(a) {
 		in[l] = true
 	}
 	s := 0.0
-	for _, l := range distinctLabels(a) {
+	for _, l := range distinctLabels(b) {
 		if in[l] {
 			s += math.Log(float64(documentedZoneCount+1) / float64(labelDF[l]+1))
+		} else {
+			s -= 0.01
 		}
 	}
 	return s
 }
 
 // minSimilarity is the least score of a suggestion: one shared label held
-// by about one documented zone in ten, more than "core" or "windows".
+// by about one documented zone in ten or fewer.
 var minSimilarity = math.Log(float64(documentedZoneCount+1) / 9)
 
-// closest returns the zone among candidates most like zone (the first of
-// equals), or "" when none shares a label rare enough to mean something.
+// closest returns the zone among candidates most like zone, or "" when none
+// shares a label rare enough to mean something or two distinct zones are
+// equally like it (privatelink.core.windows.net: blob, file, queue...).
 func closest(zone string, candidates []string) string {
-	best, bestScore := "", 0.0
+	best, bestScore, tie := "", 0.0, false
 	for _, c := range candidates {
-		if s := similarity(zone, c); s > bestScore {
-			best, bestScore = c, s
+		s := similarity(zone, c)
+		switch {
+		case s > bestScore+1e-9:
+			best, bestScore, tie = c, s, false
+		case s > bestScore-1e-9 && c != best:
+			tie = true
 		}
 	}
-	if bestScore < minSimilarity {
+	if bestScore < minSimilarity || tie {
 		return ""
 	}
 	return best
