@@ -329,8 +329,7 @@ func (r *Resolver) buildManaged(t *topology.Topology) {
 // computeInstances returns the compute instances of the scenario's
 // workspace, which name them.
 func computeInstances(t *topology.Topology, svc *topology.Service) []string {
-	ml := t.Spec.MachineLearning
-	if ml == nil || ml.Workspace != svc.Name {
+	if t.ML == nil || t.ML.Workspace != svc {
 		return nil
 	}
 	var out []string
@@ -416,40 +415,33 @@ func (r *Resolver) publicLookup(name string) *rrset {
 // buildZones writes the private DNS zones: explicit records, autoregistered
 // VMs, and the A records of private endpoint zone groups.
 func (r *Resolver) buildZones(t *topology.Topology) {
-	for _, zs := range t.Spec.PrivateDNSZones {
-		z := &zone{name: topology.CanonicalName(zs.Name), links: map[*topology.VNet]link{}, sets: map[string]*rrset{}, nodes: map[string]bool{}}
+	for _, zs := range t.DNSZones {
+		z := &zone{name: zs.Name, links: map[*topology.VNet]link{}, sets: map[string]*rrset{}, nodes: map[string]bool{}}
 		z.nodes[z.name] = true
-		for _, l := range zs.VirtualNetworkLinks {
-			if v := t.VNet(l.VNet); v != nil {
-				z.links[v] = link{redirect: strings.EqualFold(l.ResolutionPolicy, "NxDomainRedirect"), registration: l.RegistrationEnabled}
-			}
+		for _, l := range zs.Links {
+			z.links[l.VNet] = link{redirect: l.NxDomainRedirect, registration: l.Registration}
 		}
 		for _, rec := range zs.Records {
-			name := topology.RecordName(rec.Name, z.name)
 			ttl := uint32(ttlRecord)
 			if rec.TTL > 0 {
 				ttl = uint32(rec.TTL)
 			}
-			s := z.sets[name]
+			s := z.sets[rec.Name]
 			if s == nil {
-				s = &rrset{ttl: ttl, origin: "record " + recordLabel(rec.Name)}
+				s = &rrset{ttl: ttl, origin: "record " + rec.Label}
 			}
-			switch strings.ToUpper(rec.Type) {
+			switch rec.Type {
 			case "CNAME":
-				if len(s.addrs) == 0 && len(rec.Values) > 0 {
-					s.cname = topology.CanonicalName(rec.Values[0])
+				if len(s.addrs) == 0 && rec.Target != "" {
+					s.cname = rec.Target
 				}
 			default:
 				if s.cname != "" {
 					continue
 				}
-				for _, v := range rec.Values {
-					if a, err := netip.ParseAddr(strings.TrimSpace(v)); err == nil {
-						s.addrs = append(s.addrs, a.Unmap())
-					}
-				}
+				s.addrs = append(s.addrs, rec.Addrs...)
 			}
-			z.add(name, s, true)
+			z.add(rec.Name, s, true)
 		}
 		for v, l := range z.links {
 			if !l.registration {
@@ -490,13 +482,8 @@ func (r *Resolver) buildZones(t *topology.Topology) {
 	}
 }
 
-func recordLabel(name string) string {
-	if name == "" {
-		return "@"
-	}
-	return name
-}
-
+// recordName turns a record name as written in a zone (relative, "@" for
+// the apex, or absolute with a trailing dot) into an FQDN.
 // linkedZone returns the most specific private zone linked to v that holds name.
 func (r *Resolver) linkedZone(v *topology.VNet, name string) (*zone, link) {
 	for n := name; n != ""; n = parent(n) {
@@ -715,10 +702,9 @@ func (r *Resolver) serverAt(a netip.Addr, near *topology.VNet) server {
 			}
 		}
 		for _, d := range vms {
-			for _, p := range d.nic.VNet().Peerings {
-				if p.Connected() && p.To == near {
-					best = d
-				}
+			if near != nil && near.PeeringTo(d.nic.VNet()) != nil {
+				best = d
+				break
 			}
 		}
 		return server{kind: serverVM, vm: best}

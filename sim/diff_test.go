@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vnetsim/vnetsim/spec"
 	"github.com/vnetsim/vnetsim/topology"
 )
 
@@ -104,8 +105,15 @@ func TestDiffForbidden(t *testing.T) {
 // TestPatch: a patch file merges like a variant, and its mistakes name the
 // patch file's lines.
 func TestPatch(t *testing.T) {
-	base := load(t, mlScenario())
-	p, err := base.Patched("p.yaml", []byte("vnets:\n  - name: compute-vnet\n    subnets:\n      - {name: snet-training, networkSecurityGroup: null}\n"))
+	base, err := spec.Parse("test.yaml", []byte("apiVersion: vnetsim/v1\nregion: eastus\n"+mlScenario()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pd, err := base.Patched("p.yaml", []byte("vnets:\n  - name: compute-vnet\n    subnets:\n      - {name: snet-training, networkSecurityGroup: null}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := topology.Compile(pd, topology.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -64,7 +64,7 @@ func (tr *tracer) replyTracer() *tracer {
 		tr.res.Reply = []Hop{}
 	}
 	return &tracer{t: tr.t, res: tr.res, hops: &tr.res.Reply, visited: map[string]bool{}, origin: tr.origin,
-		reply: true, forward: tr.appliances, viaPublicIP: tr.viaPublicIP, nat: append([]natRecord(nil), tr.nat...), quiet: tr.quiet, cuts: tr.cuts}
+		reply: true, forward: tr.appliances, viaPublicIP: tr.viaPublicIP, nat: append([]natRecord(nil), tr.nat...), quiet: tr.quiet, obs: tr.obs}
 }
 
 // finishReply turns the reply tracer's outcome into the flow's verdict.

@@ -9,14 +9,14 @@ import (
 )
 
 // load compiles an inline scenario; header adds apiVersion and region.
-func load(t testing.TB, body string) *topology.Topology {
+func load(t testing.TB, body string) *Network {
 	t.Helper()
 	src := "apiVersion: vnetsim/v1\nregion: eastus\n" + body
 	topo, err := topology.Parse("test.yaml", []byte(src), topology.Options{})
 	if err != nil {
 		t.Fatalf("Parse: %v\n%s", err, src)
 	}
-	return topo
+	return New(topo)
 }
 
 // flowCase is one traced flow and what Azure would do with it.
@@ -50,7 +50,7 @@ func runFlowCases(t *testing.T, cases []flowCase) {
 			if port == 0 && proto.HasPorts() {
 				port = 443
 			}
-			res, err := Trace(topo, Request{From: c.from, To: c.to, Protocol: proto, Port: port})
+			res, err := topo.Trace(Request{From: c.from, To: c.to, Protocol: proto, Port: port})
 			if err != nil {
 				t.Fatalf("Trace: %v", err)
 			}

@@ -80,8 +80,8 @@ func (l *linter) managedNetwork() {
 }
 
 func (l *linter) serviceLine(name string) int {
-	if svc := l.t.Service(name); svc != nil {
-		return l.t.LineOf(svc.Path)
+	if s := l.t.Service(name); s != nil && s.Path != "" {
+		return l.t.LineOf(s.Path)
 	}
 	return 0
 }

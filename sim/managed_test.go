@@ -76,7 +76,7 @@ func TestManagedNetwork(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			topo := load(t, managedScenario(c.mode, c.rules))
-			s, err := Simulate(topo, c.intent, c.compute, "")
+			s, err := topo.Simulate(c.intent, c.compute, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -194,7 +194,7 @@ func TestManagedLint(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var got []string
-			for _, f := range Lint(load(t, c.src)) {
+			for _, f := range (load(t, c.src)).Lint() {
 				if strings.HasPrefix(f.Code, "managed-") {
 					got = append(got, f.Code)
 					if f.Seed != seedManaged || f.Fix == "" {

@@ -231,7 +231,7 @@ vnets:
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			topo := load(t, c.scen)
-			routes, err := EffectiveRoutes(topo, c.subnet)
+			routes, err := topo.EffectiveRoutes(c.subnet)
 			if err != nil {
 				t.Fatal(err)
 			}

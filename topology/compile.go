@@ -3,21 +3,22 @@ package topology
 import (
 	"fmt"
 	"net/netip"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"gonum.org/v1/gonum/graph/simple"
+
+	"github.com/vnetsim/vnetsim/internal/parallel"
+	"github.com/vnetsim/vnetsim/spec"
 )
 
 // compiler turns a decoded Scenario into a Topology, collecting every
 // validation error with its file, line and key.
 type compiler struct {
 	file string
-	pos  *positions
-	sc   *Scenario
+	doc  *spec.Document
+	sc   *spec.Scenario
 	tags *ServiceTags
 	errs ErrorList
 	t    *Topology
@@ -28,32 +29,8 @@ type compiler struct {
 	aliases map[string]*NIC // compute names of attached VMs → the VM's NIC
 }
 
-// ForEach runs f(0..n-1) on every core and returns when all have run.
-func ForEach(n int, f func(i int)) {
-	workers := runtime.GOMAXPROCS(0)
-	if workers > n {
-		workers = n
-	}
-	var wg sync.WaitGroup
-	next := make(chan int, workers)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				f(i)
-			}
-		}()
-	}
-	for i := 0; i < n; i++ {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-}
-
 func (c *compiler) errAt(path, format string, args ...any) *Error {
-	e := &Error{File: c.file, Line: c.pos.lookup(path), Key: path, Msg: fmt.Sprintf(format, args...)}
+	e := &Error{File: c.file, Line: c.doc.Line(path), Key: path, Msg: fmt.Sprintf(format, args...)}
 	c.errs = append(c.errs, e)
 	return e
 }
@@ -80,10 +57,11 @@ func (c *compiler) claim(path, name, kind string) bool {
 func (c *compiler) compile() *Topology {
 	sc := c.sc
 	t := &Topology{
-		File: c.file, Name: sc.Name, Description: sc.Description, Region: strings.ToLower(sc.Region), Spec: sc, Tags: c.tags, pos: c.pos,
-		vnets: map[string]*VNet{}, subnets: map[string]*Subnet{}, nsgs: map[string]*NSG{}, rts: map[string]*RouteTable{},
+		File: c.file, Name: sc.Name, Description: sc.Description, Region: strings.ToLower(sc.Region), Tags: c.tags, lines: c.doc.Lines(),
+		variants: c.doc.VariantNames(),
+		vnets:    map[string]*VNet{}, subnets: map[string]*Subnet{}, nsgs: map[string]*NSG{}, rts: map[string]*RouteTable{},
 		gateways: map[string]*Gateway{}, nats: map[string]*NATGateway{}, nics: map[string]*NIC{}, services: map[string]*Service{},
-		computes: map[string]*Compute{}, zones: map[string]*PrivateDNSZone{}, asgs: map[string]bool{}, tagSets: map[string]*PrefixSet{}, tagRefs: map[string]tagRef{}, publicIPs: map[netip.Addr]*NIC{},
+		computes: map[string]*Compute{}, asgs: map[string]bool{}, tagSets: map[string]*PrefixSet{}, tagRefs: map[string]tagRef{}, publicIPs: map[netip.Addr]*NIC{},
 	}
 	c.t = t
 	for _, name := range computedTags {
@@ -157,7 +135,7 @@ func (c *compiler) compile() *Topology {
 		}
 	}
 	sets := make([]*RouteSet, len(first))
-	ForEach(len(first), func(i int) { sets[i] = t.computeRoutes(first[i], seen[first[i].VNet]) })
+	parallel.ForEach(len(first), func(i int) { sets[i] = t.computeRoutes(first[i], seen[first[i].VNet]) })
 	for i, s := range first {
 		shared[routeKey(s)] = sets[i]
 	}
@@ -531,7 +509,7 @@ func (c *compiler) compileVNets() {
 			c.errAt(path+".name", "duplicate VNet %q", vs.Name)
 			continue
 		}
-		v := &VNet{Name: vs.Name, Region: strings.ToLower(vs.Region), Subscription: vs.Subscription, index: len(c.t.VNets), nicAt: map[netip.Addr]*NIC{}}
+		v := &VNet{Name: vs.Name, Region: strings.ToLower(vs.Region), Subscription: vs.Subscription, Path: path, index: len(c.t.VNets), nicAt: map[netip.Addr]*NIC{}}
 		if v.Region == "" {
 			v.Region = c.t.Region
 		}
@@ -580,7 +558,7 @@ func (c *compiler) compileVNets() {
 				c.errAt(sp0+".name", "duplicate subnet %q in VNet %s", ss.Name, vs.Name)
 				continue
 			}
-			s := &Subnet{Name: ss.Name, VNet: v, ServiceEndpoints: ss.ServiceEndpoints, Delegations: ss.Delegations, DefaultOutboundAccess: true, id: v.Name + "/" + ss.Name}
+			s := &Subnet{Name: ss.Name, VNet: v, ServiceEndpoints: ss.ServiceEndpoints, Delegations: ss.Delegations, DefaultOutboundAccess: true, Path: sp0, id: v.Name + "/" + ss.Name}
 			if ss.DefaultOutboundAccess != nil {
 				s.DefaultOutboundAccess = *ss.DefaultOutboundAccess
 			}
@@ -956,6 +934,7 @@ func (c *compiler) compileNICs() {
 		}
 		n := &NIC{Name: vs.Name, Kind: KindVM, Subnet: s, IPForwarding: vs.EnableIPForwarding, ASGs: map[string]bool{}}
 		c.vmNICs[vs.Name] = n
+		c.t.VMs = append(c.t.VMs, n)
 		if vs.Appliance != nil {
 			n.Appliance = c.compileAppliance(path+".appliance", vs.Appliance, vs.EnableIPForwarding)
 		}
@@ -1116,7 +1095,7 @@ func (c *compiler) compileServices() {
 			c.errAt(path+".type", "%q is not a service type vnetsim models; want one of %s", ss.Type, strings.Join(sortedKeys(serviceGroups), ", "))
 			continue
 		}
-		svc := &Service{Name: ss.Name, Type: typ, Region: strings.ToLower(ss.Region), Subscription: ss.Subscription, WorkspaceID: strings.ToLower(ss.WorkspaceID), PublicNetworkAccess: "Enabled", Path: path}
+		svc := &Service{Name: ss.Name, Path: path, Type: typ, Region: strings.ToLower(ss.Region), Subscription: ss.Subscription, WorkspaceID: strings.ToLower(ss.WorkspaceID), PublicNetworkAccess: "Enabled"}
 		if svc.Region == "" {
 			svc.Region = c.t.Region
 		}
@@ -1218,7 +1197,7 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
-func (c *compiler) compileML(ml *MachineLearningSpec, add func(*NIC, string)) {
+func (c *compiler) compileML(ml *spec.MachineLearning, add func(*NIC, string)) {
 	ref := func(key, name, typ string) {
 		if name == "" {
 			if key == "machineLearning.workspace" {
@@ -1263,7 +1242,7 @@ func (c *compiler) compileML(ml *MachineLearningSpec, add func(*NIC, string)) {
 		if !c.claim(path+".name", cs.Name, "compute") {
 			continue
 		}
-		cp := &Compute{Name: cs.Name, PublicIP: true, NodeCommunication: "Simplified", MaxNodes: cs.MaxNodes}
+		cp := &Compute{Name: cs.Name, Path: path, PublicIP: true, NodeCommunication: "Simplified", MaxNodes: cs.MaxNodes}
 		attached := false
 		switch strings.ToLower(cs.Type) {
 		case "amlcompute":
@@ -1409,14 +1388,12 @@ func (c *compiler) compileZones() {
 			c.errAt(path+".name", "duplicate private DNS zone %q", zs.Name)
 		}
 		seen[name] = true
-		z := &PrivateDNSZone{Name: name, Path: path}
-		c.t.zones[name] = z
-		c.t.PrivateDNSZones = append(c.t.PrivateDNSZones, z)
+		zone := &DNSZone{Name: name, Path: path}
+		c.t.DNSZones = append(c.t.DNSZones, zone)
 		linked := map[string]bool{}
 		for j, l := range zs.VirtualNetworkLinks {
 			lp := fmt.Sprintf("%s.virtualNetworkLinks[%d]", path, j)
-			v := c.t.vnets[l.VNet]
-			if v == nil {
+			if c.t.vnets[l.VNet] == nil {
 				c.errAt(lp+".vnet", "unknown VNet %q", l.VNet)
 				continue
 			}
@@ -1424,36 +1401,44 @@ func (c *compiler) compileZones() {
 				c.errAt(lp+".vnet", "zone %s already has a link to VNet %s", zs.Name, l.VNet)
 			}
 			linked[l.VNet] = true
-			policy, ok := resolutionPolicies[strings.ToLower(l.ResolutionPolicy)]
-			if !ok {
+			if _, ok := resolutionPolicies[strings.ToLower(l.ResolutionPolicy)]; !ok {
 				c.errAt(lp+".resolutionPolicy", "%q: want Default or NxDomainRedirect", l.ResolutionPolicy)
 			}
-			z.Links = append(z.Links, &ZoneLink{VNet: v, RegistrationEnabled: l.RegistrationEnabled, ResolutionPolicy: policy})
 			if l.RegistrationEnabled {
 				if prev, ok := registration[l.VNet]; ok {
 					c.errAt(lp+".registrationEnabled", "VNet %s already has registration zone %s; a VNet has exactly one", l.VNet, prev)
 				}
 				registration[l.VNet] = zs.Name
 			}
+			zone.Links = append(zone.Links, ZoneLink{VNet: c.t.vnets[l.VNet], Registration: l.RegistrationEnabled, NxDomainRedirect: strings.EqualFold(l.ResolutionPolicy, "NxDomainRedirect")})
 		}
 		for j, r := range zs.Records {
 			rp := fmt.Sprintf("%s.records[%d]", path, j)
-			typ := strings.ToUpper(r.Type)
-			switch typ {
+			rec := DNSRecord{Name: recordName(r.Name, name), Label: r.Name, Type: strings.ToUpper(r.Type), TTL: r.TTL}
+			if rec.Label == "" {
+				rec.Label = "@"
+			}
+			switch rec.Type {
 			case "A", "AAAA":
 				for k, v := range r.Values {
-					if _, err := netip.ParseAddr(v); err != nil {
+					a, err := netip.ParseAddr(v)
+					if err != nil {
 						c.errAt(fmt.Sprintf("%s.values[%d]", rp, k), "%q is not a valid IP address", v)
+						continue
 					}
+					rec.Addrs = append(rec.Addrs, a.Unmap())
 				}
+				zone.Records = append(zone.Records, rec)
 			case "CNAME":
 				if len(r.Values) != 1 {
 					c.errAt(rp+".values", "a CNAME record holds exactly one name")
+				} else {
+					rec.Target = CanonicalName(r.Values[0])
 				}
+				zone.Records = append(zone.Records, rec)
 			default:
 				c.errAt(rp+".type", "%q: want A, AAAA or CNAME", r.Type)
 			}
-			z.Records = append(z.Records, &ZoneRecord{Name: RecordName(r.Name, name), Type: typ, TTL: r.TTL, Values: r.Values, Path: rp})
 		}
 	}
 	for i, ps := range c.sc.PrivateEndpoints {
@@ -1484,7 +1469,11 @@ func (c *compiler) compileVariants() {
 func (c *compiler) compileExpectations() {
 	for i, es := range c.sc.Expectations {
 		path := fmt.Sprintf("expectations[%d]", i)
-		e := &Expectation{ExpectationSpec: es, Index: i, pos: c.pos}
+		e := &Expectation{Name: es.Name, From: es.From, To: es.To, Protocol: es.Protocol, Port: es.Port, Intent: es.Intent,
+			Compute: es.Compute, Client: es.Client, Expect: es.Expect, Reason: es.Reason, Index: i, line: es.Line()}
+		if e.line == 0 {
+			e.line = c.doc.Line(path)
+		}
 		switch es.Expect {
 		case "allowed", "denied":
 		case "":

@@ -5,24 +5,9 @@ import (
 	"net/netip"
 	"sort"
 	"strings"
-	"sync"
+
+	"github.com/vnetsim/vnetsim/spec"
 )
-
-// Lazy is a value derived from a Topology by another package, built at
-// first use and only read afterwards. Topology.DNS holds the DNS resolver
-// that package sim builds: package dnsmock imports topology, so topology
-// can't name its type.
-type Lazy struct {
-	once sync.Once
-	v    any
-}
-
-// Get returns the value, building it with build on first use. Concurrent
-// first uses build it once.
-func (l *Lazy) Get(build func() any) any {
-	l.once.Do(func() { l.v = build() })
-	return l.v
-}
 
 // DNSServerRole is a VM's custom DNS server role (vms[].dnsServer), parsed:
 // where it forwards each query.
@@ -72,37 +57,52 @@ func CanonicalName(s string) string {
 
 // DNSServerRole returns the DNS server role of the VM that owns nic.
 func (t *Topology) DNSServerRole(nic *NIC) (*DNSServerRole, bool) {
-	if nic == nil || nic.Kind != KindVM {
+	if nic == nil || nic.Kind != KindVM || nic.DNSServer == nil {
 		return nil, false
 	}
-	for i := range t.Spec.VMs {
-		vs := &t.Spec.VMs[i]
-		if vs.Name != nic.Name || vs.DNSServer == nil {
-			continue
-		}
-		role, err := ParseDNSServerRole(vs.DNSServer)
-		if err != nil {
-			return nil, false // unreachable: Load validated it
-		}
-		return role, true
-	}
-	return nil, false
+	return nic.DNSServer, true
 }
 
 // DNSServerNICs returns the NICs of the VMs that have a DNS server role, in
 // file order.
-func (t *Topology) DNSServerNICs() []*NIC {
-	var out []*NIC
-	for i := range t.Spec.VMs {
-		vs := &t.Spec.VMs[i]
-		if vs.DNSServer == nil {
-			continue
-		}
-		if n := t.NIC(vs.Name); n != nil && n.Kind == KindVM {
-			out = append(out, n)
-		}
+func (t *Topology) DNSServerNICs() []*NIC { return t.dnsServerNICs }
+
+// DNSZone is a private DNS zone, compiled: its links and explicit records.
+type DNSZone struct {
+	Name    string // lower case, no trailing dot
+	Path    string // its key path in the scenario file: privateDnsZones[i]
+	Links   []ZoneLink
+	Records []DNSRecord // in file order
+}
+
+// ZoneLink links a private DNS zone to a VNet.
+type ZoneLink struct {
+	VNet             *VNet
+	Registration     bool
+	NxDomainRedirect bool // resolutionPolicy NxDomainRedirect
+}
+
+// DNSRecord is one explicit record of a private DNS zone.
+type DNSRecord struct {
+	Name   string // the owner name, absolute: lower case, no trailing dot
+	Label  string // the name as written, "@" for the apex
+	Type   string // A, AAAA or CNAME
+	TTL    int    // 0 when not given
+	Addrs  []netip.Addr
+	Target string // CNAME target, lower case, no trailing dot
+}
+
+// recordName is a record's owner name: @ or empty is the apex, a name with
+// a trailing dot is absolute, any other is relative to the zone.
+func recordName(name, zone string) string {
+	name = strings.TrimSpace(name)
+	switch {
+	case name == "" || name == "@":
+		return zone
+	case strings.HasSuffix(name, "."):
+		return CanonicalName(name)
 	}
-	return out
+	return strings.ToLower(name) + "." + zone
 }
 
 // FirewallDNS is an Azure Firewall seen as a DNS server.
@@ -130,7 +130,7 @@ func (t *Topology) FirewallsDNS() []FirewallDNS {
 
 // ParseDNSServerRole parses and checks a DNS server role. Its error names the
 // key that is wrong, relative to the role (forwarders[1].target).
-func ParseDNSServerRole(s *DNSServerSpec) (*DNSServerRole, error) {
+func ParseDNSServerRole(s *spec.DNSServer) (*DNSServerRole, error) {
 	role := &DNSServerRole{}
 	seen := map[string]int{}
 	for j, f := range s.Forwarders {
@@ -238,6 +238,10 @@ func (c *compiler) compileDNS() {
 			}
 			if n != nil {
 				roles[n.IP] = append(roles[n.IP], vs.Name)
+				if err == nil {
+					n.DNSServer = role
+					c.t.dnsServerNICs = append(c.t.dnsServerNICs, n)
+				}
 			}
 		} else if n != nil {
 			plain[n.IP] = vs.Name
@@ -304,57 +308,4 @@ func (c *compiler) onPremises(a netip.Addr) bool {
 		}
 	}
 	return false
-}
-
-// PrivateDNSZone is an Azure private DNS zone with its virtual network links
-// and the records written in it. The records that private endpoints' zone
-// groups write are not among Records: package dnsmock derives them.
-type PrivateDNSZone struct {
-	Name    string // lower case, no trailing dot
-	Links   []*ZoneLink
-	Records []*ZoneRecord
-	// Path is the key path of the zone in the scenario file
-	// (privateDnsZones[i]), for LineOf.
-	Path string
-}
-
-// ZoneLink is a virtual network link of a private DNS zone.
-type ZoneLink struct {
-	VNet                *VNet
-	RegistrationEnabled bool
-	ResolutionPolicy    string // Default | NxDomainRedirect
-}
-
-// ZoneRecord is a record written in a private DNS zone.
-type ZoneRecord struct {
-	// Name is the record's FQDN, lower case, without a trailing dot.
-	Name   string
-	Type   string // A | AAAA | CNAME
-	TTL    int
-	Values []string
-	// Path is the key path of the record (privateDnsZones[i].records[j]).
-	Path string
-}
-
-// LinkTo returns the zone's link to v, or nil.
-func (z *PrivateDNSZone) LinkTo(v *VNet) *ZoneLink {
-	for _, l := range z.Links {
-		if l.VNet == v {
-			return l
-		}
-	}
-	return nil
-}
-
-// RecordName turns a record name as written in a zone (relative, "@" or ""
-// for the apex, or absolute with a trailing dot) into an FQDN.
-func RecordName(name, zone string) string {
-	name = strings.TrimSpace(name)
-	switch {
-	case name == "" || name == "@":
-		return CanonicalName(zone)
-	case strings.HasSuffix(name, "."):
-		return CanonicalName(name)
-	}
-	return strings.ToLower(name) + "." + CanonicalName(zone)
 }

@@ -5,13 +5,9 @@ import (
 	"net/netip"
 	"sort"
 	"strings"
-)
 
-// IPGroupSpec is an Azure IP Group that firewall rules can name.
-type IPGroupSpec struct {
-	Name        string   `yaml:"name"`
-	IPAddresses []string `yaml:"ipAddresses"`
-}
+	"github.com/vnetsim/vnetsim/spec"
+)
 
 // Firewall is a compiled Azure Firewall: its NIC in AzureFirewallSubnet and
 // its rule collections in processing order per type (reference 5.3).
@@ -258,7 +254,7 @@ func (c *compiler) compileFirewalls() {
 		if classic && len(fs.RuleCollectionGroups) > 0 {
 			c.errAt(path+".ruleCollectionGroups", "a firewall uses either classic rule collections or a policy's rule collection groups, not both")
 		}
-		add := func(kind string, list []FirewallCollectionSpec, gpath, group string, gprio int) {
+		add := func(kind string, list []spec.FirewallCollection, gpath, group string, gprio int) {
 			for j := range list {
 				cs := &list[j]
 				cp := fmt.Sprintf("%s.%sRuleCollections[%d]", gpath, kind, j)
@@ -320,7 +316,7 @@ func (c *compiler) compileFirewalls() {
 	}
 }
 
-func (c *compiler) compileFwCollection(cs *FirewallCollectionSpec, path, kind string, groups map[string][]netip.Prefix, dnsProxy bool) *FirewallCollection {
+func (c *compiler) compileFwCollection(cs *spec.FirewallCollection, path, kind string, groups map[string][]netip.Prefix, dnsProxy bool) *FirewallCollection {
 	col := &FirewallCollection{Name: cs.Name, Priority: cs.Priority}
 	if cs.Name == "" {
 		c.errAt(path, "missing name")
@@ -518,7 +514,7 @@ type ApplianceRules struct {
 	Rules        []*FirewallCollection
 }
 
-func (c *compiler) compileAppliance(path string, as *ApplianceSpec, ipForwarding bool) *ApplianceRules {
+func (c *compiler) compileAppliance(path string, as *spec.Appliance, ipForwarding bool) *ApplianceRules {
 	if !ipForwarding {
 		c.errAt(path, "appliance rules need enableIpForwarding: true")
 	}
@@ -531,7 +527,7 @@ func (c *compiler) compileAppliance(path string, as *ApplianceSpec, ipForwarding
 		c.errAt(path+".defaultAction", "%q: want Allow or Deny", as.DefaultAction)
 	}
 	for i, r := range as.Rules {
-		cs := &FirewallCollectionSpec{Name: r.Name, Priority: 100, Action: r.Action, Rules: []FirewallRuleSpec{{
+		cs := &spec.FirewallCollection{Name: r.Name, Priority: 100, Action: r.Action, Rules: []spec.FirewallRule{{
 			Name: r.Name, Protocols: r.Protocols, SourceAddresses: r.SourceAddresses,
 			DestinationAddresses: r.DestinationAddresses, DestinationPorts: r.DestinationPorts}}}
 		rp := fmt.Sprintf("%s.rules[%d]", path, i)
@@ -540,7 +536,7 @@ func (c *compiler) compileAppliance(path string, as *ApplianceSpec, ipForwarding
 		// The rule is its own collection: name its keys as written.
 		for _, e := range c.errs[before:] {
 			e.Key = strings.Replace(e.Key, rp+".rules[0]", rp, 1)
-			e.Line = c.pos.lookup(e.Key)
+			e.Line = c.doc.Line(e.Key)
 		}
 		if col != nil {
 			ar.Rules = append(ar.Rules, col)

@@ -8,7 +8,6 @@
 package topology
 
 import (
-	"fmt"
 	"net/netip"
 	"sort"
 	"strings"
@@ -33,29 +32,29 @@ type Topology struct {
 	Name        string
 	Description string
 	Region      string
-	Spec        *Scenario
 	Tags        *ServiceTags
 
-	VNets            []*VNet
-	Peerings         []*Peering
-	NSGs             []*NSG
-	RouteTables      []*RouteTable
-	Gateways         []*Gateway
-	NATGateways      []*NATGateway
-	NICs             []*NIC
+	VNets       []*VNet
+	Peerings    []*Peering
+	NSGs        []*NSG
+	RouteTables []*RouteTable
+	Gateways    []*Gateway
+	NATGateways []*NATGateway
+	NICs        []*NIC
+	// VMs are the NICs of the scenario's VMs, in file order.
+	VMs              []*NIC
 	Services         []*Service
 	PrivateEndpoints []*PrivateEndpoint
 	Computes         []*Compute
 	Firewalls        []*Firewall
-	PrivateDNSZones  []*PrivateDNSZone
 	ML               *MachineLearning
 	Expectations     []*Expectation
+	// DNSZones are the private DNS zones, in file order.
+	DNSZones []*DNSZone
 
 	// Graph has one node per VNet (node ID = index in VNets) and one edge per
 	// connected peering direction.
 	Graph *simple.DirectedGraph
-	// DNS is the DNS resolver of the topology, built by package sim at first use.
-	DNS Lazy
 
 	vnets    map[string]*VNet
 	subnets  map[string]*Subnet
@@ -66,21 +65,23 @@ type Topology struct {
 	nics     map[string]*NIC
 	services map[string]*Service
 	computes map[string]*Compute
-	zones    map[string]*PrivateDNSZone
 	asgs     map[string]bool
 
-	tagSets   map[string]*PrefixSet // lower-case tag name → set, every tag the scenario names
-	tagRefs   map[string]tagRef     // every spelling of a tag the scenario uses → its meaning
-	publicIPs map[netip.Addr]*NIC
-	pos       *positions
-	src       *source
+	tagSets       map[string]*PrefixSet // lower-case tag name → set, every tag the scenario names
+	tagRefs       map[string]tagRef     // every spelling of a tag the scenario uses → its meaning
+	publicIPs     map[netip.Addr]*NIC
+	lines         func(path string) int // key path → line in the scenario file
+	variants      []string
+	dnsServerNICs []*NIC
 	// vnetAt indexes the VNets by their address spaces.
 	vnetAt *PrefixMap[*VNet]
 }
 
 // VNet is a virtual network.
 type VNet struct {
-	Name         string
+	Name string
+	// Path is where it is written in the scenario file (vnets[i]), for messages.
+	Path         string
 	Region       string
 	Subscription string
 	AddressSpace []netip.Prefix
@@ -117,7 +118,9 @@ func (v *VNet) NICAt(a netip.Addr) *NIC { return v.nicAt[a.Unmap()] }
 
 // Subnet is a subnet with its effective routes.
 type Subnet struct {
-	Name                  string
+	Name string
+	// Path is where it is written in the scenario file (vnets[i].subnets[j]), for messages.
+	Path                  string
 	VNet                  *VNet
 	Prefix                netip.Prefix
 	NSG                   *NSG
@@ -177,6 +180,33 @@ type Peering struct {
 
 // Connected reports whether both halves of the peering exist.
 func (p *Peering) Connected() bool { return p.Reverse != nil }
+
+// Open reports whether the peering carries traffic between its VNets: both
+// halves exist and both allow virtual network access.
+func (p *Peering) Open() bool {
+	return p.Connected() && p.AllowVirtualNetworkAccess && p.Reverse.AllowVirtualNetworkAccess
+}
+
+// PeeringTo returns v's connected peering to w, or nil. This is the one
+// place that finds the peering between two VNets.
+func (v *VNet) PeeringTo(w *VNet) *Peering {
+	for _, p := range v.Peerings {
+		if p.To == w && p.Connected() {
+			return p
+		}
+	}
+	return nil
+}
+
+// Reaches reports whether packets can pass between v and w without a
+// gateway or an appliance: w is v, or an open peering joins them.
+func (v *VNet) Reaches(w *VNet) bool {
+	if v == w {
+		return true
+	}
+	p := v.PeeringTo(w)
+	return p != nil && p.Open()
+}
 
 // Global reports whether the peering crosses regions.
 func (p *Peering) Global() bool { return !strings.EqualFold(p.From.Region, p.To.Region) }
@@ -239,6 +269,8 @@ type NIC struct {
 	Firewall        *Firewall
 	Appliance       *ApplianceRules
 	Hosts           map[string]netip.Addr
+	// DNSServer is the VM's custom DNS server role, nil when it has none.
+	DNSServer *DNSServerRole
 }
 
 // VNet returns the NIC's VNet.
@@ -246,7 +278,9 @@ func (n *NIC) VNet() *VNet { return n.Subnet.VNet }
 
 // Service is an Azure PaaS resource.
 type Service struct {
-	Name                string
+	Name string
+	// Path is where it is written in the scenario file (services[i]), for messages.
+	Path                string
 	Type                string
 	Region              string
 	Subscription        string
@@ -258,9 +292,6 @@ type Service struct {
 	PublicIP         netip.Addr
 	Tag              string
 	PrivateEndpoints []*PrivateEndpoint
-	// Path is the key path of the service in the scenario file
-	// (services[i]), for LineOf.
-	Path string
 }
 
 // ServiceACLs is a PaaS resource firewall.
@@ -273,22 +304,20 @@ type ServiceACLs struct {
 
 // PrivateEndpoint is a private endpoint NIC for one sub-resource of a service.
 type PrivateEndpoint struct {
-	Name    string
+	Name string
+	// Path is where it is written in the scenario file (privateEndpoints[i]), for messages.
+	Path    string
 	Service *Service
 	GroupID string
 	NIC     *NIC
-	// Zones are the private DNS zones of the endpoint's zone group, as
-	// written.
-	Zones []string
-	// Path is the key path of the endpoint in the scenario file
-	// (privateEndpoints[i]), for LineOf; a managed network's endpoint has
-	// none in the file.
-	Path string
+	Zones   []string
 }
 
 // Compute is an Azure ML compute. Its NIC stands for its first node.
 type Compute struct {
-	Name              string
+	Name string
+	// Path is where it is written in the scenario file (machineLearning.computes[i]), for messages.
+	Path              string
 	Type              string // AmlCompute | ComputeInstance | Serverless | VirtualMachine | HDInsight
 	NIC               *NIC
 	Region            string
@@ -314,24 +343,27 @@ type MachineLearning struct {
 	Managed *ManagedNetwork
 }
 
-// Expectation is a scenario expectation, with where it is written.
+// Expectation is a scenario expectation: a flow (From, To, Protocol, Port)
+// or an intent (Intent, Compute, Client), and the verdict it expects.
 type Expectation struct {
-	ExpectationSpec
+	Name     string
+	From     string
+	To       string
+	Protocol string
+	Port     int
+	Intent   string
+	Compute  string
+	Client   string
+	Expect   string
+	Reason   string
+	// Index is the expectation's place in its list.
 	Index int
-	pos   *positions
+
+	line int
 }
 
-// Line returns the line the expectation is written on (looked up on first
-// use, so that loading a large scenario does not build its positions).
-func (e *Expectation) Line() int {
-	if e.line > 0 {
-		return e.line
-	}
-	if e.pos == nil {
-		return 0
-	}
-	return e.pos.lookup(fmt.Sprintf("expectations[%d]", e.Index))
-}
+// Line returns the line the expectation is written on.
+func (e *Expectation) Line() int { return e.line }
 
 // VNetsContaining returns the VNets whose address space holds a (VNets that
 // are not peered may reuse addresses).
@@ -351,12 +383,6 @@ func (t *Topology) Subnet(id string) *Subnet { return t.subnets[id] }
 
 // NIC returns the NIC named by a VM, compute or private endpoint name.
 func (t *Topology) NIC(name string) *NIC { return t.nics[name] }
-
-// PrivateDNSZone returns the private DNS zone of that name (any case, with
-// or without a trailing dot).
-func (t *Topology) PrivateDNSZone(name string) *PrivateDNSZone {
-	return t.zones[CanonicalName(name)]
-}
 
 // Service returns the named service.
 func (t *Topology) Service(name string) *Service { return t.services[name] }
@@ -385,7 +411,16 @@ func (t *Topology) TagNames() []string {
 }
 
 // LineOf returns the line a key path is written on, or 0.
-func (t *Topology) LineOf(path string) int { return t.pos.lookup(path) }
+func (t *Topology) LineOf(path string) int {
+	if t.lines == nil {
+		return 0
+	}
+	return t.lines(path)
+}
+
+// VariantNames lists the variants the scenario file defines, in file order
+// (empty for a variant itself).
+func (t *Topology) VariantNames() []string { return t.variants }
 
 // IsPrivate reports whether a is a private, shared or link-local address that
 // the internet does not route (RFC 1918, RFC 6598, loopback, link-local, ULA).
