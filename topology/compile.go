@@ -354,7 +354,7 @@ func (c *compiler) compileNSGs() {
 	}
 }
 
-func (c *compiler) parsePorts(path, side, single string, plural []string) []PortRange {
+func (c *compiler) parsePorts(path, side, single string, plural []string) PortSet {
 	sk, pk := side+"PortRange", side+"PortRanges"
 	if single != "" && len(plural) > 0 {
 		c.errAt(path+"."+pk, "give only one of %s and %s", sk, pk)
@@ -365,9 +365,9 @@ func (c *compiler) parsePorts(path, side, single string, plural []string) []Port
 	}
 	if len(items) == 0 {
 		c.errAt(path+"."+sk, "missing: give %s or %s (\"*\" for any)", sk, pk)
-		return []PortRange{{0, 65535}}
+		return AllPorts
 	}
-	var out []PortRange
+	var out PortSet
 	for j, it := range items {
 		rs, err := ParsePortRanges(it)
 		if err != nil {
@@ -378,7 +378,9 @@ func (c *compiler) parsePorts(path, side, single string, plural []string) []Port
 			c.errAt(k, "%q: want *, a port 0-65535, a range lo-hi or a comma list", it)
 			continue
 		}
-		out = append(out, rs...)
+		for _, r := range rs {
+			out = out.Add(r)
+		}
 	}
 	return out
 }
@@ -1358,7 +1360,7 @@ func (c *compiler) computeNSG(cp *Compute) *NSG {
 	rule := func(rname string, prio int, tag string, lo, hi uint16) {
 		c.useTag(tag)
 		nsg.Inbound = append(nsg.Inbound, &SecurityRule{Name: rname, NSG: name, Priority: prio, Direction: "Inbound", Allow: true, Protocol: ProtocolTCP,
-			Src: AddrMatch{Tag: tag, Text: tag}, Dst: AddrMatch{Any: true, Text: "*"}, SrcPorts: []PortRange{{0, 65535}}, DstPorts: []PortRange{{lo, hi}}})
+			Src: AddrMatch{Tag: tag, Text: tag}, Dst: AddrMatch{Any: true, Text: "*"}, SrcPorts: AllPorts, DstPorts: PortSet{{lo, hi}}})
 	}
 	rule("AzureMachineLearningInbound", 100, "AzureMachineLearning", 44224, 44224)
 	if cp.NodeCommunication == "Classic" {

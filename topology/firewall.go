@@ -72,7 +72,7 @@ type FirewallRule struct {
 	Src            []AddrMatch
 	Dst            []AddrMatch
 	DstFQDNs       []string // network rules, with DNS proxy
-	Ports          []PortRange
+	Ports          PortSet
 	TargetFQDNs    []string // application rules, wildcards allowed
 	FQDNTags       []string
 	Translated     netip.Addr
@@ -431,7 +431,9 @@ func (c *compiler) compileFwCollection(cs *spec.FirewallCollection, path, kind s
 					c.errAt(fmt.Sprintf("%s.destinationPorts[%d]", rp, j), "%q: want *, a port or a range lo-hi", ps)
 					continue
 				}
-				r.Ports = append(r.Ports, prs...)
+				for _, pr := range prs {
+					r.Ports = r.Ports.Add(pr)
+				}
 			}
 			if len(rs.TargetFqdns)+len(rs.FqdnTags) > 0 {
 				c.errAt(rp, "targetFqdns and fqdnTags belong in application rules")
