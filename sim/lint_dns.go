@@ -45,7 +45,7 @@ func (l *linter) endpointZones() {
 		}
 		l.endpointZoneGroup(pe, e)
 	}
-	for _, z := range l.t.PrivateDNSZones {
+	for _, z := range l.t.DNSZones {
 		if used[z.Name] || !privateLinkNamed(z.Name) || anyDocumented(z.Name) {
 			continue
 		}
@@ -109,7 +109,7 @@ func (l *linter) endpointZoneGroup(pe *topology.PrivateEndpoint, e *plEntry) {
 
 // undocumentedZone reports a private link zone that no zone group uses and
 // no documented list holds, with the zone it most likely stands for.
-func (l *linter) undocumentedZone(z *topology.PrivateDNSZone) {
+func (l *linter) undocumentedZone(z *topology.DNSZone) {
 	want, e := suggestZone(z.Name)
 	f := Finding{Code: LintZoneNotDocumented, Severity: SeverityWarning, Resource: z.Name, Line: l.t.LineOf(z.Path), Seed: docPrivateEndpointDNS}
 	if want == "" {
@@ -152,7 +152,7 @@ func (l *linter) undocumentedZone(z *topology.PrivateDNSZone) {
 // is in zone (the compute instance names included), wildcards left out.
 func (l *linter) namesInZone(svc *topology.Service, group, zone string) []dnsmock.CatalogName {
 	var out []dnsmock.CatalogName
-	for _, n := range DNSResolver(l.t).Catalog(svc) {
+	for _, n := range l.t.Resolver().Catalog(svc) {
 		if n.Group == group && n.PrivateLink != "" && !n.Wildcard() && matchPattern(zone, zoneOf(n.PrivateLink, zone)) {
 			out = append(out, n)
 		}
@@ -190,7 +190,7 @@ func (l *linter) publicEffect(svc *topology.Service, names []dnsmock.CatalogName
 	what := fmt.Sprintf("%s resolve%s to the public address of %s", strings.Join(shown, ", "), map[bool]string{true: "s", false: ""}[len(list) == 1], svc.Name)
 	fails := refused
 	if nic := l.observer(); nic != nil {
-		ans := DNSResolver(l.t).Resolve(dnsmock.Client{Name: nic.Name, Addr: nic.IP, NIC: nic, Subnet: nic.Subnet}, dnsmock.Query{Name: names[0].FQDN, Protocol: topology.ProtocolUDP, Outside: true})
+		ans := l.t.Resolver().Resolve(dnsmock.Client{Name: nic.Name, Addr: nic.IP, NIC: nic, Subnet: nic.Subnet}, dnsmock.Query{Name: names[0].FQDN, Protocol: topology.ProtocolUDP, Outside: true})
 		addrs := ans.Addrs()
 		switch {
 		case len(addrs) == 0 && ans.Failure != nil:
@@ -236,7 +236,7 @@ func (l *linter) observer() *topology.NIC {
 			return c.NIC
 		}
 	}
-	if name := DefaultClient(l.t); name != "" {
+	if name := l.t.DefaultClient(); name != "" {
 		return l.t.NIC(name)
 	}
 	return nil
@@ -254,7 +254,7 @@ func (l *linter) intentsReaching(svc *topology.Service, names []dnsmock.CatalogN
 	for _, n := range names {
 		dest[strings.ToLower(n.FQDN)] = true
 	}
-	if p, ok := DNSResolver(l.t).PrimaryFQDN(svc); ok && dest[p] {
+	if p, ok := l.t.Resolver().PrimaryFQDN(svc); ok && dest[p] {
 		dest[strings.ToLower(svc.Name)] = true
 	}
 	computes := []*topology.Compute{nil}
@@ -263,7 +263,7 @@ func (l *linter) intentsReaching(svc *topology.Service, names []dnsmock.CatalogN
 			computes = append(computes, c)
 		}
 	}
-	client := DefaultClient(l.t)
+	client := l.t.DefaultClient()
 	var out []string
 	for _, in := range Intents() {
 		hit := false
@@ -320,7 +320,7 @@ func (l *linter) workspaceEndpointDNS() {
 		// endpoints writes it (clients then reach that endpoint) or a
 		// custom record does.
 		var missing []dnsmock.CatalogName
-		for _, n := range DNSResolver(l.t).Catalog(svc) {
+		for _, n := range l.t.Resolver().Catalog(svc) {
 			if !n.Own || n.Group != "amlworkspace" || n.PrivateLink == "" || n.Wildcard() {
 				continue
 			}
@@ -371,7 +371,7 @@ func (l *linter) hasUndocumentedZone(pe *topology.PrivateEndpoint) bool {
 // name: one of its zones holds it.
 func (l *linter) zoneGroupWrites(pe *topology.PrivateEndpoint, n dnsmock.CatalogName) bool {
 	for _, z := range pe.Zones {
-		if l.t.PrivateDNSZone(z) != nil && topology.InZone(n.PrivateLink, z) {
+		if _, ok := l.zones[topology.CanonicalName(z)]; ok && topology.InZone(n.PrivateLink, z) {
 			return true
 		}
 	}
@@ -382,7 +382,7 @@ func (l *linter) zoneGroupWrites(pe *topology.PrivateEndpoint, n dnsmock.Catalog
 // record of a custom DNS server, answers n's public or privatelink name.
 func (l *linter) customRecord(n dnsmock.CatalogName) bool {
 	names := []string{topology.CanonicalName(n.FQDN), topology.CanonicalName(n.PrivateLink)}
-	for _, z := range l.t.PrivateDNSZones {
+	for _, z := range l.t.DNSZones {
 		for _, r := range z.Records {
 			if containsString(names, r.Name) {
 				return true
