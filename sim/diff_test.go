@@ -86,8 +86,8 @@ func TestDiffForbidden(t *testing.T) {
 		noCompute := func(mode string) string {
 			s := managedScenario(mode, "")
 			if mode == "Disabled" {
-				s = strings.Replace(s, "    - {name: cpu, type: AmlCompute, managed: true}\n    - {name: ci, type: ComputeInstance, managed: true}\n", "", 1)
-				s = strings.Replace(s, "  computes:\n", "", 1)
+				s = edit(s, "    - {name: cpu, type: AmlCompute, managed: true}\n    - {name: ci, type: ComputeInstance, managed: true}\n", "")
+				s = edit(s, "  computes:\n", "")
 			}
 			return s
 		}

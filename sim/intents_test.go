@@ -82,7 +82,7 @@ machineLearning:
 		if !strings.Contains(s, edits[i]) {
 			panic("mlScenario: no " + edits[i])
 		}
-		s = strings.Replace(s, edits[i], edits[i+1], 1)
+		s = edit(s, edits[i], edits[i+1])
 	}
 	return s
 }
@@ -249,7 +249,7 @@ func TestKubernetesAndDatabricksIntents(t *testing.T) {
 			t.Errorf("%s on %s fails at %q", c.intent, c.compute, s.FirstFailure().Name)
 		}
 	}
-	far := load(t, strings.Replace(scen, "{name: dbx, type: Databricks, subnet: ws-vnet/snet-ci}", "{name: dbx, type: Databricks, subnet: compute-vnet/snet-training}", 1))
+	far := load(t, edit(scen, "{name: dbx, type: Databricks, subnet: ws-vnet/snet-ci}", "{name: dbx, type: Databricks, subnet: compute-vnet/snet-training}"))
 	s, _ := far.Simulate("databricks", "dbx", "")
 	if s.Verdict != Denied || !strings.Contains(s.FirstFailure().Message, "not in compute-vnet") {
 		t.Errorf("Databricks outside the storage's VNet: %+v", s.FirstFailure())

@@ -624,9 +624,9 @@ machineLearning:
 	}
 	// A compute instance in a customer VNet is judged against the
 	// workspace's customer endpoints only.
-	custom := strings.Replace(managed, "      - {name: snet-clients, addressPrefix: 10.0.2.0/24}\n",
-		"      - {name: snet-clients, addressPrefix: 10.0.2.0/24}\n  - name: dev-vnet\n    addressSpace: [10.5.0.0/16]\n    subnets:\n      - {name: snet-dev, addressPrefix: 10.5.0.0/24}\n", 1)
-	custom = strings.Replace(custom, "    - {name: ci, type: ComputeInstance, managed: true}\n", "    - {name: ci, type: ComputeInstance, managed: true}\n    - {name: ci-dev, type: ComputeInstance, subnet: dev-vnet/snet-dev}\n", 1)
+	custom := edit(managed, "      - {name: snet-clients, addressPrefix: 10.0.2.0/24}\n",
+		"      - {name: snet-clients, addressPrefix: 10.0.2.0/24}\n  - name: dev-vnet\n    addressSpace: [10.5.0.0/16]\n    subnets:\n      - {name: snet-dev, addressPrefix: 10.5.0.0/24}\n")
+	custom = edit(custom, "    - {name: ci, type: ComputeInstance, managed: true}\n", "    - {name: ci, type: ComputeInstance, managed: true}\n    - {name: ci-dev, type: ComputeInstance, subnet: dev-vnet/snet-dev}\n")
 	fs := (load(t, custom)).Lint()
 	found := false
 	for _, f := range fs {
@@ -657,7 +657,7 @@ func TestLintNoPublicIPWithoutWorkspacePE(t *testing.T) {
 		t.Error("a peered VNet reaches the workspace endpoint")
 	}
 	unpeered := mlScenario("  - {name: ws-to-compute, from: ws-vnet, to: compute-vnet, allowForwardedTraffic: true}\n  - {name: compute-to-ws, from: compute-vnet, to: ws-vnet, allowForwardedTraffic: true}\n", "  []\n")
-	if !has((load(t, strings.Replace(unpeered, "peerings:\n  []\n", "", 1))).Lint()) {
+	if !has((load(t, edit(unpeered, "peerings:\n  []\n", ""))).Lint()) {
 		t.Error("no finding for a no-public-IP compute whose VNet can't reach the workspace endpoint")
 	}
 }

@@ -20,7 +20,7 @@ func TestMatrixRows(t *testing.T) {
       - {name: AllowDns, priority: 210, direction: Inbound, access: Allow, protocol: Udp, sourceAddressPrefix: VirtualNetwork, sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "53"}
       - {name: DenyRest, priority: 4000, direction: Inbound, access: Deny, protocol: "*", sourceAddressPrefix: "*", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "*"}
 `)
-	topo := load(t, strings.Replace(src, "  - {name: vm-b2,", "  - {name: vm-a2, subnet: vnet/snet-a, privateIpAddress: 10.0.1.5}\n  - {name: vm-b2,", 1))
+	topo := load(t, edit(src, "  - {name: vm-b2,", "  - {name: vm-a2, subnet: vnet/snet-a, privateIpAddress: 10.0.1.5}\n  - {name: vm-b2,"))
 	m, err := topo.Matrix("vnet/snet-a", "vm-b", nil)
 	if err != nil {
 		t.Fatal(err)

@@ -11,8 +11,6 @@ import (
 	"net/netip"
 	"sort"
 	"strings"
-
-	"gonum.org/v1/gonum/graph/simple"
 )
 
 // Well-known addresses.
@@ -52,9 +50,11 @@ type Topology struct {
 	// DNSZones are the private DNS zones, in file order.
 	DNSZones []*DNSZone
 
-	// Graph has one node per VNet (node ID = index in VNets) and one edge per
-	// connected peering direction.
-	Graph *simple.DirectedGraph
+	// RoutingLoops are the cycles of user routes through appliances, and
+	// ForwarderLoops the cycles of DNS forwarders, found at compile time
+	// (forwarding.go). Azure accepts both; lint reports them.
+	RoutingLoops   []RoutingLoop
+	ForwarderLoops []ForwarderLoop
 
 	vnets    map[string]*VNet
 	subnets  map[string]*Subnet
@@ -441,6 +441,7 @@ type RouteTable struct {
 // UserRoute is a user-defined route; its prefix is a CIDR or a service tag.
 type UserRoute struct {
 	Name        string
+	Path        string       // routeTables[i].routes[j], for messages
 	Prefix      netip.Prefix // invalid when Tag is set
 	Tag         string
 	NextHopType string
