@@ -149,7 +149,10 @@ func (t *Network) Lint() []Finding {
 		l.noPublicIPWorkspacePE()
 		l.subscriptions()
 		l.managedNetwork()
+		l.registryImageBuild()
 	}
+	l.endpointZones()
+	l.workspaceEndpointDNS()
 	l.sharedZones()
 	l.zoneLinks()
 	l.loops()
