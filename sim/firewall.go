@@ -68,7 +68,7 @@ func (tr *tracer) ruleMatches(v *topology.VNet, dnsProxy bool, r *topology.Firew
 	if !protoOK || !tr.fwAddrMatch(r.Src, v, f.Src) {
 		return false
 	}
-	if f.Protocol.HasPorts() && !topology.PortsContain(r.Ports, f.DstPort) {
+	if f.Protocol.HasPorts() && !r.Ports.Contains(f.DstPort) {
 		return false
 	}
 	if tr.fwAddrMatch(r.Dst, v, f.Dst) {

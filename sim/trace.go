@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/vnetsim/vnetsim/topology"
@@ -521,7 +522,7 @@ func (tr *tracer) deliverNIC(n *topology.NIC, f topology.Flow) bool {
 
 // toAppliance forwards the packet to a VirtualAppliance next hop.
 func (tr *tracer) toAppliance(sub *topology.Subnet, dst *Endpoint, f topology.Flow, r *topology.Route) bool {
-	nva, nvaVNet := tr.findNIC(sub.VNet, r.NextHopIP)
+	nva, nvaVNet := sub.VNet.NICInReach(r.NextHopIP)
 	if nva == nil {
 		if !tr.quiet {
 			tr.hop(r.NextHopIP.String(), "appliance", "drop", "no NIC has %s in %s or a peered VNet", r.NextHopIP, sub.VNet.Name)
@@ -533,7 +534,7 @@ func (tr *tracer) toAppliance(sub *topology.Subnet, dst *Endpoint, f topology.Fl
 		return tr.deny(ReasonLoop, routeBlocker(r, sub), "routing loop: the packet reached appliance %s twice (%s)", nva.Name, r.Describe())
 	}
 	tr.visited[nva.Name] = true
-	if tr.reply && !containsNIC(tr.forward, nva) {
+	if tr.reply && !slices.Contains(tr.forward, nva) {
 		tr.hop(nva.Name, "appliance", "drop", "the reply reaches appliance %s, which did not see the flow", nva.Name)
 		return tr.deny(ReasonAsymmetric, routeBlocker(r, sub), "the reply to %s is routed by %s through appliance %s, which never saw the request; the return path is asymmetric", f.Dst, r.Describe(), nva.Name)
 	}
@@ -562,21 +563,6 @@ func (tr *tracer) toAppliance(sub *topology.Subnet, dst *Endpoint, f topology.Fl
 		return false
 	}
 	return tr.route(nva.Subnet, nva, dst, f, true)
-}
-
-// findNIC finds the NIC holding a in v or a connected peer of v.
-func (tr *tracer) findNIC(v *topology.VNet, a netip.Addr) (*topology.NIC, *topology.VNet) {
-	if n := v.NICAt(a); n != nil {
-		return n, v
-	}
-	for _, p := range v.Peerings {
-		if p.Connected() {
-			if n := p.To.NICAt(a); n != nil {
-				return n, p.To
-			}
-		}
-	}
-	return nil, nil
 }
 
 // toGateway sends the packet to the VNet's gateway (its own or a peer's).
