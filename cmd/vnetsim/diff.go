@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"github.com/vnetsim/vnetsim/importer"
 	"os"
 
 	"github.com/vnetsim/vnetsim/scenarios"
@@ -41,7 +42,7 @@ func runDiff(e *env, args []string) (int, error) {
 			return 0, err
 		}
 		after = sim.New(t)
-	case *patch == "" && fs.NArg() == 1:
+	case *patch == "" && fs.NArg() == 1 && importer.Importable(fs.Arg(0)):
 		// a Terraform plan or an ARM what-if: before and after the change
 		b, a, err := scenarios.LoadChange(fs.Arg(0), opts)
 		if err != nil {
@@ -56,7 +57,7 @@ func runDiff(e *env, args []string) (int, error) {
 			return 0, err
 		}
 	default:
-		return 0, usagef("diff: give BEFORE AFTER, FILE --patch PATCH.yaml, or one Terraform plan or ARM what-if")
+		return 0, usagef("diff: give BEFORE AFTER, or FILE --patch PATCH.yaml, or one Terraform plan or ARM what-if (.json)")
 	}
 	rep, err := sim.Diff(before, after)
 	if err != nil {
