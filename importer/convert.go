@@ -82,8 +82,13 @@ func convert(rs []*arm.Resource) (*Output, []arm.Problem) {
 			c.children[arm.Key(p)] = append(c.children[arm.Key(p)], r)
 		}
 	}
+	keys := make(map[*arm.Resource]string, len(c.res))
+	for k, r := range c.byKey {
+		keys[r] = k
+	}
 	for t := range c.byType {
-		sort.SliceStable(c.byType[t], func(i, j int) bool { return arm.Key(c.byType[t][i].ID) < arm.Key(c.byType[t][j].ID) })
+		rs := c.byType[t]
+		sort.SliceStable(rs, func(i, j int) bool { return keys[rs[i]] < keys[rs[j]] })
 	}
 	c.region()
 	c.nameAll()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -96,12 +97,14 @@ func encode(v reflect.Value, path string, comments map[string]string) *yaml.Node
 			s.Style = yaml.FlowStyle
 		}
 		return s
-	case reflect.Map:
-		var n yaml.Node
-		_ = n.Encode(v.Interface())
-		return &n
+	case reflect.String:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v.String()}
+	case reflect.Bool:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(v.Bool())}
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.FormatInt(v.Int(), 10)}
 	}
-	var n yaml.Node
+	var n yaml.Node // maps (hosts) and anything else
 	_ = n.Encode(v.Interface())
 	return &n
 }

@@ -70,7 +70,17 @@ func (id ID) Name() string {
 // Key is the form IDs are compared in: lower case, without a trailing slash,
 // as Azure compares them.
 func Key(id string) string {
-	return strings.ToLower(strings.TrimRight(strings.TrimSpace(id), "/"))
+	return lower(strings.TrimRight(strings.TrimSpace(id), "/"))
+}
+
+// lower is strings.ToLower without allocating for ASCII already in lower case.
+func lower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' || c >= 0x80 {
+			return strings.ToLower(s)
+		}
+	}
+	return s
 }
 
 // RelKey is Key from resourceGroups/ on, for matching relative IDs.
