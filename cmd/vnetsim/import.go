@@ -82,3 +82,13 @@ func reportProblems(w io.Writer, what string, ps []arm.Problem) {
 		fmt.Fprintf(w, "vnetsim %s: %d not imported or noted (%s)\n", what, countSkipped(ps), importer.ProblemCounts(ps))
 	}
 }
+
+// importNotes tells, on stderr, how much an import done for another command
+// left out (vnetsim import FILE lists it).
+func importNotes(w io.Writer) func(string, []arm.Problem) {
+	return func(file string, ps []arm.Problem) {
+		if n := countSkipped(ps); n > 0 {
+			fmt.Fprintf(w, "vnetsim: %s: %d not imported (%s); vnetsim import %s lists them\n", file, n, importer.ProblemCounts(ps), file)
+		}
+	}
+}

@@ -11,6 +11,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/vnetsim/vnetsim/scenarios"
 	"io"
 	"os"
 	"strings"
@@ -96,6 +97,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	e := &env{stdout: stdout, stderr: stderr}
+	scenarios.ImportNotes = importNotes(stderr)
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) && !jsonOutput(args) {
 		e.progress = stderr
 	}
