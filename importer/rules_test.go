@@ -55,7 +55,9 @@ func TestRules(t *testing.T) {
 		{"dynamic IPs: first free from .4 after static ones, in declaration order", `[` + vnet + `,
 		  {"id": "` + sub + `networkInterfaces/n1", "type": "Microsoft.Network/networkInterfaces", "properties": {"ipConfigurations": [{"name": "c", "properties": {"subnet": {"id": "` + sub + `virtualNetworks/v1/subnets/a"}, "privateIPAllocationMethod": "Dynamic"}}]}},
 		  {"id": "` + sub + `networkInterfaces/n2", "type": "Microsoft.Network/networkInterfaces", "properties": {"ipConfigurations": [{"name": "c", "properties": {"subnet": {"id": "` + sub + `virtualNetworks/v1/subnets/a"}, "privateIPAddress": "10.0.1.4", "privateIPAllocationMethod": "Static"}}]}}]`,
-			func(sc *spec.Scenario) bool { return sc.VMs[0].Name == "n1" && sc.VMs[0].PrivateIPAddress == "10.0.1.5" }, ""},
+			func(sc *spec.Scenario) bool {
+				return sc.VMs[0].Name == "n1" && sc.VMs[0].PrivateIPAddress == "10.0.1.5"
+			}, ""},
 		{"a public IP that says it belongs to another NIC is not attached", `[` + vnet + `,
 		  {"id": "` + sub + `publicIPAddresses/p", "type": "Microsoft.Network/publicIPAddresses", "properties": {"ipAddress": "20.0.0.1", "ipConfiguration": {"id": "` + sub + `networkInterfaces/other/ipConfigurations/c"}}},
 		  {"id": "` + sub + `networkInterfaces/n1", "type": "Microsoft.Network/networkInterfaces", "properties": {"ipConfigurations": [{"name": "c", "properties": {"subnet": {"id": "` + sub + `virtualNetworks/v1/subnets/a"}, "publicIPAddress": {"id": "` + sub + `publicIPAddresses/p"}}}]}}]`,
@@ -64,7 +66,9 @@ func TestRules(t *testing.T) {
 		  {"id": "` + sub + `publicIPAddresses/p", "type": "Microsoft.Network/publicIPAddresses", "properties": {"ipAddress": "20.0.0.1"}},
 		  {"id": "` + sub + `networkInterfaces/n1", "type": "Microsoft.Network/networkInterfaces", "properties": {"ipConfigurations": [{"name": "c", "properties": {"subnet": {"id": "` + sub + `virtualNetworks/v1/subnets/a"}, "publicIPAddress": {"id": "` + sub + `publicIPAddresses/p"}}}]}},
 		  {"id": "` + sub + `networkInterfaces/n2", "type": "Microsoft.Network/networkInterfaces", "properties": {"ipConfigurations": [{"name": "c", "properties": {"subnet": {"id": "` + sub + `virtualNetworks/v1/subnets/a"}, "publicIPAddress": {"id": "` + sub + `publicIPAddresses/p"}}}]}}]`,
-			func(sc *spec.Scenario) bool { return sc.VMs[0].PublicIPAddress == nil && sc.VMs[1].PublicIPAddress == nil }, "attached to none"},
+			func(sc *spec.Scenario) bool {
+				return sc.VMs[0].PublicIPAddress == nil && sc.VMs[1].PublicIPAddress == nil
+			}, "attached to none"},
 		{"a NAT gateway listing a subnet that does not point back is not attached", `[` + vnet + `,
 		  {"id": "` + sub + `natGateways/ng", "type": "Microsoft.Network/natGateways", "properties": {"subnets": [{"id": "` + sub + `virtualNetworks/v1/subnets/a"}]}}]`,
 			func(sc *spec.Scenario) bool { return sc.VNets[0].Subnets[0].NATGateway == "" }, "does not point back"},
