@@ -55,6 +55,10 @@ func (h *Handler) Reply(req *dns.Msg, proto topology.Protocol) (m *dns.Msg) {
 	}
 	m = new(dns.Msg)
 	m.SetReply(req)
+	// The server stands for a client's resolver: recursion is available
+	// on every response, refusals and errors included (RFC 1035 4.1.1: RA
+	// says what the server supports, not how this query went).
+	m.RecursionAvailable = true
 	defer func() {
 		if p := recover(); p != nil {
 			m.Answer, m.Ns, m.Extra = nil, nil, nil
@@ -83,7 +87,8 @@ func (h *Handler) Reply(req *dns.Msg, proto topology.Protocol) (m *dns.Msg) {
 		m.Rcode = dns.RcodeRefused
 		return m
 	case metaType(q.Qtype):
-		// No zone transfers, no ANY (RFC 8482), no meta types.
+		// No zone transfers, no ANY (RFC 8482), no meta or reserved types
+		// (docs/dns.md).
 		m.Rcode = dns.RcodeNotImplemented
 		return m
 	}
@@ -92,17 +97,18 @@ func (h *Handler) Reply(req *dns.Msg, proto topology.Protocol) (m *dns.Msg) {
 	if ans.Failure != nil && ans.Failure.Reason == ReasonBadName {
 		m.Rcode = dns.RcodeRefused
 	}
-	m.RecursionAvailable = m.Rcode != dns.RcodeRefused
 	m.Answer = answerRRs(ans, q.Name)
 	return m
 }
 
+// metaType reports whether t can't be answered from data: type 0 (reserved,
+// RFC 6895 section 3.1; Resolver.Resolve would read it as A), OPT, the
+// meta and question types 128-255 (TKEY, TSIG, IXFR, AXFR, MAILB, MAILA,
+// ANY and the unassigned rest) and the reserved 65535. The server answers
+// them NOTIMP, as RFC 8906 section 3.1.2 allows for meta types and as Knot
+// DNS answers type 0.
 func metaType(t uint16) bool {
-	switch t {
-	case dns.TypeANY, dns.TypeAXFR, dns.TypeIXFR, dns.TypeMAILA, dns.TypeMAILB, dns.TypeOPT, dns.TypeTSIG, dns.TypeTKEY:
-		return true
-	}
-	return false
+	return t == 0 || t == dns.TypeOPT || t >= 128 && t <= 255 || t == 65535
 }
 
 // answerRRs turns an answer into resource records. The owner name of the

@@ -104,18 +104,25 @@ func TestHandler(t *testing.T) {
 		silent  bool // nothing is written
 		rcode   int
 		answers []string
-		ra      bool
 	}{
-		{name: "a governed name", req: query(api, dns.TypeA), rcode: dns.RcodeSuccess, ra: true,
+		{name: "a governed name", req: query(api, dns.TypeA), rcode: dns.RcodeSuccess,
 			answers: []string{api + ". 300 IN CNAME " + apiPL + ".", apiPL + ". 10 IN A 10.0.1.5"}},
-		{name: "the question's case is kept", req: query(strings.ToUpper(api), dns.TypeA), rcode: dns.RcodeSuccess, ra: true,
+		{name: "the question's case is kept", req: query(strings.ToUpper(api), dns.TypeA), rcode: dns.RcodeSuccess,
 			answers: []string{strings.ToUpper(api) + ". 300 IN CNAME " + apiPL + ".", apiPL + ". 10 IN A 10.0.1.5"}},
-		{name: "NXDOMAIN under a linked zone", req: query("nothere.contoso.internal", dns.TypeA), rcode: dns.RcodeNameError, ra: true},
-		{name: "no data", req: query("app.contoso.internal", dns.TypeMX), rcode: dns.RcodeSuccess, ra: true},
+		{name: "NXDOMAIN under a linked zone", req: query("nothere.contoso.internal", dns.TypeA), rcode: dns.RcodeNameError},
+		{name: "no data", req: query("app.contoso.internal", dns.TypeMX), rcode: dns.RcodeSuccess},
 		{name: "a name outside the scenario is refused", req: query("example.org", dns.TypeA), rcode: dns.RcodeRefused},
 		{name: "the root is refused", req: query(".", dns.TypeNS), rcode: dns.RcodeRefused},
 		{name: "a binary label is refused", req: query("a\\000b.contoso.internal", dns.TypeA), rcode: dns.RcodeRefused},
 		{name: "ANY is not implemented (RFC 8482)", req: query(api, dns.TypeANY), rcode: dns.RcodeNotImplemented},
+		{name: "type 0 is not implemented, not read as A", req: query(api, 0), rcode: dns.RcodeNotImplemented},
+		{name: "type 0 of a name outside the scenario", req: query("example.org", 0), rcode: dns.RcodeNotImplemented},
+		{name: "OPT as a question", req: query(api, dns.TypeOPT), rcode: dns.RcodeNotImplemented},
+		{name: "TSIG as a question", req: query(api, dns.TypeTSIG), rcode: dns.RcodeNotImplemented},
+		{name: "an unassigned meta type", req: query(api, 128), rcode: dns.RcodeNotImplemented},
+		{name: "the reserved type 65535", req: query(api, 65535), rcode: dns.RcodeNotImplemented},
+		{name: "an unknown data type: the CNAME, then no data", req: query(api, 65280), rcode: dns.RcodeSuccess,
+			answers: []string{api + ". 300 IN CNAME " + apiPL + "."}},
 		{name: "no zone transfers", req: query("contoso.internal", dns.TypeAXFR), rcode: dns.RcodeNotImplemented},
 		{name: "CHAOS class is refused", req: func() *dns.Msg {
 			m := query("version.bind", dns.TypeTXT)
@@ -131,7 +138,7 @@ func TestHandler(t *testing.T) {
 		{name: "no question", req: func() *dns.Msg { m := query(api, dns.TypeA); m.Question = nil; return m }(), rcode: dns.RcodeFormatError},
 		{name: "a response is never answered", req: func() *dns.Msg { m := query(api, dns.TypeA); m.Response = true; return m }(), silent: true},
 		{name: "EDNS version 1", req: edns(query(api, dns.TypeA), 1), rcode: dns.RcodeBadVers},
-		{name: "EDNS version 0", req: edns(query(api, dns.TypeA), 0), rcode: dns.RcodeSuccess, ra: true,
+		{name: "EDNS version 0", req: edns(query(api, dns.TypeA), 0), rcode: dns.RcodeSuccess,
 			answers: []string{api + ". 300 IN CNAME " + apiPL + ".", apiPL + ". 10 IN A 10.0.1.5"}},
 	}
 	for _, c := range cases {
@@ -157,8 +164,8 @@ func TestHandler(t *testing.T) {
 			if m.Rcode != c.rcode {
 				t.Errorf("rcode = %s, want %s", dns.RcodeToString[m.Rcode], dns.RcodeToString[c.rcode])
 			}
-			if m.RecursionAvailable != c.ra {
-				t.Errorf("RA = %v, want %v", m.RecursionAvailable, c.ra)
+			if !m.RecursionAvailable {
+				t.Error("RA is not set; it must be on every response")
 			}
 			if m.Authoritative {
 				t.Error("AA is set; the server is a resolver, not an authority")

@@ -353,3 +353,74 @@ func TestServeTCPWriteTimeout(t *testing.T) {
 	stuck.Close()
 	<-done
 }
+
+// TestServeRecursionAvailable checks that RA is set on every response the
+// server sends over UDP and TCP, including the FORMERR and NOTIMP replies
+// miekg/dns writes itself for messages the handler never sees.
+func TestServeRecursionAvailable(t *testing.T) {
+	addr := startServer(t, handlerFor(t, "links.yaml", "jumpbox"))
+	valid, _ := query("app.contoso.internal", dns.TypeA).Pack()
+	msgs := []struct {
+		name  string
+		wire  []byte
+		rcode int
+	}{
+		{"an answer", valid, dns.RcodeSuccess},
+		{"a refusal", func() []byte { b, _ := query("example.org", dns.TypeA).Pack(); return b }(), dns.RcodeRefused},
+		{"type 0", func() []byte { b, _ := query("app.contoso.internal", 0).Pack(); return b }(), dns.RcodeNotImplemented},
+		{"a broken question (the library's FORMERR)", append(valid[:12:12], 0xff), dns.RcodeFormatError},
+		{"two questions (the library's FORMERR)", func() []byte {
+			m := query("app.contoso.internal", dns.TypeA)
+			m.Question = append(m.Question, m.Question[0])
+			b, _ := m.Pack()
+			return b
+		}(), dns.RcodeFormatError},
+		{"opcode STATUS (the library's NOTIMP)", func() []byte {
+			m := query("app.contoso.internal", dns.TypeA)
+			m.Opcode = dns.OpcodeStatus
+			b, _ := m.Pack()
+			return b
+		}(), dns.RcodeNotImplemented},
+	}
+	for _, network := range []string{"udp", "tcp"} {
+		for _, m := range msgs {
+			t.Run(network+"/"+m.name, func(t *testing.T) {
+				c, err := net.Dial(network, addr)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer c.Close()
+				c.SetDeadline(time.Now().Add(2 * time.Second))
+				var reply []byte
+				if network == "udp" {
+					c.Write(m.wire)
+					buf := make([]byte, 65535)
+					n, err := c.Read(buf)
+					if err != nil {
+						t.Fatal(err)
+					}
+					reply = buf[:n]
+				} else {
+					c.Write(append(binary.BigEndian.AppendUint16(nil, uint16(len(m.wire))), m.wire...))
+					var n uint16
+					if err := binary.Read(c, binary.BigEndian, &n); err != nil {
+						t.Fatal(err)
+					}
+					reply = make([]byte, n)
+					if _, err := io.ReadFull(c, reply); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if len(reply) < 12 {
+					t.Fatalf("a %d-byte reply", len(reply))
+				}
+				if rc := int(reply[3] & 0x0f); rc != m.rcode {
+					t.Errorf("rcode %s, want %s", dns.RcodeToString[rc], dns.RcodeToString[m.rcode])
+				}
+				if reply[3]&0x80 == 0 {
+					t.Error("RA is not set")
+				}
+			})
+		}
+	}
+}
