@@ -98,6 +98,12 @@ func (h *Handler) Reply(req *dns.Msg, proto topology.Protocol) (m *dns.Msg) {
 		m.Rcode = dns.RcodeRefused
 	}
 	m.Answer = answerRRs(ans, q.Name)
+	if ans.authority != "" && ans.Failure != nil && (m.Rcode == dns.RcodeNameError || m.Rcode == dns.RcodeSuccess) {
+		// A negative answer (NXDOMAIN or NODATA) from a private zone
+		// carries the zone's SOA in the authority section, with the TTL
+		// RFC 2308 section 3 gives it: min(TTL, MINIMUM).
+		m.Ns = []dns.RR{SOA(ans.authority, min(soaTTL, soaMinTTL))}
+	}
 	return m
 }
 
@@ -123,6 +129,10 @@ func answerRRs(a *Answer, qname string) []dns.RR {
 		}
 		hdr := dns.RR_Header{Name: owner, Class: dns.ClassINET, Ttl: r.ttl}
 		switch {
+		case r.soa:
+			soa := SOA(r.name, r.ttl)
+			soa.Hdr.Name = owner
+			out = append(out, soa)
 		case r.cname != "":
 			hdr.Rrtype = dns.TypeCNAME
 			out = append(out, &dns.CNAME{Hdr: hdr, Target: dns.Fqdn(r.cname)})

@@ -62,6 +62,11 @@ func handlerFor(t testing.TB, file, from string) *dnsmock.Handler {
 	return &dnsmock.Handler{Resolver: sim.DNSResolver(topo), Client: clientOf(t, topo, from)}
 }
 
+// soa is the text of the SOA record Azure gives a private DNS zone.
+func soa(zone string, ttl int) string {
+	return dns.Fqdn(zone) + " " + strconv.Itoa(ttl) + " IN SOA azureprivatedns.net. azureprivatedns-host.microsoft.com. 1 3600 300 2419200 10"
+}
+
 func query(name string, qtype uint16) *dns.Msg {
 	m := new(dns.Msg)
 	m.SetQuestion(dns.Fqdn(name), qtype)
@@ -104,13 +109,25 @@ func TestHandler(t *testing.T) {
 		silent  bool // nothing is written
 		rcode   int
 		answers []string
+		ns      []string // the authority section
 	}{
 		{name: "a governed name", req: query(api, dns.TypeA), rcode: dns.RcodeSuccess,
 			answers: []string{api + ". 300 IN CNAME " + apiPL + ".", apiPL + ". 10 IN A 10.0.1.5"}},
 		{name: "the question's case is kept", req: query(strings.ToUpper(api), dns.TypeA), rcode: dns.RcodeSuccess,
 			answers: []string{strings.ToUpper(api) + ". 300 IN CNAME " + apiPL + ".", apiPL + ". 10 IN A 10.0.1.5"}},
-		{name: "NXDOMAIN under a linked zone", req: query("nothere.contoso.internal", dns.TypeA), rcode: dns.RcodeNameError},
-		{name: "no data", req: query("app.contoso.internal", dns.TypeMX), rcode: dns.RcodeSuccess},
+		{name: "NXDOMAIN under a linked zone, with the zone's SOA", req: query("nothere.contoso.internal", dns.TypeA), rcode: dns.RcodeNameError,
+			ns: []string{soa("contoso.internal", 10)}},
+		{name: "no data, with the zone's SOA", req: query("app.contoso.internal", dns.TypeMX), rcode: dns.RcodeSuccess,
+			ns: []string{soa("contoso.internal", 10)}},
+		{name: "no data at the end of a CNAME chain", req: query("www.contoso.internal", dns.TypeAAAA), rcode: dns.RcodeSuccess,
+			answers: []string{"www.contoso.internal. 3600 IN CNAME app.contoso.internal."}, ns: []string{soa("contoso.internal", 10)}},
+		{name: "the zone apex answers SOA", req: query("contoso.internal", dns.TypeSOA), rcode: dns.RcodeSuccess,
+			answers: []string{soa("contoso.internal", 3600)}},
+		{name: "the apex SOA keeps the question's case", req: query("Contoso.Internal", dns.TypeSOA), rcode: dns.RcodeSuccess,
+			answers: []string{soa("Contoso.Internal", 3600)}},
+		{name: "the zone apex has no A record", req: query("contoso.internal", dns.TypeA), rcode: dns.RcodeSuccess,
+			ns: []string{soa("contoso.internal", 10)}},
+		{name: "NXDOMAIN from public DNS has no SOA", req: query("nothere.privatelink.notebooks.azure.net", dns.TypeA), rcode: dns.RcodeNameError},
 		{name: "a name outside the scenario is refused", req: query("example.org", dns.TypeA), rcode: dns.RcodeRefused},
 		{name: "the root is refused", req: query(".", dns.TypeNS), rcode: dns.RcodeRefused},
 		{name: "a binary label is refused", req: query("a\\000b.contoso.internal", dns.TypeA), rcode: dns.RcodeRefused},
@@ -122,7 +139,7 @@ func TestHandler(t *testing.T) {
 		{name: "an unassigned meta type", req: query(api, 128), rcode: dns.RcodeNotImplemented},
 		{name: "the reserved type 65535", req: query(api, 65535), rcode: dns.RcodeNotImplemented},
 		{name: "an unknown data type: the CNAME, then no data", req: query(api, 65280), rcode: dns.RcodeSuccess,
-			answers: []string{api + ". 300 IN CNAME " + apiPL + "."}},
+			answers: []string{api + ". 300 IN CNAME " + apiPL + "."}, ns: []string{soa("privatelink.api.azureml.ms", 10)}},
 		{name: "no zone transfers", req: query("contoso.internal", dns.TypeAXFR), rcode: dns.RcodeNotImplemented},
 		{name: "CHAOS class is refused", req: func() *dns.Msg {
 			m := query("version.bind", dns.TypeTXT)
@@ -176,6 +193,13 @@ func TestHandler(t *testing.T) {
 			}
 			if got := rrTexts(m.Answer); strings.Join(got, "\n") != strings.Join(want, "\n") {
 				t.Errorf("answers:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+			wantNS := c.ns
+			if wantNS == nil {
+				wantNS = []string{}
+			}
+			if got := rrTexts(m.Ns); strings.Join(got, "\n") != strings.Join(wantNS, "\n") {
+				t.Errorf("authority:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(wantNS, "\n"))
 			}
 			if (c.req.IsEdns0() != nil) != (m.IsEdns0() != nil) {
 				t.Errorf("EDNS in request %v, in reply %v", c.req.IsEdns0() != nil, m.IsEdns0() != nil)
