@@ -43,7 +43,7 @@ type Intent struct {
 
 // intentCtx is what an intent expands from.
 type intentCtx struct {
-	t       *topology.Topology
+	t       *Network
 	ml      *topology.MachineLearning
 	compute *topology.Compute
 	client  string // endpoint name, "" when the scenario has none

@@ -23,7 +23,7 @@ const seedManaged = "seed 003, Workspace Managed Virtual Network Isolation"
 // access before provisioning, and private plus service endpoints.
 func (l *linter) managedNetwork() {
 	t := l.t
-	if t.ML == nil || t.ML.Managed == nil || t.Spec.MachineLearning == nil || t.Spec.MachineLearning.ManagedNetwork == nil {
+	if t.ML == nil || t.ML.Managed == nil {
 		return
 	}
 	m := t.ML.Managed
@@ -79,10 +79,8 @@ func (l *linter) managedNetwork() {
 }
 
 func (l *linter) serviceLine(name string) int {
-	for i, s := range l.t.Spec.Services {
-		if s.Name == name {
-			return l.t.LineOf(fmt.Sprintf("services[%d]", i))
-		}
+	if s := l.t.Service(name); s != nil && s.Path != "" {
+		return l.t.LineOf(s.Path)
 	}
 	return 0
 }

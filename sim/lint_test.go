@@ -127,7 +127,7 @@ func patch(t *testing.T, repl []string) string {
 
 func lintOf(t *testing.T, repl []string) []Finding {
 	t.Helper()
-	return Lint(load(t, patch(t, repl)))
+	return (load(t, patch(t, repl))).Lint()
 }
 
 func describe(fs []Finding) string {
@@ -371,7 +371,7 @@ func TestLint(t *testing.T) {
 func TestLintLines(t *testing.T) {
 	src := patch(t, []string{"{name: snet-training, addressPrefix: 10.1.0.0/24}", "name: snet-training\n        addressPrefix: 10.1.0.0/29\n        delegations: [Microsoft.Web/serverFarms]",
 		"{name: ci-dev, type: ComputeInstance, subnet: ws-vnet/snet-ml}", "{name: ci-dev, type: ComputeInstance, subnet: compute-vnet/snet-training}"})
-	fs := Lint(load(t, src))
+	fs := (load(t, src)).Lint()
 	lines := strings.Split("apiVersion\nregion\n"+src, "\n")
 	want := map[string]string{
 		LintSubnetDelegated:        "delegations: [Microsoft.Web/serverFarms]",
@@ -489,15 +489,15 @@ machineLearning:
     - {name: ci, type: ComputeInstance, managed: true}
     - {name: sl, type: Serverless, managed: true}
 `
-	if fs := Lint(load(t, managed)); len(fs) > 0 {
+	if fs := (load(t, managed)).Lint(); len(fs) > 0 {
 		t.Fatalf("findings on the managed network:\n%s", describe(fs))
 	}
 	// A compute instance in a customer VNet is judged against the
 	// workspace's customer endpoints only.
-	custom := strings.Replace(managed, "      - {name: snet-clients, addressPrefix: 10.0.2.0/24}\n",
-		"      - {name: snet-clients, addressPrefix: 10.0.2.0/24}\n  - name: dev-vnet\n    addressSpace: [10.5.0.0/16]\n    subnets:\n      - {name: snet-dev, addressPrefix: 10.5.0.0/24}\n", 1)
-	custom = strings.Replace(custom, "    - {name: ci, type: ComputeInstance, managed: true}\n", "    - {name: ci, type: ComputeInstance, managed: true}\n    - {name: ci-dev, type: ComputeInstance, subnet: dev-vnet/snet-dev}\n", 1)
-	fs := Lint(load(t, custom))
+	custom := edit(managed, "      - {name: snet-clients, addressPrefix: 10.0.2.0/24}\n",
+		"      - {name: snet-clients, addressPrefix: 10.0.2.0/24}\n  - name: dev-vnet\n    addressSpace: [10.5.0.0/16]\n    subnets:\n      - {name: snet-dev, addressPrefix: 10.5.0.0/24}\n")
+	custom = edit(custom, "    - {name: ci, type: ComputeInstance, managed: true}\n", "    - {name: ci, type: ComputeInstance, managed: true}\n    - {name: ci-dev, type: ComputeInstance, subnet: dev-vnet/snet-dev}\n")
+	fs := (load(t, custom)).Lint()
 	found := false
 	for _, f := range fs {
 		if f.Code == LintCIOutsideWorkspaceVNet {
@@ -523,11 +523,11 @@ func TestLintNoPublicIPWithoutWorkspacePE(t *testing.T) {
 	}
 	// ci-far has no public IP, in compute-vnet, which is peered with the
 	// workspace endpoint's VNet: fine.
-	if has(Lint(load(t, mlScenario()))) {
+	if has((load(t, mlScenario())).Lint()) {
 		t.Error("a peered VNet reaches the workspace endpoint")
 	}
 	unpeered := mlScenario("  - {name: ws-to-compute, from: ws-vnet, to: compute-vnet, allowForwardedTraffic: true}\n  - {name: compute-to-ws, from: compute-vnet, to: ws-vnet, allowForwardedTraffic: true}\n", "  []\n")
-	if !has(Lint(load(t, strings.Replace(unpeered, "peerings:\n  []\n", "", 1)))) {
+	if !has((load(t, edit(unpeered, "peerings:\n  []\n", ""))).Lint()) {
 		t.Error("no finding for a no-public-IP compute whose VNet can't reach the workspace endpoint")
 	}
 }
