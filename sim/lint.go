@@ -27,6 +27,8 @@ const (
 	LintStorage445Blocked        = "storage-port-445-blocked"
 	LintServerlessAllowListNoPE  = "serverless-ip-allow-list-no-pe"
 	LintComputeOtherSubscription = "compute-vnet-other-subscription"
+	LintRoutingLoop              = "routing-loop"
+	LintDNSForwarderLoop         = "dns-forwarder-loop"
 )
 
 // Severities of a finding. An error is a documented requirement that is
@@ -47,6 +49,8 @@ const (
 	seedSecureWS    = "seed 001, Secure the workspace and associated resources/Limitations"
 	seedCustomDNS   = "seed 001, Custom DNS"
 	seedSharedZone  = "seed 002, Create a workspace that uses a private endpoint"
+	refUDR          = "reference 2.3-2.4, User-defined routes and route selection"
+	refCustomDNS    = "reference 3.4, VNet links, custom DNS and forwarding"
 )
 
 const (
@@ -145,9 +149,13 @@ func (t *Network) Lint() []Finding {
 		l.noPublicIPWorkspacePE()
 		l.subscriptions()
 		l.managedNetwork()
+		l.registryImageBuild()
 	}
+	l.endpointZones()
+	l.workspaceEndpointDNS()
 	l.sharedZones()
 	l.zoneLinks()
+	l.loops()
 	sort.SliceStable(l.out, func(i, j int) bool {
 		a, b := l.out[i], l.out[j]
 		if a.Line != b.Line {

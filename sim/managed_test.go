@@ -181,6 +181,11 @@ func TestManagedLint(t *testing.T) {
 			"workspaceId: fb000000-0000-4000-8000-000000000002, publicNetworkAccess: Disabled", "workspaceId: fb000000-0000-4000-8000-000000000002"), []string{LintManagedPublicAccess}},
 		{"not provisioned and no compute", edit(strings.Replace(strings.Replace(managedScenario("AllowInternetOutbound", ""), "status: Provisioned", "status: NotProvisioned", 1),
 			"    - {name: cpu, type: AmlCompute, managed: true}\n    - {name: ci, type: ComputeInstance, managed: true}\n", "", 1), "  computes:\n", ""), []string{LintManagedNotProvisioned}},
+		// Isolation mode Disabled has no managed network to provision, so
+		// neither its provisioning nor the public access before it matter.
+		{"isolation mode Disabled, not provisioned, public workspace, no compute", edit(strings.Replace(strings.Replace(strings.Replace(managedScenario("Disabled", ""), "status: Provisioned", "status: NotProvisioned", 1),
+			"    - {name: cpu, type: AmlCompute, managed: true}\n    - {name: ci, type: ComputeInstance, managed: true}\n", "", 1), "  computes:\n", "", 1),
+			"workspaceId: fb000000-0000-4000-8000-000000000002, publicNetworkAccess: Disabled", "workspaceId: fb000000-0000-4000-8000-000000000002"), nil},
 		{"private endpoint and service endpoint for one storage", edit(strings.Replace(managedScenario("AllowOnlyApprovedOutbound", ""),
 			"{name: snet-clients, addressPrefix: 10.0.2.0/24}", "{name: snet-clients, addressPrefix: 10.0.2.0/24, serviceEndpoints: [Microsoft.Storage]}", 1),
 			"{name: stmlw, type: Microsoft.Storage/storageAccounts, publicNetworkAccess: Disabled}", "{name: stmlw, type: Microsoft.Storage/storageAccounts, publicNetworkAccess: Disabled, networkAcls: {defaultAction: Deny, virtualNetworkRules: [client-vnet/snet-clients]}}"),

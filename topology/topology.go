@@ -1,10 +1,18 @@
-// Package topology owns the network model of a scenario: the file format,
-// strict YAML loading and validation with file, line and key in every error,
-// address matching (CIDR tries and service tags), the effective routes of
-// every subnet, compiled NSG rules, and the graph of VNets and peerings.
+// Package topology owns the compiled network of a scenario. Compile is the
+// one place that reads the scenario format (package spec): it validates
+// every value against Azure's rules, with file, line and key in every error,
+// and builds the network a query engine reads: VNets, subnets and their
+// effective routes (cidranger tries behind PrefixSet and PrefixMap), NSGs
+// with their rules in evaluation order, service tags, peerings, gateways,
+// firewalls and appliances, NICs and their addresses, services and private
+// endpoints, private DNS zones and records, DNS server roles, Azure ML
+// computes and managed networks, expectations, and the forwarding graphs'
+// loops.
 //
-// A Topology is built once by Load and is read-only afterwards, so it can be
-// shared by concurrent traces.
+// A Topology is built once and is read-only afterwards, so concurrent
+// queries share it. This package never traces a flow, resolves a name or
+// formats a report: those are queries (packages sim and dnsmock), and it
+// imports neither.
 package topology
 
 import (
