@@ -72,7 +72,7 @@ func Legs(res *sim.Result) []Leg {
 		return legs
 	}
 	stop := &legs[last].Hops[len(legs[last].Hops)-1]
-	if b := blockingHop(legs, res.BlockedBy); b != nil {
+	if b := blockingHop(legs[last], res.BlockedBy); b != nil {
 		b.Mark = MarkBlocked
 		if stop != b {
 			stop.Mark = MarkDropped
@@ -83,10 +83,11 @@ func Legs(res *sim.Result) []Leg {
 	return legs
 }
 
-// blockingHop returns the last hop that names what blocked the flow: its
-// node is the blocking rule's name or resource and its node or detail names
-// the rule.
-func blockingHop(legs []Leg, by *sim.BlockedBy) *MarkedHop {
+// blockingHop returns the first hop of the failing leg that names what
+// blocked the flow: its node or detail names the rule's resource, and its
+// node or detail names the rule. Hops of the legs that got through are
+// never blamed.
+func blockingHop(leg Leg, by *sim.BlockedBy) *MarkedHop {
 	if by == nil {
 		return nil
 	}
@@ -94,10 +95,12 @@ func blockingHop(legs []Leg, by *sim.BlockedBy) *MarkedHop {
 	if i := strings.IndexByte(res, '/'); i > 0 && by.Kind != "subnet" && by.Kind != "route" {
 		res = res[:i] // firewall/collection: the hop names the firewall
 	}
-	for i := len(legs) - 1; i >= 0; i-- {
-		for j := len(legs[i].Hops) - 1; j >= 0; j-- {
-			h := &legs[i].Hops[j]
-			namesResource := h.Node == res || h.Node == by.Name || strings.Contains(h.Detail, res)
+	// First a hop at the resource itself (an NSG, a DNS server, an
+	// appliance), then one whose detail names it (a route names its table).
+	for _, strict := range []bool{true, false} {
+		for j := range leg.Hops {
+			h := &leg.Hops[j]
+			namesResource := h.Node == res || h.Node == by.Name || (!strict && strings.Contains(h.Detail, res))
 			namesRule := h.Node == by.Name || strings.Contains(h.Detail, by.Name)
 			if namesResource && namesRule {
 				return h
