@@ -236,7 +236,7 @@ func (s *Server) trace(n *sim.Network, l *Live) {
 		return
 	}
 	l.ResultTitle = fmt.Sprintf("trace %s -> %s", res.From, res.To)
-	l.Paths = []*PathView{NewPathView(res.Flow, res)}
+	l.Paths = []*PathView{NewPathView("", res)}
 }
 
 func (s *Server) write(w http.ResponseWriter, rep *Report) {
