@@ -1,6 +1,8 @@
 package main
 
 import (
+	"io"
+
 	"github.com/vnetsim/vnetsim/sim"
 	"github.com/vnetsim/vnetsim/topology"
 )
@@ -13,6 +15,7 @@ func runTrace(e *env, args []string) (int, error) {
 	proto := fs.String("protocol", "Tcp", "Tcp, Udp, Icmp, Esp or Ah")
 	port := fs.Uint16("port", 443, "destination port")
 	srcPort := fs.Uint16("source-port", sim.DefaultSourcePort, "source port")
+	exit := exitCodeFlag(fs, "the flow is denied")
 	out := outputFlag(fs)
 	tags := tagsFlag(fs)
 	if err := parse(fs, args); err != nil {
@@ -37,8 +40,9 @@ func runTrace(e *env, args []string) (int, error) {
 	if err != nil {
 		return 0, usagef("trace: %v", err)
 	}
-	if *out == "json" {
-		return 0, sim.WriteJSON(e.stdout, res)
+	err = e.write(*out, res, func(w io.Writer) error { return sim.WriteTraceText(w, res) })
+	if *exit && res.Verdict != sim.Allowed {
+		return exitFailed, err
 	}
-	return 0, sim.WriteTraceText(e.stdout, res)
+	return exitOK, err
 }
