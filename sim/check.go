@@ -54,12 +54,16 @@ func (t *Network) Check(rep *CheckReport) {
 	for _, e := range t.Expectations {
 		start := time.Now()
 		o := Outcome{File: t.File, Line: e.Line(), Name: e.Name, Expect: e.Expect}
-		if o.Name == "" && e.Intent != "" {
+		if o.Name == "" && e.Reach != nil {
+			o.Name = fmt.Sprintf("%s -> %s reach %s", e.From, e.To, e.Reach)
+		} else if o.Name == "" && e.Intent != "" {
 			o.Name = fmt.Sprintf("intent %s on %s", e.Intent, e.Compute)
 		} else if o.Name == "" {
 			o.Name = fmt.Sprintf("%s -> %s %s/%d", e.From, e.To, e.Protocol, e.Port)
 		}
-		if e.Intent != "" {
+		if e.Reach != nil {
+			checkReach(t, e, &o)
+		} else if e.Intent != "" {
 			checkIntent(t, e, &o)
 		} else {
 			proto := topology.ProtocolTCP
@@ -93,6 +97,10 @@ func (t *Network) ValidateExpectations() topology.ErrorList {
 	for _, e := range t.Expectations {
 		if e.Intent != "" {
 			errs = append(errs, validateIntentExpectation(t, e)...)
+			continue
+		}
+		if e.Reach != nil {
+			errs = append(errs, validateReach(t, e)...)
 			continue
 		}
 		for _, side := range []struct{ key, val string }{{"from", e.From}, {"to", e.To}} {

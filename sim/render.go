@@ -168,6 +168,9 @@ func WriteCheckText(w io.Writer, rep *CheckReport) error {
 				fmt.Fprintf(w, "      error: %s\n", o.Error)
 			} else if o.Message != "" {
 				fmt.Fprintf(w, "      why: %s\n", o.Message)
+				if o.Witness != "" {
+					fmt.Fprintf(w, "      witness: %s\n", o.Witness)
+				}
 			} else if o.Trace != nil && len(o.Trace.Hops) > 0 {
 				h := o.Trace.Hops[len(o.Trace.Hops)-1]
 				fmt.Fprintf(w, "      last hop: %s %s %s %s\n", h.Kind, h.Action, h.Node, h.Detail)
