@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"strings"
 
+	"go4.org/netipx"
+
 	"github.com/vnetsim/vnetsim/topology"
 )
 
@@ -100,24 +102,10 @@ func subnetEndpoints(t *Network, sub *topology.Subnet, in netip.Prefix, source b
 	}
 	for ; in.Contains(a) && sub.Prefix.Contains(a) && (seen[a] || sub.VNet.NICAt(a) != nil); a = a.Next() {
 	}
-	if in.Contains(a) && sub.Prefix.Contains(a) && a != lastAddr(sub.Prefix) {
+	if in.Contains(a) && sub.Prefix.Contains(a) && a != netipx.PrefixLastIP(sub.Prefix) {
 		out = append(out, &Endpoint{Text: a.String(), Kind: EndpointAddress, Addr: a, Subnet: sub})
 	}
 	return out
-}
-
-// lastAddr is a prefix's broadcast address, which Azure reserves.
-func lastAddr(p netip.Prefix) netip.Addr {
-	a := p.Masked().Addr().As4()
-	bits := p.Bits()
-	for i := 0; i < 4; i++ {
-		for b := 0; b < 8; b++ {
-			if i*8+b >= bits {
-				a[i] |= 0x80 >> b
-			}
-		}
-	}
-	return netip.AddrFrom4(a)
 }
 
 // validateReach resolves both sides of a set expectation.

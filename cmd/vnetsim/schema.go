@@ -1,6 +1,6 @@
 package main
 
-import "github.com/vnetsim/vnetsim/spec"
+import "github.com/vnetsim/vnetsim/topology"
 
 // runSchema prints the JSON Schema (draft 2020-12) of the scenario format,
 // generated from the spec types.
@@ -12,7 +12,7 @@ func runSchema(e *env, args []string) (int, error) {
 	if fs.NArg() != 0 {
 		return 0, usagef("schema: takes no arguments")
 	}
-	data, err := spec.JSONSchema()
+	data, err := topology.JSONSchema()
 	if err != nil {
 		return 0, err
 	}
