@@ -75,7 +75,7 @@ type Result struct {
 }
 
 // JSONVersion is the version of the JSON documents vnetsim prints.
-const JSONVersion = 1
+const JSONVersion = 2
 
 // DefaultSourcePort is the ephemeral source port traces use.
 const DefaultSourcePort = 49152
