@@ -42,15 +42,18 @@ func v4(ps []netip.Prefix) []string {
 	return out
 }
 
-// routerNFT renders VNet v's router filter: peering checks, internet
-// egress, and the NSGs of v's NICs and subnets.
+// routerNFT renders VNet v's router filter: peering access and forwarded
+// traffic on the peer veths, and internet egress on each NIC's internet
+// veth. It keeps no state: Azure's hosts route every packet on its own.
 func (e *Emulation) routerNFT(v *topology.VNet) string {
 	sets := &nftSets{byKey: map[string]string{}}
-	var fwd, post []string
+	var fwd []string
 	add := func(format string, args ...any) { fwd = append(fwd, "\t\t"+fmt.Sprintf(format, args...)) }
 
-	// Peering access and forwarded traffic, in both directions and for
-	// replies too: stateless, before conntrack lets anything through.
+	// Peering access in both directions; forwarded traffic (sent by a NIC
+	// that is not its source, from outside v) where the peer's half does
+	// not allow it. Hop links to an appliance in the peer cross the
+	// peering too; hop links to a gateway (transit) do not.
 	space := sets.set(v4(v.AddressSpace))
 	for _, p := range v.Peerings {
 		if !p.Connected() {
@@ -70,7 +73,6 @@ func (e *Emulation) routerNFT(v *topology.VNet) string {
 			continue
 		}
 		if !p.Reverse.AllowForwardedTraffic {
-			// Forwarded: sent by a NIC that is not its source, from outside v.
 			for _, n := range e.nicsOf(v) {
 				if n.Kind != topology.KindGateway {
 					add("iifname \"n%d\" oifname %s ip saddr != %s ip saddr != @%s drop", e.nicIdx[n], oif, n.IP, space)
@@ -79,12 +81,9 @@ func (e *Emulation) routerNFT(v *topology.VNet) string {
 		}
 	}
 
-	add("ct state established accept")
-
 	// Internet egress: a NAT gateway, an instance public IP or default
 	// outbound access; same-region Storage needs none; only an instance
-	// public IP carries ICMP. The NIC that sent the packet into the
-	// subnet's routes is the egress point (none for the gateway).
+	// public IP carries ICMP. The gateway is no egress point of its own.
 	storage := ""
 	if st, ok := e.t.Tags.Lookup("Storage." + v.Region); ok {
 		storage = sets.set(v4(st.Prefixes()))
@@ -98,68 +97,79 @@ func (e *Emulation) routerNFT(v *topology.VNet) string {
 		instance := sub.NATGateway == nil && (isGW || n.Firewall == nil) && pip
 		switch {
 		case !ok && storage != "":
-			add("oifname \"inet\" iifname \"n%d\" ip daddr != @%s drop", i, storage)
+			add("oifname \"i%d\" ip daddr != @%s drop", i, storage)
 		case !ok:
-			add("oifname \"inet\" iifname \"n%d\" drop", i)
+			add("oifname \"i%d\" drop", i)
 		case !instance:
-			add("oifname \"inet\" iifname \"n%d\" meta l4proto icmp drop", i)
+			add("oifname \"i%d\" meta l4proto icmp drop", i)
 		}
-		add("oifname \"inet\" iifname \"n%d\" ct mark set %d", i, i+1)
-		post = append(post, fmt.Sprintf("\t\toifname \"inet\" ct mark %d snat ip to %s", i+1, aliasOf(i)))
 	}
+	var b strings.Builder
+	b.WriteString("table inet xc {\n")
+	for _, d := range sets.defs {
+		b.WriteString(d)
+	}
+	fmt.Fprintf(&b, "\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n%s\n\t}\n}\n", strings.Join(fwd, "\n"))
+	return b.String()
+}
 
-	// NSGs: outbound NIC then subnet as a packet leaves a NIC, inbound
-	// subnet then NIC as it reaches one. A chain returns on Allow.
+// nicNFT renders the filter of NIC n's own namespace, where Azure keeps a
+// NIC's flow state: its NSGs, outbound NIC then subnet for what it sends,
+// inbound subnet then NIC for what it receives, and both for what it
+// forwards, evaluated in the NIC's VNet; conntrack passes replies. An
+// appliance also drops what conntrack finds invalid (a TCP reply or ICMP
+// echo reply to a request it never saw) and a flow it saw twice in one
+// direction with no reply (its request or its reply went another way).
+func (e *Emulation) nicNFT(n *topology.NIC) string {
+	sets := &nftSets{byKey: map[string]string{}}
 	var chains []string
-	chainOf := map[string]string{}
 	nsgChain := func(g *topology.NSG, inbound bool) string {
 		dir := "out"
 		if inbound {
 			dir = "in"
 		}
-		key := g.Name + "/" + dir
-		if c, ok := chainOf[key]; ok {
-			return c
-		}
-		c := fmt.Sprintf("nsg%d_%s", len(chainOf), dir)
-		chainOf[key] = c
+		c := fmt.Sprintf("nsg%d_%s", len(chains), dir)
 		var body []string
 		for _, r := range g.Rules(inbound) {
-			for _, l := range e.ruleNFT(r, v, sets) {
+			for _, l := range e.ruleNFT(r, n.VNet(), sets) {
 				body = append(body, "\t\t"+l+" comment "+fmt.Sprintf("%q", g.Name+" "+r.Name))
 			}
 		}
 		chains = append(chains, fmt.Sprintf("\tchain %s {\n%s\n\t}\n", c, strings.Join(body, "\n")))
-		return c
+		return "\t\tjump " + c
 	}
-	for _, n := range e.nicsOf(v) {
-		if n.Kind == topology.KindGateway {
-			continue
-		}
-		i := e.nicIdx[n]
+	var out, in []string
+	if n.Kind != topology.KindPrivateEndpoint || n.Subnet.PENSGEnabled() {
 		for _, g := range []*topology.NSG{n.NSG, n.Subnet.NSG} {
 			if g != nil {
-				add("iifname \"n%d\" jump %s", i, nsgChain(g, false))
+				out = append(out, nsgChain(g, false))
 			}
 		}
 		for _, g := range []*topology.NSG{n.Subnet.NSG, n.NSG} {
 			if g != nil {
-				add("oifname \"n%d\" jump %s", i, nsgChain(g, true))
+				in = append(in, nsgChain(g, true))
 			}
 		}
 	}
-
+	hook := func(name, hook string, pre []string, jumps ...[]string) string {
+		body := append([]string{fmt.Sprintf("\t\ttype filter hook %s priority filter; policy accept;", hook)}, pre...)
+		body = append(body, "\t\tct state established accept")
+		for _, j := range jumps {
+			body = append(body, j...)
+		}
+		return fmt.Sprintf("\tchain %s {\n%s\n\t}\n", name, strings.Join(body, "\n"))
+	}
 	var b strings.Builder
 	b.WriteString("table inet xc {\n")
+	body := hook("output", "output", nil, out) + hook("input", "input", nil, in) +
+		hook("forward", "forward", []string{"\t\tct state invalid drop", "\t\tct original packets > 1 ct status & seen-reply == 0 drop"}, in, out)
 	for _, d := range sets.defs {
 		b.WriteString(d)
 	}
 	for _, c := range chains {
 		b.WriteString(c)
 	}
-	fmt.Fprintf(&b, "\tchain pre {\n\t\ttype filter hook prerouting priority mangle; policy accept;\n\t\tiifname \"inet\" meta mark set ct mark\n\t}\n")
-	fmt.Fprintf(&b, "\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n%s\n\t}\n", strings.Join(fwd, "\n"))
-	fmt.Fprintf(&b, "\tchain post {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n%s\n\t}\n", strings.Join(post, "\n"))
+	b.WriteString(body)
 	b.WriteString("}\n")
 	return b.String()
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"sort"
+	"strings"
 
 	"github.com/vnetsim/vnetsim/topology"
 )
@@ -54,7 +55,6 @@ type Emulation struct {
 	nicNS    map[*topology.NIC]string
 	nicIdx   map[*topology.NIC]int
 	routerNS map[*topology.VNet]string
-	subIdx   map[*topology.Subnet]int
 	// Internet is the namespace of the internet; InternetAddrs the addresses it holds.
 	Internet      string
 	InternetAddrs []netip.Addr
@@ -69,12 +69,13 @@ type Emulation struct {
 	macs, links   int
 	hopLinks      map[[2]int]netip.Addr // (VNet index, NIC index) -> far address of the hop veth
 	peerNext      map[[2]int]netip.Addr // (VNet index, peer index) -> far address of the peering veth
-	inetPeer      map[*topology.VNet]netip.Addr
+	inetPeer      map[*topology.NIC]netip.Addr
+	inetRouter    netip.Addr // the router end of NIC 0's internet link
 }
 
 const (
 	tableLocal = 100  // the router's own NICs
-	tableSub   = 1000 // + subnet index: a subnet's effective routes
+	tableSub   = 1000 // + NIC index: the effective routes of the NIC's subnet, Internet over the NIC's own link
 	tableNIC   = 2000 // + NIC index: everything to NIC i
 	routerAddr = "169.254.0.1"
 )
@@ -93,17 +94,14 @@ func (e *Emulation) NICVeth(n *topology.NIC) string { return fmt.Sprintf("n%d", 
 func Render(t *topology.Topology, prefix string, internet []netip.Addr) *Emulation {
 	e := &Emulation{t: t, Prefix: prefix, Batch: map[string][]string{}, Sysctl: map[string][]string{}, NFT: map[string]string{},
 		nicNS: map[*topology.NIC]string{}, nicIdx: map[*topology.NIC]int{}, routerNS: map[*topology.VNet]string{},
-		subIdx: map[*topology.Subnet]int{}, OnPrem: map[*topology.Gateway]string{}, hopLinks: map[[2]int]netip.Addr{}, peerNext: map[[2]int]netip.Addr{},
-		inetPeer: map[*topology.VNet]netip.Addr{}, InternetAddrs: internet, applianceHops: map[*topology.VNet][]hopTo{}}
+		OnPrem: map[*topology.Gateway]string{}, hopLinks: map[[2]int]netip.Addr{}, peerNext: map[[2]int]netip.Addr{},
+		inetPeer: map[*topology.NIC]netip.Addr{}, InternetAddrs: internet, applianceHops: map[*topology.VNet][]hopTo{}}
 	for i, v := range t.VNets {
 		ns := fmt.Sprintf("%sr%d", prefix, i)
 		e.routerNS[v] = ns
 		e.addNS(ns)
 		e.Sysctl[ns] = []string{"net.ipv4.ip_forward=1", "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0",
-			"net.ipv4.conf.all.send_redirects=0", "net.ipv4.conf.default.send_redirects=0", "net.netfilter.nf_conntrack_tcp_be_liberal=1"}
-		for _, s := range v.Subnets {
-			e.subIdx[s] = len(e.subIdx)
-		}
+			"net.ipv4.conf.all.send_redirects=0", "net.ipv4.conf.default.send_redirects=0"}
 	}
 	for i, n := range t.NICs {
 		e.nicIdx[n] = i
@@ -112,6 +110,7 @@ func Render(t *topology.Topology, prefix string, internet []netip.Addr) *Emulati
 	}
 	e.Internet = prefix + "i"
 	e.addNS(e.Internet)
+	e.Sysctl[e.Internet] = []string{"net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0"}
 	for i, g := range t.Gateways {
 		e.OnPrem[g] = fmt.Sprintf("%so%d", prefix, i)
 		e.addNS(e.OnPrem[g])
@@ -124,10 +123,8 @@ func Render(t *topology.Topology, prefix string, internet []netip.Addr) *Emulati
 	for _, g := range t.Gateways {
 		e.renderOnPrem(g)
 	}
-	for _, v := range t.VNets {
-		for _, s := range v.Subnets {
-			e.renderRoutes(s)
-		}
+	for _, n := range t.NICs {
+		e.renderRoutes(n)
 	}
 	for _, v := range t.VNets {
 		e.NFT[e.routerNS[v]] = e.routerNFT(v)
@@ -169,7 +166,10 @@ func (e *Emulation) p2p(na, an, nb, bn string) (netip.Addr, netip.Addr) {
 	return a, b
 }
 
-// renderNIC links NIC n to its VNet's router.
+// renderNIC links NIC n to its VNet's router, and that router to the
+// internet namespace on n's behalf (the link n's internet traffic leaves
+// by, so the reply comes back to n: the NIC that sent it into its subnet's
+// routes is the egress point).
 func (e *Emulation) renderNIC(n *topology.NIC) {
 	r, ns, i := e.routerNS[n.VNet()], e.nicNS[n], e.nicIdx[n]
 	rv := fmt.Sprintf("n%d", i)
@@ -184,25 +184,25 @@ func (e *Emulation) renderNIC(n *topology.NIC) {
 		fmt.Sprintf("neigh replace %s lladdr %s dev %s nud permanent", n.IP, mn, rv),
 		fmt.Sprintf("route add %s/32 dev %s table %d", n.IP, rv, tableLocal),
 		fmt.Sprintf("route add default via %s dev %s onlink table %d", n.IP, rv, tableNIC+i),
-		fmt.Sprintf("rule add pref %d iif %s lookup %d", 1000+i, rv, tableSub+e.subIdx[n.Subnet]))
+		fmt.Sprintf("rule add pref %d iif %s lookup %d", 1000+i, rv, tableSub+i))
+
+	in := e.Internet
+	ra, ia := e.p2p(r, fmt.Sprintf("i%d", i), in, fmt.Sprintf("x%d", i))
+	e.inetPeer[n] = ia
+	if i == 0 {
+		e.inetRouter = ra
+	}
+	e.Batch[r] = append(e.Batch[r], fmt.Sprintf("rule add pref 800 iif i%d lookup %d", i, tableNIC+i))
+	e.Batch[in] = append(e.Batch[in], fmt.Sprintf("route add default via %s dev x%d table %d", ra, i, tableNIC+i),
+		fmt.Sprintf("rule add pref 800 fwmark %d lookup %d", i+1, tableNIC+i))
+
 	if n.IPForwarding || n.Kind == topology.KindGateway {
 		e.Sysctl[ns] = append(e.Sysctl[ns], "net.ipv4.ip_forward=1", "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0",
 			"net.ipv4.conf.all.send_redirects=0", "net.ipv4.conf.eth0.send_redirects=0")
 	}
 	if n.Kind != topology.KindGateway {
-		// A virtual appliance keeps flow state: it drops what conntrack
-		// finds invalid (a TCP reply or ICMP echo reply to a request it
-		// never saw) and a flow it saw twice in one direction with no
-		// reply (its request or its reply went another way).
 		e.Sysctl[ns] = append(e.Sysctl[ns], "net.netfilter.nf_conntrack_acct=1")
-		e.NFT[ns] = `table inet xc {
-	chain forward {
-		type filter hook forward priority 0; policy accept;
-		ct state invalid drop
-		ct original packets > 1 ct status != seen-reply drop
-	}
-}
-`
+		e.NFT[ns] = e.nicNFT(n)
 	}
 }
 
@@ -247,29 +247,24 @@ func (e *Emulation) hopLink(v *topology.VNet, n *topology.NIC) (string, netip.Ad
 	return name, far
 }
 
-// aliasOf is the address NIC i's internet traffic is translated to, so that
-// the reply comes back to the router and NIC that sent it.
-func aliasOf(i int) netip.Addr { return netip.AddrFrom4([4]byte{100, 127, byte(i >> 8), byte(i)}) }
-
-// renderInternet links every router to the internet namespace.
+// renderInternet gives the internet namespace its addresses and sends each
+// reply back over the link its request came in on.
 func (e *Emulation) renderInternet() {
 	in := e.Internet
 	for _, a := range e.InternetAddrs {
 		e.Batch[in] = append(e.Batch[in], fmt.Sprintf("addr add %s/32 dev lo", a))
 	}
-	for i, v := range e.t.VNets {
-		r := e.routerNS[v]
-		ra, ia := e.p2p(r, "inet", in, fmt.Sprintf("r%d", i))
-		e.inetPeer[v] = ia
-		for _, n := range e.t.NICs {
-			if n.VNet() != v {
-				continue
-			}
-			k := e.nicIdx[n]
-			e.Batch[in] = append(e.Batch[in], fmt.Sprintf("route add %s/32 via %s dev r%d", aliasOf(k), ra, i))
-			e.Batch[r] = append(e.Batch[r], fmt.Sprintf("rule add pref 800 iif inet fwmark %d lookup %d", k+1, tableNIC+k))
-		}
+	// A default route lets a reply's first route lookup succeed; the
+	// output chain then marks it and the mark's rule reroutes it.
+	if len(e.t.NICs) > 0 {
+		e.Batch[in] = append(e.Batch[in], fmt.Sprintf("route add default via %s dev x0", e.inetRouter))
 	}
+	var marks []string
+	for _, n := range e.t.NICs {
+		marks = append(marks, fmt.Sprintf("\t\tiifname \"x%d\" ct state new ct mark set %d", e.nicIdx[n], e.nicIdx[n]+1))
+	}
+	e.NFT[in] = fmt.Sprintf("table inet xc {\n\tchain pre {\n\t\ttype filter hook prerouting priority mangle; policy accept;\n%s\n\t}\n"+
+		"\tchain out {\n\t\ttype route hook output priority mangle; policy accept;\n\t\tmeta mark set ct mark\n\t}\n}\n", strings.Join(marks, "\n"))
 }
 
 // renderOnPrem links gateway g's NIC to an on-premises namespace that holds

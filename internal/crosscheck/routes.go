@@ -9,8 +9,8 @@ import (
 	"github.com/vnetsim/vnetsim/topology"
 )
 
-// renderRoutes installs subnet s's effective routes as a routing table in
-// its VNet's router. Routes vnetsim lists as Invalid are left out. Where an
+// renderRoutes installs the effective routes of NIC n's subnet as the
+// routing table of what n sends into its VNet's router. Routes vnetsim lists as Invalid are left out. Where an
 // active route's prefix equals another's (a service tag route's prefixes
 // against system and gateway routes), the better source wins: a user route
 // with a written prefix, then a user route on a tag (regional before
@@ -18,8 +18,9 @@ import (
 // gateway route inside a VnetLocal or peering prefix is left out: the
 // system route for the VNet and its peers wins over more specific BGP
 // routes.
-func (e *Emulation) renderRoutes(s *topology.Subnet) {
-	table := tableSub + e.subIdx[s]
+func (e *Emulation) renderRoutes(n *topology.NIC) {
+	s := n.Subnet
+	table := tableSub + e.nicIdx[n]
 	r := e.routerNS[s.VNet]
 	best := map[netip.Prefix]*topology.Route{}
 	for _, rt := range s.Routes.Routes {
@@ -44,7 +45,7 @@ func (e *Emulation) renderRoutes(s *topology.Subnet) {
 	}
 	sort.Slice(ps, func(i, j int) bool { return ps[i].String() < ps[j].String() })
 	for _, p := range ps {
-		e.Batch[r] = append(e.Batch[r], fmt.Sprintf("route add %s table %d", e.nextHop(s.VNet, p, best[p]), table))
+		e.Batch[r] = append(e.Batch[r], fmt.Sprintf("route add %s table %d", e.nextHop(n, p, best[p]), table))
 	}
 }
 
@@ -84,7 +85,8 @@ func underSystem(best map[netip.Prefix]*topology.Route, p netip.Prefix) bool {
 
 // nextHop renders route rt for prefix p in VNet v's router as the tail of
 // `ip route add`.
-func (e *Emulation) nextHop(v *topology.VNet, p netip.Prefix, rt *topology.Route) string {
+func (e *Emulation) nextHop(n *topology.NIC, p netip.Prefix, rt *topology.Route) string {
+	v := n.VNet()
 	switch rt.NextHopType {
 	case topology.HopVnetLocal:
 		return "throw " + p.String() // to table 100, the VNet's own NICs
@@ -92,14 +94,14 @@ func (e *Emulation) nextHop(v *topology.VNet, p netip.Prefix, rt *topology.Route
 		w := rt.Peering.To
 		return fmt.Sprintf("%s via %s dev p%d", p, e.peerNext[[2]int{e.vnetIdx(v), e.vnetIdx(w)}], e.vnetIdx(w))
 	case topology.HopInternet:
-		return fmt.Sprintf("%s via %s dev inet", p, e.inetPeerAddr(v))
+		return fmt.Sprintf("%s via %s dev i%d", p, e.inetPeer[n], e.nicIdx[n])
 	case topology.HopGateway:
 		if rt.Gateway != nil {
 			return p.String() + " " + e.viaNIC(v, rt.Gateway.NIC, true)
 		}
 	case topology.HopAppliance:
-		if n := findNIC(v, rt.NextHopIP); n != nil {
-			return p.String() + " " + e.viaNIC(v, n, false)
+		if nva := findNIC(v, rt.NextHopIP); nva != nil {
+			return p.String() + " " + e.viaNIC(v, nva, false)
 		}
 		return "unreachable " + p.String() // no NIC holds the next hop
 	case topology.HopNone:
@@ -142,5 +144,3 @@ func findNIC(v *topology.VNet, a netip.Addr) *topology.NIC {
 	}
 	return nil
 }
-
-func (e *Emulation) inetPeerAddr(v *topology.VNet) netip.Addr { return e.inetPeer[v] }
