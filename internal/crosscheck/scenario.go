@@ -119,6 +119,9 @@ func (m *mutator) mutate() {
 		prefixes = append(prefixes, v.AddressSpace...)
 		for _, s := range v.Subnets {
 			prefixes = append(prefixes, s.AddressPrefix)
+			if s.Name == "GatewaySubnet" {
+				continue // a gateway is no VirtualAppliance next hop (reference 2.3)
+			}
 			a := netip.MustParsePrefix(s.AddressPrefix).Addr().As4()
 			a[3] += 4
 			m.hosts = append(m.hosts, netip.AddrFrom4(a).String())
