@@ -356,27 +356,21 @@ func listensOn(flows []flow, k listenKey) bool {
 }
 
 // Faults are the ways breakEngine can break vnetsim's copy of a scenario.
-var Faults = []string{"nic-nsg-ignored", "priorities-reversed"}
+var Faults = []string{"nic-nsg-ignored", "subnet-nsg-ignored"}
 
-// breakEngine damages the compiled network the engine traces: the NICs'
-// own NSGs vanish, or each NSG's custom rules are evaluated lowest priority
-// first. The emulation keeps the real network.
+// breakEngine damages the compiled network the engine traces, as an engine
+// that skipped one of the two NSG levels would: the NICs' own NSGs vanish,
+// or the subnets'. The emulation keeps the real network.
 func breakEngine(t *topology.Topology, fault string) error {
 	switch fault {
 	case "nic-nsg-ignored":
 		for _, n := range t.NICs {
 			n.NSG = nil
 		}
-	case "priorities-reversed":
-		for _, g := range t.NSGs {
-			for _, rs := range [][]*topology.SecurityRule{g.Inbound, g.Outbound} {
-				k := 0
-				for k < len(rs) && !rs[k].Default {
-					k++
-				}
-				for i, j := 0, k-1; i < j; i, j = i+1, j-1 {
-					rs[i], rs[j] = rs[j], rs[i]
-				}
+	case "subnet-nsg-ignored":
+		for _, v := range t.VNets {
+			for _, s := range v.Subnets {
+				s.NSG = nil
 			}
 		}
 	default:

@@ -131,3 +131,24 @@ func inNS(ns string, f func() error) error {
 	}()
 	return <-errc
 }
+
+// RemoveNamespaces deletes every namespace whose name starts with prefix: a
+// safety net for a run that stopped between Apply and Remove.
+func RemoveNamespaces(prefix string) error {
+	entries, err := os.ReadDir("/run/netns")
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil
+		}
+		return err
+	}
+	var errs []error
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), prefix) {
+			if _, err := run(context.Background(), "", "ip", "netns", "del", e.Name()); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
