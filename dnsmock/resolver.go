@@ -270,7 +270,8 @@ type Resolver struct {
 	patterns  map[string]*rrset // public wildcards by the suffix after "*."
 	catalog   map[*topology.Service][]CatalogName
 	plOwner   map[string]*topology.Service // privatelink name → service
-	dnsVMs    map[netip.Addr][]*dnsVM
+	t         *topology.Topology
+	vmOf      map[*topology.NIC]*dnsVM
 	firewalls map[netip.Addr]*firewallDNS
 	vnets     []*topology.VNet
 	gateways  []*topology.Gateway
@@ -287,7 +288,7 @@ func New(t *topology.Topology, flow FlowFunc) *Resolver {
 	r := &Resolver{
 		flow: flow, zones: map[string]*zone{}, public: map[string]*rrset{}, patterns: map[string]*rrset{},
 		catalog: map[*topology.Service][]CatalogName{}, plOwner: map[string]*topology.Service{},
-		dnsVMs: map[netip.Addr][]*dnsVM{}, firewalls: map[netip.Addr]*firewallDNS{},
+		t: t, vmOf: map[*topology.NIC]*dnsVM{}, firewalls: map[netip.Addr]*firewallDNS{},
 		vnets: t.VNets, gateways: t.Gateways, serverHosts: map[string]bool{},
 	}
 	r.buildPublic(t)
@@ -295,7 +296,7 @@ func New(t *topology.Topology, flow FlowFunc) *Resolver {
 	for _, n := range t.DNSServerNICs() {
 		role, _ := t.DNSServerRole(n)
 		d := &dnsVM{nic: n, role: role, hosts: n.Hosts}
-		r.dnsVMs[n.IP] = append(r.dnsVMs[n.IP], d)
+		r.vmOf[n] = d
 		for h := range n.Hosts {
 			r.serverHosts[h] = true
 		}
@@ -329,8 +330,7 @@ func (r *Resolver) buildManaged(t *topology.Topology) {
 // computeInstances returns the compute instances of the scenario's
 // workspace, which name them.
 func computeInstances(t *topology.Topology, svc *topology.Service) []string {
-	ml := t.Spec.MachineLearning
-	if ml == nil || ml.Workspace != svc.Name {
+	if t.ML == nil || t.ML.Workspace != svc {
 		return nil
 	}
 	var out []string
@@ -416,40 +416,33 @@ func (r *Resolver) publicLookup(name string) *rrset {
 // buildZones writes the private DNS zones: explicit records, autoregistered
 // VMs, and the A records of private endpoint zone groups.
 func (r *Resolver) buildZones(t *topology.Topology) {
-	for _, zs := range t.Spec.PrivateDNSZones {
-		z := &zone{name: topology.CanonicalName(zs.Name), links: map[*topology.VNet]link{}, sets: map[string]*rrset{}, nodes: map[string]bool{}}
+	for _, zs := range t.DNSZones {
+		z := &zone{name: zs.Name, links: map[*topology.VNet]link{}, sets: map[string]*rrset{}, nodes: map[string]bool{}}
 		z.nodes[z.name] = true
-		for _, l := range zs.VirtualNetworkLinks {
-			if v := t.VNet(l.VNet); v != nil {
-				z.links[v] = link{redirect: strings.EqualFold(l.ResolutionPolicy, "NxDomainRedirect"), registration: l.RegistrationEnabled}
-			}
+		for _, l := range zs.Links {
+			z.links[l.VNet] = link{redirect: l.NxDomainRedirect, registration: l.Registration}
 		}
 		for _, rec := range zs.Records {
-			name := recordName(rec.Name, z.name)
 			ttl := uint32(ttlRecord)
 			if rec.TTL > 0 {
 				ttl = uint32(rec.TTL)
 			}
-			s := z.sets[name]
+			s := z.sets[rec.Name]
 			if s == nil {
-				s = &rrset{ttl: ttl, origin: "record " + recordLabel(rec.Name)}
+				s = &rrset{ttl: ttl, origin: "record " + rec.Label}
 			}
-			switch strings.ToUpper(rec.Type) {
+			switch rec.Type {
 			case "CNAME":
-				if len(s.addrs) == 0 && len(rec.Values) > 0 {
-					s.cname = topology.CanonicalName(rec.Values[0])
+				if len(s.addrs) == 0 && rec.Target != "" {
+					s.cname = rec.Target
 				}
 			default:
 				if s.cname != "" {
 					continue
 				}
-				for _, v := range rec.Values {
-					if a, err := netip.ParseAddr(strings.TrimSpace(v)); err == nil {
-						s.addrs = append(s.addrs, a.Unmap())
-					}
-				}
+				s.addrs = append(s.addrs, rec.Addrs...)
 			}
-			z.add(name, s, true)
+			z.add(rec.Name, s, true)
 		}
 		for v, l := range z.links {
 			if !l.registration {
@@ -492,24 +485,6 @@ func (r *Resolver) buildZones(t *topology.Topology) {
 
 // recordName turns a record name as written in a zone (relative, "@" for
 // the apex, or absolute with a trailing dot) into an FQDN.
-func recordName(name, zone string) string {
-	name = strings.TrimSpace(name)
-	switch {
-	case name == "" || name == "@":
-		return zone
-	case strings.HasSuffix(name, "."):
-		return topology.CanonicalName(name)
-	}
-	return strings.ToLower(name) + "." + zone
-}
-
-func recordLabel(name string) string {
-	if name == "" {
-		return "@"
-	}
-	return name
-}
-
 // linkedZone returns the most specific private zone linked to v that holds name.
 func (r *Resolver) linkedZone(v *topology.VNet, name string) (*zone, link) {
 	for n := name; n != ""; n = parent(n) {
@@ -720,21 +695,8 @@ func (r *Resolver) serverAt(a netip.Addr, near *topology.VNet) server {
 	if a == topology.AzureDNS {
 		return server{kind: serverAzure}
 	}
-	if vms := r.dnsVMs[a]; len(vms) > 0 {
-		best := vms[0]
-		for _, d := range vms {
-			if d.nic.VNet() == near {
-				return server{kind: serverVM, vm: d}
-			}
-		}
-		for _, d := range vms {
-			for _, p := range d.nic.VNet().Peerings {
-				if p.Connected() && p.To == near {
-					best = d
-				}
-			}
-		}
-		return server{kind: serverVM, vm: best}
+	if n := r.t.DNSServerAt(a, near); n != nil {
+		return server{kind: serverVM, vm: r.vmOf[n]}
 	}
 	if f := r.firewalls[a]; f != nil {
 		if !f.DNSProxy {

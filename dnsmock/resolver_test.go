@@ -33,7 +33,7 @@ func loadFile(t testing.TB, name string) *topology.Topology {
 
 func clientOf(t testing.TB, topo *topology.Topology, from string) dnsmock.Client {
 	t.Helper()
-	e, err := sim.ResolveEndpoint(topo, from)
+	e, err := sim.New(topo).ResolveEndpoint(from)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ type resolveCase struct {
 
 func runResolveCases(t *testing.T, file string, cases []resolveCase) {
 	topo := loadFile(t, file)
-	r := sim.DNSResolver(topo)
+	r := sim.New(topo).Resolver()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			ans := r.Resolve(clientOf(t, topo, c.from), dnsmock.Query{Name: c.qname, Type: c.qtype, Protocol: c.proto, Outside: c.outside})

@@ -59,7 +59,7 @@ func (r *recorder) Hijack()             {}
 func handlerFor(t testing.TB, file, from string) *dnsmock.Handler {
 	t.Helper()
 	topo := loadFile(t, file)
-	return &dnsmock.Handler{Resolver: sim.DNSResolver(topo), Client: clientOf(t, topo, from)}
+	return &dnsmock.Handler{Resolver: sim.New(topo).Resolver(), Client: clientOf(t, topo, from)}
 }
 
 func query(name string, qtype uint16) *dns.Msg {
@@ -269,7 +269,7 @@ func startServer(t testing.TB, h dns.Handler) string {
 // `vnetsim dns query`) gives for the same endpoint.
 func TestServeLoopback(t *testing.T) {
 	topo := loadFile(t, "links.yaml")
-	r := sim.DNSResolver(topo)
+	r := sim.New(topo).Resolver()
 	client := clientOf(t, topo, "lonely-vm")
 	addr := startServer(t, &dnsmock.Handler{Resolver: r, Client: client})
 	names := []struct {

@@ -26,20 +26,21 @@ func TestCatalog(t *testing.T) {
 			if len(ts) < 2 {
 				t.Errorf("%s has no variants; a catalog scenario documents at least one broken variant", name)
 			}
-			if !strings.Contains(ts[0].Spec.Description, "seed ") {
+			if !strings.Contains(ts[0].Description, "seed ") {
 				t.Errorf("%s: the description must cite the seed and section it documents", name)
 			}
-			for _, topo := range ts {
+			for _, compiled := range ts {
+				topo := sim.New(compiled)
 				if len(topo.Expectations) == 0 {
 					t.Errorf("%s has no expectations", topo.File)
 					continue
 				}
-				if errs := sim.ValidateExpectations(topo); len(errs) > 0 {
+				if errs := topo.ValidateExpectations(); len(errs) > 0 {
 					t.Errorf("%s: %v", topo.File, errs)
 					continue
 				}
 				rep := &sim.CheckReport{}
-				sim.Check(topo, rep)
+				topo.Check(rep)
 				for _, o := range rep.Outcomes {
 					if o.Passed {
 						continue

@@ -21,13 +21,13 @@ func generate(t *testing.T, o scenarios.GenOptions) []byte {
 	return b.Bytes()
 }
 
-func loadGenerated(t *testing.T, o scenarios.GenOptions) *topology.Topology {
+func loadGenerated(t *testing.T, o scenarios.GenOptions) *sim.Network {
 	t.Helper()
 	topo, err := topology.Parse("gen.yaml", generate(t, o), topology.Options{})
 	if err != nil {
 		t.Fatalf("the generated scenario for %+v does not load: %v", o, err)
 	}
-	return topo
+	return sim.New(topo)
 }
 
 // TestGenerateDeterministic: the same options give the same bytes, another
@@ -79,14 +79,15 @@ func TestGenerateLoads(t *testing.T) {
 			if want := spokes * o.SubnetsPerVNet; spokeSubnets != want {
 				t.Errorf("%d spoke subnets, want %d", spokeSubnets, want)
 			}
-			if got, want := len(topo.Spec.NetworkSecurityGroups), spokes*o.SubnetsPerVNet; got != want {
+			if got, want := len(topo.NSGs), spokes*o.SubnetsPerVNet; got != want {
 				t.Errorf("%d NSGs, want %d", got, want)
 			}
-			for _, n := range topo.Spec.NetworkSecurityGroups {
-				if len(n.SecurityRules) != o.RulesPerNSG {
-					t.Errorf("%s has %d rules, want %d", n.Name, len(n.SecurityRules), o.RulesPerNSG)
+			for _, n := range topo.NSGs {
+				own := len(n.Inbound) + len(n.Outbound) - 6 // the default rules
+				if own != o.RulesPerNSG {
+					t.Errorf("%s has %d rules, want %d", n.Name, own, o.RulesPerNSG)
 				}
-				rules += len(n.SecurityRules)
+				rules += own
 			}
 			if want := spokes * o.SubnetsPerVNet * o.RulesPerNSG; rules != want {
 				t.Errorf("%d NSG rules, want %d", rules, want)
@@ -94,11 +95,11 @@ func TestGenerateLoads(t *testing.T) {
 			if len(topo.Firewalls) != hubs {
 				t.Errorf("%d firewalls, want one per hub (%d)", len(topo.Firewalls), hubs)
 			}
-			if errs := sim.ValidateExpectations(topo); len(errs) > 0 {
+			if errs := topo.ValidateExpectations(); len(errs) > 0 {
 				t.Fatalf("expectations: %v", errs)
 			}
 			rep := &sim.CheckReport{}
-			sim.Check(topo, rep)
+			topo.Check(rep)
 			for _, out := range rep.Outcomes {
 				if !out.Passed {
 					t.Errorf("expectation %q: expected %s, got %s (%s) %s", out.Name, out.Expect, out.Got, out.Reason, out.Message)
@@ -112,7 +113,7 @@ func TestGenerateLoads(t *testing.T) {
 // another goes through the hub firewall, both ways, and is allowed.
 func TestGenerateTraceCrossesFirewall(t *testing.T) {
 	topo := loadGenerated(t, scenarios.GenOptions{VNets: 12, SubnetsPerVNet: 3, RulesPerNSG: 10, Seed: 5})
-	res, err := sim.Trace(topo, sim.Request{From: "vm-0001-web", To: "vm-0007-app", Protocol: topology.ProtocolTCP, Port: 443})
+	res, err := topo.Trace(sim.Request{From: "vm-0001-web", To: "vm-0007-app", Protocol: topology.ProtocolTCP, Port: 443})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 // Package scenarios owns the catalog of documented scenarios, embedded in
-// the binary, and the loading of a scenario named either by a path on disk
-// or by its catalog name.
+// the binary, the loading of a scenario named either by a path on disk or by
+// its catalog name (decoded by spec, each variant compiled by topology), and
+// the generator of synthetic estates. It never decides what a network does.
 package scenarios
 
 import (
@@ -43,37 +44,54 @@ func Read(name string) ([]byte, error) {
 // #VARIANT suffix (file.yaml#no-dns-link) selects one of its variants.
 func Load(arg string, opts topology.Options) (*topology.Topology, error) {
 	file, variant := splitVariant(arg)
-	t, err := loadFile(file, opts)
-	if err != nil || variant == "" {
-		return t, err
+	src, err := open(file, opts)
+	if err != nil {
+		return nil, err
 	}
-	return t.Variant(variant)
+	if variant == "" {
+		return src.Compile()
+	}
+	return src.Variant(variant)
 }
 
 // LoadAll loads a scenario and every variant it defines, in file order; with
 // a #VARIANT suffix, only that variant.
 func LoadAll(arg string, opts topology.Options) ([]*topology.Topology, error) {
 	file, variant := splitVariant(arg)
-	t, err := loadFile(file, opts)
+	src, err := open(file, opts)
 	if err != nil {
 		return nil, err
 	}
 	if variant != "" {
-		v, err := t.Variant(variant)
+		v, err := src.Variant(variant)
 		if err != nil {
 			return nil, err
 		}
 		return []*topology.Topology{v}, nil
 	}
+	t, err := src.Compile()
+	if err != nil {
+		return nil, err
+	}
 	out := []*topology.Topology{t}
-	for _, name := range t.VariantNames() {
-		v, err := t.Variant(name)
+	for _, name := range src.VariantNames() {
+		v, err := src.Variant(name)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// LoadPatched loads the scenario file arg names with a patch file merged in,
+// the way variants merge theirs (diff --patch), and compiles the result.
+func LoadPatched(arg, patchFile string, patch []byte, opts topology.Options) (*topology.Topology, error) {
+	src, err := open(arg, opts)
+	if err != nil {
+		return nil, err
+	}
+	return src.Patched(patchFile, patch)
 }
 
 // splitVariant splits "file.yaml#variant"; a # inside a directory name is
@@ -86,14 +104,14 @@ func splitVariant(arg string) (file, variant string) {
 	return arg[:i], arg[i+1:]
 }
 
-func loadFile(arg string, opts topology.Options) (*topology.Topology, error) {
+func open(arg string, opts topology.Options) (*topology.Source, error) {
 	name := strings.TrimPrefix(arg, Prefix)
 	if strings.HasPrefix(arg, Prefix) || !exists(arg) {
 		if data, err := Read(name); err == nil {
-			return topology.Parse(Prefix+name, data, opts)
+			return topology.Open(Prefix+name, data, opts)
 		}
 	}
-	return topology.Load(arg, opts)
+	return topology.OpenFile(arg, opts)
 }
 
 func exists(p string) bool {

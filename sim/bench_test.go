@@ -15,12 +15,12 @@ func BenchmarkTrace(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	src, _ := ResolveEndpoint(topo, "cpu-cluster")
-	dst, _ := ResolveEndpoint(topo, "internet")
+	src, _ := topo.ResolveEndpoint("cpu-cluster")
+	dst, _ := topo.ResolveEndpoint("internet")
 	req := Request{Protocol: topology.ProtocolTCP, Port: 443, SrcPort: DefaultSourcePort}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := TraceEndpoints(topo, src, dst, req); err != nil {
+		if _, err := topo.TraceEndpoints(src, dst, req); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -33,12 +33,12 @@ func BenchmarkTraceQuiet(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	src, _ := ResolveEndpoint(topo, "cpu-cluster")
-	dst, _ := ResolveEndpoint(topo, "internet")
+	src, _ := topo.ResolveEndpoint("cpu-cluster")
+	dst, _ := topo.ResolveEndpoint("internet")
 	req := Request{Protocol: topology.ProtocolTCP, Port: 443, SrcPort: DefaultSourcePort, Quiet: true}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := TraceEndpoints(topo, src, dst, req); err != nil {
+		if _, err := topo.TraceEndpoints(src, dst, req); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -73,6 +73,6 @@ func BenchmarkLoad(b *testing.B) {
 	}
 }
 
-func loadBench() (*topology.Topology, error) {
+func loadBench() (*Network, error) {
 	return scenariosLoad("peered-cluster-forced-tunnel")
 }

@@ -36,7 +36,7 @@ type CheckReport struct {
 func (r *CheckReport) OK() bool { return r.Failed == 0 }
 
 // Check runs every expectation of t and adds the outcomes to rep.
-func Check(t *topology.Topology, rep *CheckReport) {
+func (t *Network) Check(rep *CheckReport) {
 	rep.Version = JSONVersion
 	for _, e := range t.Expectations {
 		o := Outcome{File: t.File, Line: e.Line(), Name: e.Name, Expect: e.Expect}
@@ -52,7 +52,7 @@ func Check(t *topology.Topology, rep *CheckReport) {
 			if e.Protocol != "" {
 				proto, _ = topology.ParseProtocol(e.Protocol)
 			}
-			res, err := Trace(t, Request{From: e.From, To: e.To, Protocol: proto, Port: uint16(e.Port)})
+			res, err := t.Trace(Request{From: e.From, To: e.To, Protocol: proto, Port: uint16(e.Port)})
 			if err != nil {
 				o.Error = err.Error()
 				o.Got = "error"
@@ -73,7 +73,7 @@ func Check(t *topology.Topology, rep *CheckReport) {
 
 // ValidateExpectations resolves the endpoints of every flow expectation, so
 // that a misspelt name is a scenario error (exit code 3) rather than a failure.
-func ValidateExpectations(t *topology.Topology) topology.ErrorList {
+func (t *Network) ValidateExpectations() topology.ErrorList {
 	var errs topology.ErrorList
 	for _, e := range t.Expectations {
 		if e.Intent != "" {
@@ -84,7 +84,7 @@ func ValidateExpectations(t *topology.Topology) topology.ErrorList {
 			if side.val == "" {
 				continue
 			}
-			if _, err := ResolveEndpoint(t, side.val); err != nil {
+			if _, err := t.ResolveEndpoint(side.val); err != nil {
 				key := fmt.Sprintf("expectations[%d].%s", e.Index, side.key)
 				errs = append(errs, &topology.Error{File: t.File, Line: t.LineOf(key), Key: key, Msg: fmt.Sprintf("unknown endpoint %q", side.val)})
 			}
@@ -111,9 +111,9 @@ func lastHop(hops []Hop) string {
 }
 
 // checkIntent runs an intent expectation.
-func checkIntent(t *topology.Topology, e *topology.Expectation, o *Outcome) {
+func checkIntent(t *Network, e *topology.Expectation, o *Outcome) {
 	o.Intent = e.Intent
-	s, err := Simulate(t, e.Intent, e.Compute, e.Client)
+	s, err := t.Simulate(e.Intent, e.Compute, e.Client)
 	if err != nil {
 		o.Error, o.Got = err.Error(), "error"
 		return
@@ -131,7 +131,7 @@ func checkIntent(t *topology.Topology, e *topology.Expectation, o *Outcome) {
 	o.Passed = s.Verdict == e.Expect && (e.Reason == "" || e.Reason == o.Reason)
 }
 
-func validateIntentExpectation(t *topology.Topology, e *topology.Expectation) topology.ErrorList {
+func validateIntentExpectation(t *Network, e *topology.Expectation) topology.ErrorList {
 	var errs topology.ErrorList
 	at := func(key, format string, args ...any) {
 		k := fmt.Sprintf("expectations[%d].%s", e.Index, key)
@@ -152,7 +152,7 @@ func validateIntentExpectation(t *topology.Topology, e *topology.Expectation) to
 		at("compute", "unknown compute %q", e.Compute)
 	}
 	if e.Client != "" {
-		if _, err := ResolveEndpoint(t, e.Client); err != nil {
+		if _, err := t.ResolveEndpoint(e.Client); err != nil {
 			at("client", "unknown endpoint %q", e.Client)
 		}
 	}

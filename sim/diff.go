@@ -31,7 +31,7 @@ type DiffReport struct {
 
 // Diff compares the reachability matrix, every expectation and every
 // applicable intent of two scenarios, and flags changes Azure forbids.
-func Diff(before, after *topology.Topology) (*DiffReport, error) {
+func Diff(before, after *Network) (*DiffReport, error) {
 	rep := &DiffReport{Version: JSONVersion, Before: before.File, After: after.File, Changes: []Change{}}
 	rep.Changes = append(rep.Changes, forbiddenChanges(before, after)...)
 	mc, err := diffMatrices(before, after)
@@ -46,15 +46,12 @@ func Diff(before, after *topology.Topology) (*DiffReport, error) {
 
 // forbiddenChanges flags changes Azure does not allow, such as relaxing a
 // managed network's isolation mode (seed 003: "can't be reconfigured").
-func forbiddenChanges(before, after *topology.Topology) []Change {
-	mode := func(t *topology.Topology) string {
-		if t.ML == nil || t.Spec.MachineLearning == nil || t.Spec.MachineLearning.ManagedNetwork == nil {
-			return ""
+func forbiddenChanges(before, after *Network) []Change {
+	mode := func(t *Network) string {
+		if t.ML == nil || t.ML.Managed == nil {
+			return "" // no managedNetwork section
 		}
-		if t.ML.Managed != nil {
-			return t.ML.Managed.Mode
-		}
-		return topology.ModeDisabled
+		return t.ML.Managed.Mode
 	}
 	rank := map[string]int{"": 0, topology.ModeDisabled: 0, topology.ModeInternetOutbound: 1, topology.ModeApprovedOutbound: 2}
 	b, a := mode(before), mode(after)
@@ -71,8 +68,8 @@ func forbiddenChanges(before, after *topology.Topology) []Change {
 type accessKey struct{ from, to string }
 
 // matrixByAddress computes the default matrix, one entry per source address.
-func matrixByAddress(t *topology.Topology) (map[accessKey]*Access, error) {
-	m, err := ComputeMatrix(t, "", "", nil)
+func matrixByAddress(t *Network) (map[accessKey]*Access, error) {
+	m, err := t.Matrix("", "", nil)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +83,7 @@ func matrixByAddress(t *topology.Topology) (map[accessKey]*Access, error) {
 	return out, nil
 }
 
-func diffMatrices(before, after *topology.Topology) ([]Change, error) {
+func diffMatrices(before, after *Network) ([]Change, error) {
 	bm, err := matrixByAddress(before)
 	if err != nil {
 		return nil, err
@@ -188,28 +185,7 @@ func addressesOf(bm, am map[accessKey]*Access, base, to string) int {
 
 // minus returns what a allows and b does not.
 func (a *Access) minus(b *Access) *Access {
-	return &Access{TCP: a.TCP.minus(b.TCP), UDP: a.UDP.minus(b.UDP), ICMP: a.ICMP && !b.ICMP, ESP: a.ESP && !b.ESP, AH: a.AH && !b.AH}
-}
-
-// minus returns the ports of s that are not in o.
-func (s PortSet) minus(o PortSet) PortSet {
-	var out PortSet
-	for _, r := range s {
-		lo := uint32(r.Lo)
-		for _, x := range o {
-			if uint32(x.Hi) < lo || x.Lo > r.Hi {
-				continue
-			}
-			if uint32(x.Lo) > lo {
-				out = out.add(topology.PortRange{Lo: uint16(lo), Hi: x.Lo - 1})
-			}
-			lo = uint32(x.Hi) + 1
-		}
-		if lo <= uint32(r.Hi) {
-			out = out.add(topology.PortRange{Lo: uint16(lo), Hi: r.Hi})
-		}
-	}
-	return out
+	return &Access{TCP: a.TCP.Minus(b.TCP), UDP: a.UDP.Minus(b.UDP), ICMP: a.ICMP && !b.ICMP, ESP: a.ESP && !b.ESP, AH: a.AH && !b.AH}
 }
 
 // outcomeText describes a verdict with what decided it.
@@ -239,14 +215,14 @@ func outcomeText(o *Outcome) (verdict, decided string) {
 
 // diffExpectations runs the expectations of both scenarios on both, so that
 // a change shows how the other scenario's expectations fare.
-func diffExpectations(before, after *topology.Topology) []Change {
+func diffExpectations(before, after *Network) []Change {
 	type exp struct {
 		name string
 		e    *topology.Expectation
 	}
 	var all []exp
 	seen := map[string]bool{}
-	for _, t := range []*topology.Topology{before, after} {
+	for _, t := range []*Network{before, after} {
 		for _, e := range t.Expectations {
 			name := e.Name
 			if name == "" {
@@ -286,7 +262,7 @@ func diffExpectations(before, after *topology.Topology) []Change {
 }
 
 // runOne evaluates one expectation on t.
-func runOne(t *topology.Topology, e *topology.Expectation, o *Outcome) {
+func runOne(t *Network, e *topology.Expectation, o *Outcome) {
 	if e.Intent != "" {
 		checkIntent(t, e, o)
 		return
@@ -295,7 +271,7 @@ func runOne(t *topology.Topology, e *topology.Expectation, o *Outcome) {
 	if e.Protocol != "" {
 		proto, _ = topology.ParseProtocol(e.Protocol)
 	}
-	res, err := Trace(t, Request{From: e.From, To: e.To, Protocol: proto, Port: uint16(e.Port)})
+	res, err := t.Trace(Request{From: e.From, To: e.To, Protocol: proto, Port: uint16(e.Port)})
 	if err != nil {
 		o.Error, o.Got = err.Error(), "error"
 		return
@@ -305,10 +281,10 @@ func runOne(t *topology.Topology, e *topology.Expectation, o *Outcome) {
 
 // diffIntents runs every intent that applies to each compute of either
 // scenario, with the default client.
-func diffIntents(before, after *topology.Topology) []Change {
+func diffIntents(before, after *Network) []Change {
 	computes := map[string]bool{}
 	var names []string
-	for _, t := range []*topology.Topology{before, after} {
+	for _, t := range []*Network{before, after} {
 		for _, c := range t.Computes {
 			if !computes[c.Name] {
 				computes[c.Name] = true
@@ -319,7 +295,7 @@ func diffIntents(before, after *topology.Topology) []Change {
 	var out []Change
 	for _, cname := range names {
 		for _, in := range Intents() {
-			e := &topology.Expectation{ExpectationSpec: topology.ExpectationSpec{Intent: in.Name, Compute: cname}}
+			e := &topology.Expectation{Intent: in.Name, Compute: cname}
 			var ob, oa Outcome
 			runOne(before, e, &ob)
 			runOne(after, e, &oa)

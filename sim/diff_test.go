@@ -4,17 +4,18 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vnetsim/vnetsim/spec"
 	"github.com/vnetsim/vnetsim/topology"
 )
 
 func TestPortSetMinus(t *testing.T) {
 	var a, b PortSet
-	a = a.add(topology.PortRange{Lo: 0, Hi: 65535})
-	b = b.add(topology.PortRange{Lo: 22, Hi: 22}).add(topology.PortRange{Lo: 443, Hi: 445})
-	if got := a.minus(b).String(); got != "0-21,23-442,446-65535" {
+	a = a.Add(topology.PortRange{Lo: 0, Hi: 65535})
+	b = b.Add(topology.PortRange{Lo: 22, Hi: 22}).Add(topology.PortRange{Lo: 443, Hi: 445})
+	if got := a.Minus(b).String(); got != "0-21,23-442,446-65535" {
 		t.Errorf("minus = %s", got)
 	}
-	if got := b.minus(a); len(got) != 0 {
+	if got := b.Minus(a); len(got) != 0 {
 		t.Errorf("b - all = %s", got)
 	}
 }
@@ -85,8 +86,8 @@ func TestDiffForbidden(t *testing.T) {
 		noCompute := func(mode string) string {
 			s := managedScenario(mode, "")
 			if mode == "Disabled" {
-				s = strings.Replace(s, "    - {name: cpu, type: AmlCompute, managed: true}\n    - {name: ci, type: ComputeInstance, managed: true}\n", "", 1)
-				s = strings.Replace(s, "  computes:\n", "", 1)
+				s = edit(s, "    - {name: cpu, type: AmlCompute, managed: true}\n    - {name: ci, type: ComputeInstance, managed: true}\n", "")
+				s = edit(s, "  computes:\n", "")
 			}
 			return s
 		}
@@ -104,8 +105,15 @@ func TestDiffForbidden(t *testing.T) {
 // TestPatch: a patch file merges like a variant, and its mistakes name the
 // patch file's lines.
 func TestPatch(t *testing.T) {
-	base := load(t, mlScenario())
-	p, err := base.Patched("p.yaml", []byte("vnets:\n  - name: compute-vnet\n    subnets:\n      - {name: snet-training, networkSecurityGroup: null}\n"))
+	base, err := spec.Parse("test.yaml", []byte("apiVersion: vnetsim/v1\nregion: eastus\n"+mlScenario()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pd, err := base.Patched("p.yaml", []byte("vnets:\n  - name: compute-vnet\n    subnets:\n      - {name: snet-training, networkSecurityGroup: null}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := topology.Compile(pd, topology.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,16 +15,9 @@ const (
 	ReasonDNSServFail    = dnsmock.ReasonServFail
 )
 
-// DNSResolver returns the resolver of t's DNS views, built once per
-// topology at first use and kept in t; its DNS queries are traced as flows
-// (UDP or TCP 53) by TraceEndpoints. It is safe for concurrent use.
-func DNSResolver(t *topology.Topology) *dnsmock.Resolver {
-	return t.DNS.Get(func() any { return dnsmock.New(t, dnsFlow(t)) }).(*dnsmock.Resolver)
-}
-
 // dnsFlow traces a DNS query from a client or a forwarding server to a DNS
 // server at port 53.
-func dnsFlow(t *topology.Topology) dnsmock.FlowFunc {
+func dnsFlow(t *Network) dnsmock.FlowFunc {
 	return func(from, server dnsmock.Client, proto topology.Protocol) dnsmock.Flow {
 		src, err := clientEndpoint(t, from)
 		if err != nil {
@@ -34,7 +27,7 @@ func dnsFlow(t *topology.Topology) dnsmock.FlowFunc {
 		if err != nil {
 			return dnsmock.Flow{Reason: ReasonUnreachable, Message: err.Error()}
 		}
-		res, err := TraceEndpoints(t, src, dst, Request{Protocol: proto, Port: 53, SrcPort: DefaultSourcePort})
+		res, err := t.TraceEndpoints(src, dst, Request{Protocol: proto, Port: 53, SrcPort: DefaultSourcePort})
 		if err != nil {
 			return dnsmock.Flow{Reason: ReasonUnreachable, Message: err.Error()}
 		}
@@ -66,7 +59,7 @@ func hopPath(hops []Hop) string {
 }
 
 // clientEndpoint turns a DNS client back into a trace endpoint.
-func clientEndpoint(t *topology.Topology, c dnsmock.Client) (*Endpoint, error) {
+func clientEndpoint(t *Network, c dnsmock.Client) (*Endpoint, error) {
 	if c.NIC != nil {
 		return &Endpoint{Text: c.NIC.Name, Kind: EndpointNIC, NIC: c.NIC, Subnet: c.NIC.Subnet, Addr: c.NIC.IP}, nil
 	}
@@ -97,7 +90,7 @@ func DNSClient(e *Endpoint) dnsmock.Client {
 // service whose public network access is disabled (naming the missing
 // private DNS link, record or forwarder).
 func (tr *tracer) resolveName(src, dst *Endpoint) error {
-	r := DNSResolver(tr.t)
+	r := tr.t.Resolver()
 	name := dst.FQDN
 	if dst.Kind == EndpointService {
 		fqdn, ok := r.PrimaryFQDN(dst.Service)

@@ -72,13 +72,13 @@ machineLearning:
 
 const computeLink = "      - {vnet: compute-vnet}"
 
-func loadDNS(t testing.TB, links string) *topology.Topology {
+func loadDNS(t testing.TB, links string) *sim.Network {
 	t.Helper()
 	topo, err := topology.Parse("test.yaml", []byte(fmt.Sprintf(dnsScenario, links)), topology.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return topo
+	return sim.New(topo)
 }
 
 func hopsText(hops []sim.Hop) string {
@@ -95,7 +95,7 @@ func hopsText(hops []sim.Hop) string {
 func TestTraceByNameNeedsTheLink(t *testing.T) {
 	req := sim.Request{From: "cpu-cluster", To: "mlw", Protocol: topology.ProtocolTCP, Port: 443}
 
-	res, err := sim.Trace(loadDNS(t, ""), req)
+	res, err := (loadDNS(t, "")).Trace(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func TestTraceByNameNeedsTheLink(t *testing.T) {
 		t.Errorf("want the DNS steps as hops (send, 3 public answers, answer, deny), got\n%s", hopsText(res.Hops))
 	}
 
-	res, err = sim.Trace(loadDNS(t, computeLink), req)
+	res, err = (loadDNS(t, computeLink)).Trace(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +175,7 @@ func TestTraceByName(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			res, err := sim.Trace(topo, sim.Request{From: c.from, To: c.to, Protocol: topology.ProtocolTCP, Port: 443})
+			res, err := topo.Trace(sim.Request{From: c.from, To: c.to, Protocol: topology.ProtocolTCP, Port: 443})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -199,7 +199,7 @@ func TestTraceByName(t *testing.T) {
 
 // TestTraceBadName: a destination that is not a DNS name is an error, not a verdict.
 func TestTraceBadName(t *testing.T) {
-	_, err := sim.Trace(loadDNS(t, ""), sim.Request{From: "jumpbox", To: "a..b", Protocol: topology.ProtocolTCP, Port: 443})
+	_, err := (loadDNS(t, "")).Trace(sim.Request{From: "jumpbox", To: "a..b", Protocol: topology.ProtocolTCP, Port: 443})
 	if err == nil || !strings.Contains(err.Error(), "not a valid DNS name") {
 		t.Fatalf("err = %v, want not a valid DNS name", err)
 	}
@@ -214,7 +214,7 @@ func TestDNSResolverBuiltOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			got[i] = sim.DNSResolver(topo)
+			got[i] = topo.Resolver()
 		}()
 	}
 	wg.Wait()
@@ -223,7 +223,7 @@ func TestDNSResolverBuiltOnce(t *testing.T) {
 			t.Fatalf("DNSResolver returned different resolvers: %p and %p", got[0], got[i])
 		}
 	}
-	if other := sim.DNSResolver(loadDNS(t, "")); any(other) == got[0] {
+	if other := (loadDNS(t, "")).Resolver(); any(other) == got[0] {
 		t.Fatal("two topologies share a resolver")
 	}
 }

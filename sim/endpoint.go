@@ -59,7 +59,7 @@ func (e *Endpoint) String() string {
 // ResolveEndpoint interprets an endpoint as the scenario format defines it: a
 // VM, compute, private endpoint or gateway name; vnet/subnet; an IP address;
 // `internet`; a service tag; a service name; or an FQDN.
-func ResolveEndpoint(t *topology.Topology, s string) (*Endpoint, error) {
+func (t *Network) ResolveEndpoint(s string) (*Endpoint, error) {
 	s = strings.TrimSpace(s)
 	e := &Endpoint{Text: s}
 	if s == "" {
@@ -121,20 +121,20 @@ func ResolveEndpoint(t *topology.Topology, s string) (*Endpoint, error) {
 	return nil, fmt.Errorf("endpoint %q: not a VM, compute, private endpoint, service, subnet, IP address, service tag or FQDN in %s", s, t.File)
 }
 
-func resolveAddr(t *topology.Topology, e *Endpoint, a netip.Addr) (*Endpoint, error) {
+func resolveAddr(t *Network, e *Endpoint, a netip.Addr) (*Endpoint, error) {
 	return resolveAddrNear(t, e, a, nil)
 }
 
 // resolveAddrNear is resolveAddr seen from VNet near: when VNets that are
 // not peered reuse an address, the one near sees (itself or a connected
 // peer) is meant.
-func resolveAddrNear(t *topology.Topology, e *Endpoint, a netip.Addr, near *topology.VNet) (*Endpoint, error) {
+func resolveAddrNear(t *Network, e *Endpoint, a netip.Addr, near *topology.VNet) (*Endpoint, error) {
 	e.Addr = a
 	found := t.VNetsContaining(a)
 	if len(found) > 1 && near != nil {
 		var seen []*topology.VNet
 		for _, v := range found {
-			if v == near || peeringBetween(near, v) != nil {
+			if v == near || near.PeeringTo(v) != nil {
 				seen = append(seen, v)
 			}
 		}

@@ -24,7 +24,7 @@ import (
 var estates struct {
 	sync.Mutex
 	data map[int][]byte
-	topo map[int]*topology.Topology
+	topo map[int]*Network
 }
 
 func estateSizes() []int {
@@ -47,7 +47,7 @@ func estate(b *testing.B, n int) []byte {
 	estates.Lock()
 	defer estates.Unlock()
 	if estates.data == nil {
-		estates.data, estates.topo = map[int][]byte{}, map[int]*topology.Topology{}
+		estates.data, estates.topo = map[int][]byte{}, map[int]*Network{}
 	}
 	if d, ok := estates.data[n]; ok {
 		return d
@@ -60,7 +60,7 @@ func estate(b *testing.B, n int) []byte {
 	return estates.data[n]
 }
 
-func estateTopology(b *testing.B, n int) *topology.Topology {
+func estateTopology(b *testing.B, n int) *Network {
 	data := estate(b, n)
 	estates.Lock()
 	t := estates.topo[n]
@@ -68,10 +68,11 @@ func estateTopology(b *testing.B, n int) *topology.Topology {
 	if t != nil {
 		return t
 	}
-	t, err := topology.Parse(fmt.Sprintf("estate-%d.yaml", n), data, topology.Options{})
+	compiled, err := topology.Parse(fmt.Sprintf("estate-%d.yaml", n), data, topology.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
+	t = New(compiled)
 	estates.Lock()
 	estates.topo[n] = t
 	estates.Unlock()
@@ -80,7 +81,7 @@ func estateTopology(b *testing.B, n int) *topology.Topology {
 
 // lookupCost measures one longest-prefix lookup in the route trie of the
 // busiest subnet of t (a hub subnet, which holds a route per spoke).
-func lookupCost(t *topology.Topology) time.Duration {
+func lookupCost(t *Network) time.Duration {
 	var rs *topology.RouteSet
 	for _, v := range t.VNets {
 		for _, s := range v.Subnets {
@@ -104,7 +105,7 @@ func lookupCost(t *topology.Topology) time.Duration {
 	return time.Since(start) / n
 }
 
-func reportLookups(b *testing.B, t *topology.Topology, perOp time.Duration) {
+func reportLookups(b *testing.B, t *Network, perOp time.Duration) {
 	if l := lookupCost(t); l > 0 {
 		b.ReportMetric(float64(perOp)/float64(l), "lookups")
 		b.ReportMetric(float64(l.Nanoseconds()), "ns/lookup")
@@ -120,17 +121,17 @@ func BenchmarkEstateLoad(b *testing.B) {
 			if _, err := topology.BuiltinServiceTags(); err != nil {
 				b.Fatal(err)
 			}
-			var t *topology.Topology
+			var t *Network
 			var before, after runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)
 			start := time.Now()
 			for b.Loop() {
-				var err error
-				t, err = topology.Parse("estate.yaml", data, topology.Options{})
+				compiled, err := topology.Parse("estate.yaml", data, topology.Options{})
 				if err != nil {
 					b.Fatal(err)
 				}
+				t = New(compiled)
 			}
 			perOp := time.Since(start) / time.Duration(b.N)
 			runtime.GC()
@@ -155,21 +156,21 @@ func BenchmarkEstateLoad(b *testing.B) {
 
 // estateFlow is a flow from a VM in one spoke to a VM in another spoke of
 // the same hub: routed to the hub firewall, filtered by both spokes' NSGs.
-func estateFlow(b *testing.B, t *topology.Topology) (*Endpoint, *Endpoint) {
+func estateFlow(b *testing.B, t *Network) (*Endpoint, *Endpoint) {
 	var vms []string
-	for _, vm := range t.Spec.VMs {
-		if n := t.NIC(vm.Name); n != nil && n.Kind == topology.KindVM && !n.IPForwarding {
-			vms = append(vms, vm.Name)
+	for _, n := range t.VMs {
+		if !n.IPForwarding {
+			vms = append(vms, n.Name)
 		}
 	}
 	if len(vms) < 2 {
 		b.Skip("the estate has too few VMs")
 	}
-	src, err := ResolveEndpoint(t, vms[0])
+	src, err := t.ResolveEndpoint(vms[0])
 	if err != nil {
 		b.Fatal(err)
 	}
-	dst, err := ResolveEndpoint(t, vms[len(vms)/2])
+	dst, err := t.ResolveEndpoint(vms[len(vms)/2])
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -186,7 +187,7 @@ func BenchmarkEstateTrace(b *testing.B) {
 			b.ReportAllocs()
 			start := time.Now()
 			for b.Loop() {
-				if _, err := TraceEndpoints(t, src, dst, req); err != nil {
+				if _, err := t.TraceEndpoints(src, dst, req); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -206,7 +207,7 @@ func BenchmarkEstateTracesParallel(b *testing.B) {
 			start := time.Now()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
-					if _, err := TraceEndpoints(t, src, dst, req); err != nil {
+					if _, err := t.TraceEndpoints(src, dst, req); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -241,7 +242,7 @@ func BenchmarkEstateMatrix(b *testing.B) {
 			}
 			start := time.Now()
 			for b.Loop() {
-				if _, err := ComputeMatrix(t, sel, "services,internet", nil); err != nil {
+				if _, err := t.Matrix(sel, "services,internet", nil); err != nil {
 					b.Fatal(err)
 				}
 			}

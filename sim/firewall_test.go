@@ -59,14 +59,14 @@ firewalls:
 
 // traceName traces to an internet host asked for by name, the way an
 // application rule sees it (the TLS SNI or HTTP Host).
-func traceName(t *testing.T, topo *topology.Topology, from, name string, port uint16) *Result {
+func traceName(t *testing.T, topo *Network, from, name string, port uint16) *Result {
 	t.Helper()
-	src, err := ResolveEndpoint(topo, from)
+	src, err := topo.ResolveEndpoint(from)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dst := &Endpoint{Text: name, Kind: EndpointInternet, Addr: topology.InternetHost, FQDN: name}
-	res, err := TraceEndpoints(topo, src, dst, Request{Protocol: topology.ProtocolTCP, Port: port, SrcPort: DefaultSourcePort})
+	res, err := topo.TraceEndpoints(src, dst, Request{Protocol: topology.ProtocolTCP, Port: port, SrcPort: DefaultSourcePort})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func TestFirewallRuleProcessing(t *testing.T) {
 				res = traceName(t, topo, c.from, c.to, c.port)
 			} else {
 				var err error
-				res, err = Trace(topo, Request{From: c.from, To: c.to, Protocol: topology.ProtocolTCP, Port: c.port})
+				res, err = topo.Trace(Request{From: c.from, To: c.to, Protocol: topology.ProtocolTCP, Port: c.port})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -263,7 +263,7 @@ machineLearning:
 		},
 		{
 			name:     "spoke to spoke without allowForwardedTraffic on the receiving spoke",
-			scenario: strings.Replace(fwHub(allowAll, "", ""), "{name: spoke2-to-hub, from: spoke2, to: hub, allowForwardedTraffic: true}", "{name: spoke2-to-hub, from: spoke2, to: hub}", 1),
+			scenario: edit(fwHub(allowAll, "", ""), "{name: spoke2-to-hub, from: spoke2, to: hub, allowForwardedTraffic: true}", "{name: spoke2-to-hub, from: spoke2, to: hub}"),
 			from:     "vm", to: "app2", port: 22, verdict: Denied, reason: ReasonForwardedTraffic,
 			blockedBy: "peering/spoke2-to-hub/spoke2",
 		},
@@ -301,10 +301,10 @@ machineLearning:
 	// Application rules SNAT, so the reply comes back through the firewall
 	// even though the service's subnet has no route to it.
 	topo := load(t, fwHub(svcApp, svcViaFw, ""))
-	src, _ := ResolveEndpoint(topo, "vm")
-	dst, _ := ResolveEndpoint(topo, "svc")
+	src, _ := topo.ResolveEndpoint("vm")
+	dst, _ := topo.ResolveEndpoint("svc")
 	dst.FQDN = "svc.contoso.internal"
-	res, err := TraceEndpoints(topo, src, dst, Request{Protocol: topology.ProtocolTCP, Port: 443, SrcPort: DefaultSourcePort})
+	res, err := topo.TraceEndpoints(src, dst, Request{Protocol: topology.ProtocolTCP, Port: 443, SrcPort: DefaultSourcePort})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -349,7 +349,7 @@ func TestFirewallValidation(t *testing.T) {
 `, "", `ipGroups:
   - {name: spokes, ipAddresses: [10.1.0.0/24]}
 `))
-	res, err := Trace(topo, Request{From: "vm", To: "app2", Protocol: topology.ProtocolTCP, Port: 22})
+	res, err := topo.Trace(Request{From: "vm", To: "app2", Protocol: topology.ProtocolTCP, Port: 22})
 	if err != nil || res.Verdict != Allowed {
 		t.Errorf("IP group source and address range destination: %v\n%s", err, dump(res))
 	}
@@ -373,7 +373,7 @@ func TestFirewallPrivateRanges(t *testing.T) {
 		{"    privateRanges: [172.16.0.0/12]\n", Allowed},      // 10.0.2.4 is outside: SNAT
 	} {
 		topo := load(t, fwHub(c.ranges+allowAll, svcViaFw, ""))
-		res, err := Trace(topo, Request{From: "vm", To: "svc", Protocol: topology.ProtocolTCP, Port: 445})
+		res, err := topo.Trace(Request{From: "vm", To: "svc", Protocol: topology.ProtocolTCP, Port: 445})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -32,13 +32,13 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 }
 
-func loadCatalog(t *testing.T, name string) *topology.Topology {
+func loadCatalog(t *testing.T, name string) *Network {
 	t.Helper()
 	topo, err := scenarios.Load(scenarios.Prefix+name, topology.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return topo
+	return New(topo)
 }
 
 // TestGoldenTraces pins the text and JSON of traces on the catalog.
@@ -54,7 +54,7 @@ func TestGoldenTraces(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.golden, func(t *testing.T) {
-			res, err := Trace(loadCatalog(t, c.scenario), c.req)
+			res, err := (loadCatalog(t, c.scenario)).Trace(c.req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -69,7 +69,7 @@ func TestGoldenTraces(t *testing.T) {
 
 // TestGoldenRoutes pins `vnetsim routes` output.
 func TestGoldenRoutes(t *testing.T) {
-	routes, err := EffectiveRoutes(loadCatalog(t, "peered-cluster-forced-tunnel"), "compute-vnet/snet-training")
+	routes, err := (loadCatalog(t, "peered-cluster-forced-tunnel")).EffectiveRoutes("compute-vnet/snet-training")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,8 +78,12 @@ func TestGoldenRoutes(t *testing.T) {
 	golden(t, "routes-training.txt.golden", txt.Bytes())
 }
 
-func scenariosLoad(name string) (*topology.Topology, error) {
-	return scenarios.Load(scenarios.Prefix+name, topology.Options{})
+func scenariosLoad(name string) (*Network, error) {
+	t, err := scenarios.Load(scenarios.Prefix+name, topology.Options{})
+	if err != nil {
+		return nil, err
+	}
+	return New(t), nil
 }
 
 // TestCatalogMatrices pins the reachability matrix of every catalog
@@ -88,7 +92,7 @@ func scenariosLoad(name string) (*topology.Topology, error) {
 func TestCatalogMatrices(t *testing.T) {
 	for _, name := range scenarios.Names() {
 		t.Run(name, func(t *testing.T) {
-			m, err := ComputeMatrix(loadCatalog(t, name), "", "", nil)
+			m, err := (loadCatalog(t, name)).Matrix("", "", nil)
 			if err != nil {
 				t.Fatal(err)
 			}

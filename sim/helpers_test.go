@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
@@ -9,14 +10,14 @@ import (
 )
 
 // load compiles an inline scenario; header adds apiVersion and region.
-func load(t testing.TB, body string) *topology.Topology {
+func load(t testing.TB, body string) *Network {
 	t.Helper()
 	src := "apiVersion: vnetsim/v1\nregion: eastus\n" + body
 	topo, err := topology.Parse("test.yaml", []byte(src), topology.Options{})
 	if err != nil {
 		t.Fatalf("Parse: %v\n%s", err, src)
 	}
-	return topo
+	return New(topo)
 }
 
 // flowCase is one traced flow and what Azure would do with it.
@@ -50,7 +51,7 @@ func runFlowCases(t *testing.T, cases []flowCase) {
 			if port == 0 && proto.HasPorts() {
 				port = 443
 			}
-			res, err := Trace(topo, Request{From: c.from, To: c.to, Protocol: proto, Port: port})
+			res, err := topo.Trace(Request{From: c.from, To: c.to, Protocol: proto, Port: port})
 			if err != nil {
 				t.Fatalf("Trace: %v", err)
 			}
@@ -109,4 +110,14 @@ func mustAddr(t testing.TB, s string) netip.Addr {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// edit returns s with the first old replaced by new. A fixture edit that
+// matches nothing would silently test the unedited scenario, so it panics,
+// which fails the test that made it.
+func edit(s, old, new string) string {
+	if !strings.Contains(s, old) {
+		panic(fmt.Sprintf("test fixture edit: %q is not in the scenario", old))
+	}
+	return strings.Replace(s, old, new, 1)
 }

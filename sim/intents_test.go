@@ -82,7 +82,7 @@ machineLearning:
 		if !strings.Contains(s, edits[i]) {
 			panic("mlScenario: no " + edits[i])
 		}
-		s = strings.Replace(s, edits[i], edits[i+1], 1)
+		s = edit(s, edits[i], edits[i+1])
 	}
 	return s
 }
@@ -139,6 +139,8 @@ func TestIntents(t *testing.T) {
       - {name: DenyFrontDoor, priority: 100, direction: Outbound, access: Deny, protocol: Tcp, sourceAddressPrefix: "*", sourcePortRange: "*", destinationAddressPrefix: AzureFrontDoor.Frontend, destinationPortRange: "443"}
 `), intent: "studio-from-vnet", verdict: Denied, step: "AzureFrontDoor.Frontend", reason: ReasonNSG},
 		{name: "image build with the registry behind the VNet and no build compute", scen: mlScenario(), intent: "image-build", compute: "cluster", verdict: Denied, step: "can build images", reason: ReasonImageBuild, fix: "imageBuildCompute"},
+		{name: "image build with a registry whose network rule set denies by default, no build compute", scen: mlScenario("{name: crmlw, type: Microsoft.ContainerRegistry/registries, publicNetworkAccess: Disabled}", "{name: crmlw, type: Microsoft.ContainerRegistry/registries, networkAcls: {defaultAction: Deny}}"), intent: "image-build", compute: "cluster", verdict: Denied, step: "can build images", reason: ReasonImageBuild, fix: "imageBuildCompute"},
+		{name: "image build with a registry open to all networks, no build compute", scen: mlScenario("{name: crmlw, type: Microsoft.ContainerRegistry/registries, publicNetworkAccess: Disabled}", "{name: crmlw, type: Microsoft.ContainerRegistry/registries, networkAcls: {defaultAction: Allow}}"), intent: "image-build", compute: "cluster", verdict: Allowed},
 		{name: "image build on the image build compute", scen: mlScenario("  containerRegistry: crmlw\n", "  containerRegistry: crmlw\n  imageBuildCompute: cluster\n"), intent: "image-build", verdict: Allowed},
 		{name: "SSH to an attached HDInsight cluster", scen: mlScenario(), intent: "ssh-attach", compute: "hdi", verdict: Allowed},
 		{name: "SSH open to one address only", scen: mlScenario(`sourceAddressPrefix: AzureMachineLearning, sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "22"`, `sourceAddressPrefix: 203.0.113.7, sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "22"`),
@@ -151,7 +153,7 @@ func TestIntents(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			topo := load(t, c.scen)
-			s, err := Simulate(topo, c.intent, c.compute, c.client)
+			s, err := topo.Simulate(c.intent, c.compute, c.client)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -189,8 +191,8 @@ func TestSimulateErrors(t *testing.T) {
 		{"jupyter-websocket", "cluster", "applies to ComputeInstance computes"},
 		{"ssh-attach", "cluster", "VirtualMachine or HDInsight"},
 	} {
-		if _, err := Simulate(topo, c.intent, c.compute, ""); err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("Simulate(%s, %s) = %v, want %q", c.intent, c.compute, err, c.want)
+		if _, err := topo.Simulate(c.intent, c.compute, ""); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("(%s).Simulate(%s) = %v, want %q", c.intent, c.compute, err, c.want)
 		}
 	}
 }
@@ -203,11 +205,11 @@ expectations:
   - {name: forced tunneling breaks management, intent: batch-management, compute: cluster, expect: denied, reason: asymmetric-return}
   - {name: the instance serves Jupyter, intent: jupyter-websocket, compute: ci1, client: jumpbox, expect: allowed}
 `)
-	if errs := ValidateExpectations(topo); len(errs) > 0 {
+	if errs := topo.ValidateExpectations(); len(errs) > 0 {
 		t.Fatal(errs)
 	}
 	rep := &CheckReport{}
-	Check(topo, rep)
+	topo.Check(rep)
 	if rep.Passed != 2 || rep.Failed != 1 || rep.Outcomes[0].Passed || rep.Outcomes[0].Reason != ReasonAsymmetric {
 		t.Fatalf("report: %+v", rep)
 	}
@@ -234,7 +236,7 @@ func TestKubernetesAndDatabricksIntents(t *testing.T) {
 		{"aks-inference", "aks-far", Denied, "private or service endpoints in the cluster's VNet"},
 		{"databricks", "dbx", Allowed, ""},
 	} {
-		s, err := Simulate(topo, c.intent, c.compute, "")
+		s, err := topo.Simulate(c.intent, c.compute, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -247,8 +249,8 @@ func TestKubernetesAndDatabricksIntents(t *testing.T) {
 			t.Errorf("%s on %s fails at %q", c.intent, c.compute, s.FirstFailure().Name)
 		}
 	}
-	far := load(t, strings.Replace(scen, "{name: dbx, type: Databricks, subnet: ws-vnet/snet-ci}", "{name: dbx, type: Databricks, subnet: compute-vnet/snet-training}", 1))
-	s, _ := Simulate(far, "databricks", "dbx", "")
+	far := load(t, edit(scen, "{name: dbx, type: Databricks, subnet: ws-vnet/snet-ci}", "{name: dbx, type: Databricks, subnet: compute-vnet/snet-training}"))
+	s, _ := far.Simulate("databricks", "dbx", "")
 	if s.Verdict != Denied || !strings.Contains(s.FirstFailure().Message, "not in compute-vnet") {
 		t.Errorf("Databricks outside the storage's VNet: %+v", s.FirstFailure())
 	}

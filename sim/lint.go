@@ -3,7 +3,8 @@ package sim
 import (
 	"fmt"
 	"io"
-	"net/netip"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -26,6 +27,8 @@ const (
 	LintStorage445Blocked        = "storage-port-445-blocked"
 	LintServerlessAllowListNoPE  = "serverless-ip-allow-list-no-pe"
 	LintComputeOtherSubscription = "compute-vnet-other-subscription"
+	LintRoutingLoop              = "routing-loop"
+	LintDNSForwarderLoop         = "dns-forwarder-loop"
 )
 
 // Severities of a finding. An error is a documented requirement that is
@@ -46,6 +49,8 @@ const (
 	seedSecureWS    = "seed 001, Secure the workspace and associated resources/Limitations"
 	seedCustomDNS   = "seed 001, Custom DNS"
 	seedSharedZone  = "seed 002, Create a workspace that uses a private endpoint"
+	refUDR          = "reference 2.3-2.4, User-defined routes and route selection"
+	refCustomDNS    = "reference 3.4, VNet links, custom DNS and forwarding"
 )
 
 const (
@@ -86,6 +91,25 @@ func (r *LintReport) Count(severity string) int {
 	return n
 }
 
+// Add adds the findings of a scenario and its variants (ts[0] is the
+// scenario): a variant's finding that the scenario itself already has is
+// reported once, on the scenario.
+func (r *LintReport) Add(ts []*Network) {
+	base := map[[3]string]bool{}
+	for i, t := range ts {
+		for _, fd := range t.Lint() {
+			k := [3]string{fd.Code, fd.Resource, fd.Message}
+			if i > 0 && base[k] {
+				continue
+			}
+			if i == 0 {
+				base[k] = true
+			}
+			r.Findings = append(r.Findings, fd)
+		}
+	}
+}
+
 // WriteLintText writes one finding per line with its fix on the next, then
 // a summary line.
 func WriteLintText(w io.Writer, r *LintReport) error {
@@ -114,7 +138,7 @@ func plural(n int, word string) string {
 // storage (traced), the private endpoint a no-public-IP serverless compute
 // needs with an IP allow list, and the compute VNets' subscription. The
 // findings are sorted by line, then code and resource.
-func Lint(t *topology.Topology) []Finding {
+func (t *Network) Lint() []Finding {
 	l := newLinter(t)
 	if t.ML != nil {
 		l.computeInstances()
@@ -125,9 +149,13 @@ func Lint(t *topology.Topology) []Finding {
 		l.noPublicIPWorkspacePE()
 		l.subscriptions()
 		l.managedNetwork()
+		l.registryImageBuild()
 	}
+	l.endpointZones()
+	l.workspaceEndpointDNS()
 	l.sharedZones()
 	l.zoneLinks()
+	l.loops()
 	sort.SliceStable(l.out, func(i, j int) bool {
 		a, b := l.out[i], l.out[j]
 		if a.Line != b.Line {
@@ -142,14 +170,14 @@ func Lint(t *topology.Topology) []Finding {
 }
 
 type linter struct {
-	t   *topology.Topology
+	t   *Network
 	out []Finding
 	// wsVNets are the VNets of the workspace's private endpoints.
 	wsVNets []*topology.VNet
 	// zones are the scenario's private DNS zones by canonical name, with
 	// the names of the VNets linked to each and their index in the file.
-	zones     map[string]map[string]bool
-	zoneIndex map[string]int
+	zones    map[string]map[string]bool
+	zonePath map[string]string
 	// reported are the (zone, VNet) pairs a shared-zone finding covers.
 	reported map[[2]string]bool
 	// writers are the private endpoints that write into each zone.
@@ -160,16 +188,15 @@ type linter struct {
 	managed *topology.VNet
 }
 
-func newLinter(t *topology.Topology) *linter {
-	l := &linter{t: t, zones: map[string]map[string]bool{}, zoneIndex: map[string]int{}, reported: map[[2]string]bool{}}
-	for i, z := range t.Spec.PrivateDNSZones {
-		name := topology.CanonicalName(z.Name)
+func newLinter(t *Network) *linter {
+	l := &linter{t: t, zones: map[string]map[string]bool{}, zonePath: map[string]string{}, reported: map[[2]string]bool{}}
+	for _, z := range t.DNSZones {
 		links := map[string]bool{}
-		for _, lk := range z.VirtualNetworkLinks {
-			links[lk.VNet] = true
+		for _, lk := range z.Links {
+			links[lk.VNet.Name] = true
 		}
-		l.zones[name] = links
-		l.zoneIndex[name] = i
+		l.zones[z.Name] = links
+		l.zonePath[z.Name] = z.Path
 	}
 	if t.ML != nil && t.ML.Managed != nil {
 		l.managed = t.ML.Managed.VNet
@@ -202,20 +229,11 @@ func (l *linter) endpoints(svc *topology.Service) []*topology.PrivateEndpoint {
 func (l *linter) peVNets(svc *topology.Service) []*topology.VNet {
 	var out []*topology.VNet
 	for _, pe := range l.endpoints(svc) {
-		if v := pe.NIC.VNet(); !containsVNet(out, v) {
+		if v := pe.NIC.VNet(); !slices.Contains(out, v) {
 			out = append(out, v)
 		}
 	}
 	return out
-}
-
-func containsVNet(list []*topology.VNet, v *topology.VNet) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 func vnetNames(list []*topology.VNet) string {
@@ -224,20 +242,6 @@ func vnetNames(list []*topology.VNet) string {
 		out = append(out, v.Name)
 	}
 	return strings.Join(out, ", ")
-}
-
-// peered reports whether a and b are directly peered in both directions
-// with virtual network access allowed (a VNet is peered with itself).
-func peered(a, b *topology.VNet) bool {
-	if a == b {
-		return true
-	}
-	for _, p := range a.Peerings {
-		if p.To == b && p.Connected() && p.AllowVirtualNetworkAccess && p.Reverse.AllowVirtualNetworkAccess {
-			return true
-		}
-	}
-	return false
 }
 
 // vmComputes are the computes whose nodes are created in a subnet of a
@@ -255,48 +259,29 @@ func (l *linter) vmComputes() []*topology.Compute {
 // Key paths, for the lines findings point at.
 
 func (l *linter) computeLine(c *topology.Compute) int {
-	for i, cs := range l.mlComputes() {
-		if cs.Name == c.Name {
-			return l.t.LineOf(fmt.Sprintf("machineLearning.computes[%d]", i))
-		}
+	if c.Path != "" {
+		return l.t.LineOf(c.Path)
 	}
 	return l.t.LineOf("machineLearning")
 }
 
-func (l *linter) mlComputes() []topology.ComputeSpec {
-	if l.t.Spec.MachineLearning == nil {
-		return nil
-	}
-	return l.t.Spec.MachineLearning.Computes
-}
-
 func (l *linter) subnetPath(s *topology.Subnet) string {
-	for i, vs := range l.t.Spec.VNets {
-		if vs.Name != s.VNet.Name {
-			continue
-		}
-		for j, ss := range vs.Subnets {
-			if ss.Name == s.Name {
-				return fmt.Sprintf("vnets[%d].subnets[%d]", i, j)
-			}
-		}
-		return fmt.Sprintf("vnets[%d]", i)
+	if s.Path == "" {
+		return "vnets"
 	}
-	return "vnets"
+	return s.Path
 }
 
 func (l *linter) pePath(pe *topology.PrivateEndpoint) string {
-	for i, ps := range l.t.Spec.PrivateEndpoints {
-		if ps.Name == pe.Name {
-			return fmt.Sprintf("privateEndpoints[%d]", i)
-		}
+	if pe.Path == "" {
+		return "privateEndpoints"
 	}
-	return "privateEndpoints"
+	return pe.Path
 }
 
 func (l *linter) zoneLine(zone string) int {
-	if i, ok := l.zoneIndex[zone]; ok {
-		return l.t.LineOf(fmt.Sprintf("privateDnsZones[%d]", i))
+	if p, ok := l.zonePath[zone]; ok {
+		return l.t.LineOf(p)
 	}
 	return l.t.LineOf("privateDnsZones")
 }
@@ -316,7 +301,7 @@ func (l *linter) computeInstances() {
 		v := c.NIC.VNet()
 		otherRegion := !strings.EqualFold(c.Region, ws.Region)
 		switch {
-		case len(l.wsVNets) > 0 && !containsVNet(l.wsVNets, v):
+		case len(l.wsVNets) > 0 && !slices.Contains(l.wsVNets, v):
 			msg := fmt.Sprintf("compute instance %s is in VNet %s (%s), but workspace %s has its private endpoints in VNet %s", c.Name, v.Name, c.Region, ws.Name, vnetNames(l.wsVNets))
 			if otherRegion {
 				msg += fmt.Sprintf(" and is in region %s", ws.Region)
@@ -437,7 +422,7 @@ func (l *linter) associatedResources() {
 		sv := l.peVNets(st)
 		same := false
 		for _, v := range sv {
-			same = same || containsVNet(l.wsVNets, v)
+			same = same || slices.Contains(l.wsVNets, v)
 		}
 		if !same {
 			l.add(Finding{Code: LintStorageOutsideVNet, Severity: SeverityError, Resource: st.Name, Line: l.t.LineOf(l.pePath(l.endpoints(st)[0])),
@@ -454,7 +439,7 @@ func (l *linter) associatedResources() {
 		ok := false
 		for _, v := range sv {
 			for _, w := range l.wsVNets {
-				ok = ok || peered(v, w)
+				ok = ok || v.Reaches(w)
 			}
 		}
 		if ok {
@@ -481,7 +466,7 @@ func (l *linter) port445() {
 		return
 	}
 	fqdn := ""
-	for _, n := range DNSResolver(l.t).Catalog(st) {
+	for _, n := range l.t.Resolver().Catalog(st) {
 		if n.Group == "file" {
 			fqdn = n.FQDN
 			break
@@ -491,7 +476,7 @@ func (l *linter) port445() {
 		return
 	}
 	for _, c := range l.vmComputes() {
-		res, err := Trace(l.t, Request{From: c.Name, To: fqdn, Protocol: topology.ProtocolTCP, Port: 445})
+		res, err := l.t.Trace(Request{From: c.Name, To: fqdn, Protocol: topology.ProtocolTCP, Port: 445})
 		if err != nil || res.Verdict == Allowed {
 			continue
 		}
@@ -583,7 +568,7 @@ type zoneWriter struct {
 // write its records, in file order (as dnsmock builds them: the most
 // specific zone of the group that holds the privatelink name).
 func (l *linter) zoneWriters() map[string][]zoneWriter {
-	r := DNSResolver(l.t)
+	r := l.t.Resolver()
 	out := map[string][]zoneWriter{}
 	for _, pe := range l.t.PrivateEndpoints {
 		if pe.NIC.VNet() == l.managed {
@@ -624,72 +609,19 @@ type resolution struct {
 }
 
 // resolve follows v's first DNS server and its forwarders for name, as
-// configured. It returns nil when vnetsim can't judge: an on-premises
-// server, a firewall without DNS proxy, or a host record that answers.
+// configured (package dnsmock decides). It returns nil when vnetsim can't
+// judge: an on-premises server, a firewall without DNS proxy, or a host
+// record that answers.
 func (l *linter) resolve(v *topology.VNet, name string) *resolution {
-	if len(v.DNSServers) == 0 || v.DNSServers[0] == topology.AzureDNS {
-		return &resolution{vnet: v}
-	}
-	addr, near := v.DNSServers[0], v
-	var via []string
-	for range 8 {
-		if addr == topology.AzureDNS {
-			return &resolution{vnet: near, via: strings.Join(via, " -> ")}
-		}
-		if n := l.dnsServerAt(addr, near); n != nil {
-			role, _ := l.t.DNSServerRole(n)
-			if _, ok := n.Hosts[topology.CanonicalName(name)]; ok {
-				return nil
-			}
-			via = append(via, fmt.Sprintf("DNS server %s (%s) in %s", n.Name, n.IP, n.VNet().Name))
-			target := role.DefaultForwarder
-			if f, ok := role.ForwarderFor(name); ok {
-				target = f.Target
-			}
-			if !target.IsValid() {
-				return &resolution{vnet: n.VNet(), via: strings.Join(via, " -> "), public: name, server: n.Name}
-			}
-			addr, near = target, n.VNet()
-			continue
-		}
-		if f := l.firewallAt(addr); f != nil && f.DNSProxy {
-			via = append(via, fmt.Sprintf("firewall %s (%s) DNS proxy in %s", f.Name, f.IP, f.Subnet.VNet.Name))
-			near, addr = f.Subnet.VNet, topology.AzureDNS
-			if len(f.Servers) > 0 {
-				addr = f.Servers[0]
-			}
-			continue
-		}
+	f := l.t.Resolver().Forward(v, name)
+	if f == nil {
 		return nil
 	}
-	return nil
-}
-
-// dnsServerAt returns the DNS server VM at a, preferring one in near or a
-// VNet peered with it (an address may be reused by unpeered VNets).
-func (l *linter) dnsServerAt(a netip.Addr, near *topology.VNet) *topology.NIC {
-	var first *topology.NIC
-	for _, n := range l.t.DNSServerNICs() {
-		if n.IP != a {
-			continue
-		}
-		if peered(near, n.VNet()) {
-			return n
-		}
-		if first == nil {
-			first = n
-		}
+	res := &resolution{vnet: f.VNet, via: f.Via, server: f.PublicServer}
+	if f.PublicServer != "" {
+		res.public = name
 	}
-	return first
-}
-
-func (l *linter) firewallAt(a netip.Addr) *topology.FirewallDNS {
-	for _, f := range l.t.FirewallsDNS() {
-		if f.IP == a {
-			return &f
-		}
-	}
-	return nil
+	return res
 }
 
 // 6. Several workspaces writing into one zone: only the first workspace's
@@ -698,7 +630,7 @@ func (l *linter) firewallAt(a netip.Addr) *topology.FirewallDNS {
 // (seed 002, Create a workspace that uses a private endpoint).
 func (l *linter) sharedZones() {
 	writers := l.writers
-	for _, zone := range sortedZoneNames(writers) {
+	for _, zone := range slices.Sorted(maps.Keys(writers)) {
 		var order []*topology.Service
 		first := map[*topology.Service]zoneWriter{}
 		for _, w := range writers[zone] {
@@ -718,7 +650,7 @@ func (l *linter) sharedZones() {
 			vnets := l.peVNets(ws)
 			if l.t.ML != nil && l.t.ML.Workspace == ws {
 				for _, c := range l.vmComputes() {
-					if v := c.NIC.VNet(); !containsVNet(vnets, v) {
+					if v := c.NIC.VNet(); !slices.Contains(vnets, v) {
 						vnets = append(vnets, v)
 					}
 				}
@@ -744,15 +676,6 @@ func (l *linter) sharedZones() {
 			}
 		}
 	}
-}
-
-func sortedZoneNames[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // need is a VNet that needs a zone, and why.
@@ -803,7 +726,7 @@ func (l *linter) zoneLinks() {
 	}
 	found := map[key]*agg{}
 	var keys []key
-	for _, zone := range sortedZoneNames(needed) {
+	for _, zone := range slices.Sorted(maps.Keys(needed)) {
 		name, ok := l.zoneName(zone, writers[zone], ws)
 		if !ok {
 			continue
@@ -812,7 +735,7 @@ func (l *linter) zoneLinks() {
 		var vnetSvcs []*topology.VNet // VNets holding a private endpoint that writes here
 		for _, w := range writers[zone] {
 			forML = forML || ml[w.pe.Service]
-			if v := w.pe.NIC.VNet(); !containsVNet(vnetSvcs, v) {
+			if v := w.pe.NIC.VNet(); !slices.Contains(vnetSvcs, v) {
 				vnetSvcs = append(vnetSvcs, v)
 			}
 		}
@@ -823,7 +746,7 @@ func (l *linter) zoneLinks() {
 		for _, c := range clients {
 			reaches := false
 			for _, v := range vnetSvcs {
-				reaches = reaches || peered(c.vnet, v)
+				reaches = reaches || c.vnet.Reaches(v)
 			}
 			if reaches {
 				needs = append(needs, c)
@@ -891,7 +814,7 @@ func (l *linter) zoneName(zone string, ws []zoneWriter, wsSvc *topology.Service)
 	if wsSvc == nil {
 		return "", false
 	}
-	for _, n := range DNSResolver(l.t).Catalog(wsSvc) {
+	for _, n := range l.t.Resolver().Catalog(wsSvc) {
 		if n.Own && !n.Wildcard() && topology.CanonicalName(n.Zone) == zone {
 			return n.FQDN, true
 		}
@@ -904,7 +827,7 @@ func (l *linter) forwardZone(zone string, ws []zoneWriter, wsSvc *topology.Servi
 		return ws[0].name.ForwardZone
 	}
 	if wsSvc != nil {
-		for _, n := range DNSResolver(l.t).Catalog(wsSvc) {
+		for _, n := range l.t.Resolver().Catalog(wsSvc) {
 			if n.Own && topology.CanonicalName(n.Zone) == zone {
 				return n.ForwardZone
 			}

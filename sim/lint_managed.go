@@ -20,10 +20,11 @@ const seedManaged = "seed 003, Workspace Managed Virtual Network Isolation"
 
 // managedNetwork checks the constraints of seed 003 that are configuration
 // rather than reachability: provisioning, Spark, the workspace's public
-// access before provisioning, and private plus service endpoints.
+// access before provisioning, and private plus service endpoints. Isolation
+// mode Disabled has no managed network, so none of them apply.
 func (l *linter) managedNetwork() {
 	t := l.t
-	if t.ML == nil || t.ML.Managed == nil || t.Spec.MachineLearning == nil || t.Spec.MachineLearning.ManagedNetwork == nil {
+	if t.ML == nil || t.ML.Managed == nil || t.ML.Managed.Mode == topology.ModeDisabled {
 		return
 	}
 	m := t.ML.Managed
@@ -79,10 +80,8 @@ func (l *linter) managedNetwork() {
 }
 
 func (l *linter) serviceLine(name string) int {
-	for i, s := range l.t.Spec.Services {
-		if s.Name == name {
-			return l.t.LineOf(fmt.Sprintf("services[%d]", i))
-		}
+	if s := l.t.Service(name); s != nil && s.Path != "" {
+		return l.t.LineOf(s.Path)
 	}
 	return 0
 }

@@ -38,7 +38,7 @@ func (l *linter) noPublicIPWorkspacePE() {
 // workspace or is peered with a VNet that does.
 func (l *linter) reachesWorkspacePE(v *topology.VNet) bool {
 	for _, w := range l.wsVNets {
-		if peered(v, w) {
+		if v.Reaches(w) {
 			return true
 		}
 	}

@@ -3,58 +3,15 @@ package sim
 import (
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/vnetsim/vnetsim/internal/parallel"
 	"github.com/vnetsim/vnetsim/topology"
 )
 
-// PortSet is a set of ports as sorted, disjoint, non-adjacent ranges.
-type PortSet []topology.PortRange
-
-// add returns s with r added.
-func (s PortSet) add(r topology.PortRange) PortSet {
-	out := append(PortSet{}, s...)
-	out = append(out, r)
-	sort.Slice(out, func(i, j int) bool { return out[i].Lo < out[j].Lo })
-	merged := out[:0]
-	for _, x := range out {
-		if n := len(merged); n > 0 && uint32(x.Lo) <= uint32(merged[n-1].Hi)+1 {
-			if x.Hi > merged[n-1].Hi {
-				merged[n-1].Hi = x.Hi
-			}
-			continue
-		}
-		merged = append(merged, x)
-	}
-	return merged
-}
-
-// Contains reports whether p is in the set.
-func (s PortSet) Contains(p uint16) bool {
-	for _, r := range s {
-		if r.Contains(p) {
-			return true
-		}
-	}
-	return false
-}
-
-func (s PortSet) String() string {
-	if len(s) == 1 && s[0].Lo == 0 && s[0].Hi == 65535 {
-		return "*"
-	}
-	parts := make([]string, len(s))
-	for i, r := range s {
-		if r.Lo == r.Hi {
-			parts[i] = strconv.Itoa(int(r.Lo))
-		} else {
-			parts[i] = fmt.Sprintf("%d-%d", r.Lo, r.Hi)
-		}
-	}
-	return strings.Join(parts, ",")
-}
+// PortSet is a set of ports (topology's one port-set type).
+type PortSet = topology.PortSet
 
 // Access is what one source may send one destination: per protocol, the
 // destination ports allowed (protocols without ports: all or nothing).
@@ -94,7 +51,9 @@ func (a *Access) String() string {
 }
 
 // Equal reports whether two accesses allow the same.
-func (a *Access) Equal(b *Access) bool { return a.String() == b.String() }
+func (a *Access) Equal(b *Access) bool {
+	return a.TCP.Equal(b.TCP) && a.UDP.Equal(b.UDP) && a.ICMP == b.ICMP && a.ESP == b.ESP && a.AH == b.AH
+}
 
 // portCuts collects port boundaries: a port range [lo, hi] cuts at lo and
 // at hi+1.
@@ -141,6 +100,12 @@ func (c *portCuts) collections(cols []*topology.FirewallCollection) {
 	}
 }
 
+func (c *portCuts) filter(pass func(p topology.Protocol, port uint16) bool) {
+	c.filters = append(c.filters, pass)
+}
+
+func (c *portCuts) undecided() { c.retrace = true }
+
 func (c *portCuts) firewall(fw *topology.Firewall) {
 	c.collections(fw.DNAT)
 	c.collections(fw.Network)
@@ -163,7 +128,7 @@ func (c *portCuts) intervals() []topology.PortRange {
 
 // portIntervals partitions 0-65535 at every port boundary any rule of the
 // scenario names (NSG rules, firewall and appliance rules, DNAT ports).
-func portIntervals(t *topology.Topology) []topology.PortRange {
+func portIntervals(t *Network) []topology.PortRange {
 	c := newPortCuts()
 	for _, n := range t.NSGs {
 		c.nsg(n, true)
@@ -183,7 +148,7 @@ func portIntervals(t *topology.Topology) []topology.PortRange {
 // pathIntervals partitions 0-65535 at the port boundaries of the rules a
 // flow from src to dst can meet: it follows the path letting every filter
 // pass, so it sees every NSG, firewall and appliance any port could reach.
-func pathIntervals(t *topology.Topology, src, dst *Endpoint, p topology.Protocol) (*portCuts, *Result, error) {
+func pathIntervals(t *Network, src, dst *Endpoint, p topology.Protocol) (*portCuts, *Result, error) {
 	d := *dst
 	c := newPortCuts()
 	res, err := traceWith(t, src, &d, Request{Protocol: p, Port: 1, SrcPort: DefaultSourcePort, Quiet: true}, c)
@@ -202,7 +167,7 @@ func pathIntervals(t *topology.Topology, src, dst *Endpoint, p topology.Protocol
 // decides the whole interval, and the result is exact, not sampled. The
 // intervals come from the rules on the flow's own path (pathIntervals);
 // intervals, when given, are used instead.
-func Reach(t *topology.Topology, src, dst *Endpoint, intervals []topology.PortRange) (*Access, error) {
+func (t *Network) Reach(src, dst *Endpoint, intervals []topology.PortRange) (*Access, error) {
 	return reach(t, src, dst, intervals, nil)
 }
 
@@ -225,7 +190,7 @@ type nameAnswer struct {
 	reason string
 }
 
-func reach(t *topology.Topology, src, dst *Endpoint, intervals []topology.PortRange, names *nameCache) (*Access, error) {
+func reach(t *Network, src, dst *Endpoint, intervals []topology.PortRange, names *nameCache) (*Access, error) {
 	a := &Access{Reasons: map[string]int{}}
 	d := *dst // resolution by name rewrites the endpoint; keep the caller's
 	var key nameKey
@@ -248,7 +213,7 @@ func reach(t *topology.Topology, src, dst *Endpoint, intervals []topology.PortRa
 	}
 	if d.needsName() {
 		// Resolve the name once in the source's view; every port shares it.
-		res, err := TraceEndpoints(t, src, &d, Request{Protocol: topology.ProtocolTCP, Port: 443, SrcPort: DefaultSourcePort, Quiet: true})
+		res, err := t.TraceEndpoints(src, &d, Request{Protocol: topology.ProtocolTCP, Port: 443, SrcPort: DefaultSourcePort, Quiet: true})
 		if err != nil {
 			return nil, err
 		}
@@ -269,7 +234,7 @@ func reach(t *topology.Topology, src, dst *Endpoint, intervals []topology.PortRa
 	}
 	trace := func(p topology.Protocol, port uint16) (bool, error) {
 		dd := d
-		res, err := TraceEndpoints(t, src, &dd, Request{Protocol: p, Port: port, SrcPort: DefaultSourcePort, Quiet: true})
+		res, err := t.TraceEndpoints(src, &dd, Request{Protocol: p, Port: port, SrcPort: DefaultSourcePort, Quiet: true})
 		if err != nil {
 			return false, err
 		}
@@ -322,7 +287,7 @@ func reach(t *topology.Topology, src, dst *Endpoint, intervals []topology.PortRa
 				}
 			}
 			if ok {
-				set = set.add(iv)
+				set = set.Add(iv)
 			}
 		}
 		if p == topology.ProtocolTCP {
@@ -371,7 +336,7 @@ type matrixSource struct {
 
 // Selectors: a comma list of names (VM, compute, vnet/subnet, service, tag,
 // internet, an FQDN) or the words subnets, vms, computes, services, all.
-func selectSources(t *topology.Topology, sel string) ([]matrixSource, error) {
+func selectSources(t *Network, sel string) ([]matrixSource, error) {
 	if sel == "" {
 		sel = "subnets"
 	}
@@ -388,14 +353,14 @@ func selectSources(t *topology.Topology, sel string) ([]matrixSource, error) {
 				}
 			}
 		case "vms":
-			for _, vm := range t.Spec.VMs {
-				if e, err := ResolveEndpoint(t, vm.Name); err == nil {
+			for _, vm := range t.VMs {
+				if e, err := t.ResolveEndpoint(vm.Name); err == nil {
 					out = append(out, matrixSource{vm.Name, []*Endpoint{e}})
 				}
 			}
 		case "computes":
 			for _, c := range t.Computes {
-				if e, err := ResolveEndpoint(t, c.Name); err == nil {
+				if e, err := t.ResolveEndpoint(c.Name); err == nil {
 					out = append(out, matrixSource{c.Name, []*Endpoint{e}})
 				}
 			}
@@ -404,7 +369,7 @@ func selectSources(t *topology.Topology, sel string) ([]matrixSource, error) {
 				out = append(out, subnetSource(t, sub))
 				continue
 			}
-			e, err := ResolveEndpoint(t, s)
+			e, err := t.ResolveEndpoint(s)
 			if err != nil {
 				return nil, fmt.Errorf("--from: %v", err)
 			}
@@ -420,7 +385,7 @@ func selectSources(t *topology.Topology, sel string) ([]matrixSource, error) {
 // subnetSource stands a subnet for every NIC in it and for its first free
 // address, so that NICs that differ (ASGs, rules on single addresses) get
 // rows of their own.
-func subnetSource(t *topology.Topology, sub *topology.Subnet) matrixSource {
+func subnetSource(t *Network, sub *topology.Subnet) matrixSource {
 	ms := matrixSource{name: sub.ID()}
 	seen := map[string]bool{}
 	for _, n := range t.NICs {
@@ -443,7 +408,7 @@ func subnetSource(t *topology.Topology, sub *topology.Subnet) matrixSource {
 	return ms
 }
 
-func selectDestinations(t *topology.Topology, sel string) ([]*Endpoint, error) {
+func selectDestinations(t *Network, sel string) ([]*Endpoint, error) {
 	if sel == "" {
 		sel = "subnets,services,tags,internet"
 	}
@@ -456,7 +421,7 @@ func selectDestinations(t *topology.Topology, sel string) ([]*Endpoint, error) {
 					if sub.Name == "GatewaySubnet" || sub.Name == "AzureFirewallSubnet" {
 						continue
 					}
-					e, _ := ResolveEndpoint(t, sub.ID())
+					e, _ := t.ResolveEndpoint(sub.ID())
 					out = append(out, e)
 				}
 			}
@@ -467,18 +432,18 @@ func selectDestinations(t *topology.Topology, sel string) ([]*Endpoint, error) {
 			out = append(out, mustEndpoints(t, "services")...)
 		case "tags":
 			for _, tag := range t.TagNames() {
-				if e, err := ResolveEndpoint(t, tag); err == nil {
+				if e, err := t.ResolveEndpoint(tag); err == nil {
 					out = append(out, e)
 				}
 			}
 		case "vms":
-			for _, vm := range t.Spec.VMs {
-				if e, err := ResolveEndpoint(t, vm.Name); err == nil {
+			for _, vm := range t.VMs {
+				if e, err := t.ResolveEndpoint(vm.Name); err == nil {
 					out = append(out, e)
 				}
 			}
 		default:
-			e, err := ResolveEndpoint(t, s)
+			e, err := t.ResolveEndpoint(s)
 			if err != nil {
 				return nil, fmt.Errorf("--to: %v", err)
 			}
@@ -488,17 +453,17 @@ func selectDestinations(t *topology.Topology, sel string) ([]*Endpoint, error) {
 	return out, nil
 }
 
-func mustEndpoints(t *topology.Topology, what ...string) []*Endpoint {
+func mustEndpoints(t *Network, what ...string) []*Endpoint {
 	var out []*Endpoint
 	for _, w := range what {
 		switch w {
 		case "services":
 			for _, svc := range t.Services {
-				e, _ := ResolveEndpoint(t, svc.Name)
+				e, _ := t.ResolveEndpoint(svc.Name)
 				out = append(out, e)
 			}
 		case "internet":
-			e, _ := ResolveEndpoint(t, "internet")
+			e, _ := t.ResolveEndpoint("internet")
 			out = append(out, e)
 		}
 	}
@@ -518,7 +483,7 @@ func splitList(s string) []string {
 // ComputeMatrix computes the reachability matrix between the selected
 // sources and destinations, on every core. progress, when set, is called
 // after each source.
-func ComputeMatrix(t *topology.Topology, from, to string, progress func(done, total int)) (*Matrix, error) {
+func (t *Network) Matrix(from, to string, progress func(done, total int)) (*Matrix, error) {
 	srcs, err := selectSources(t, from)
 	if err != nil {
 		return nil, err
@@ -545,7 +510,7 @@ func ComputeMatrix(t *topology.Topology, from, to string, progress func(done, to
 	errs := make([]error, len(jobs))
 	var done sync.Mutex
 	finished, perSource := 0, map[int]int{}
-	topology.ForEach(len(jobs), func(i int) {
+	parallel.ForEach(len(jobs), func(i int) {
 		j := jobs[i]
 		results[i], errs[i] = reach(t, srcs[j.s].addrs[j.a], dsts[j.d], nil, names)
 		if progress != nil {
@@ -617,3 +582,5 @@ func (a *Access) byProtocol() map[string][]string {
 	}
 	return out
 }
+
+var _ pathObserver = (*portCuts)(nil)

@@ -10,23 +10,6 @@ import (
 	"github.com/vnetsim/vnetsim/topology"
 )
 
-func TestPortSet(t *testing.T) {
-	var s PortSet
-	for _, r := range []topology.PortRange{{Lo: 443, Hi: 443}, {Lo: 80, Hi: 80}, {Lo: 81, Hi: 90}, {Lo: 444, Hi: 444}, {Lo: 8000, Hi: 9000}, {Lo: 8500, Hi: 9500}} {
-		s = s.add(r)
-	}
-	if got := s.String(); got != "80-90,443-444,8000-9500" {
-		t.Errorf("PortSet = %s", got)
-	}
-	if !s.Contains(85) || s.Contains(91) || !s.Contains(9500) {
-		t.Error("Contains is wrong")
-	}
-	all := PortSet{}.add(topology.PortRange{Lo: 0, Hi: 65535})
-	if all.String() != "*" {
-		t.Errorf("full set prints %s", all)
-	}
-}
-
 // TestMatrixRows: a subnet whose NICs get different answers (an ASG, a rule
 // on one address) gets a row per group; equal answers share a row.
 func TestMatrixRows(t *testing.T) {
@@ -37,8 +20,8 @@ func TestMatrixRows(t *testing.T) {
       - {name: AllowDns, priority: 210, direction: Inbound, access: Allow, protocol: Udp, sourceAddressPrefix: VirtualNetwork, sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "53"}
       - {name: DenyRest, priority: 4000, direction: Inbound, access: Deny, protocol: "*", sourceAddressPrefix: "*", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "*"}
 `)
-	topo := load(t, strings.Replace(src, "  - {name: vm-b2,", "  - {name: vm-a2, subnet: vnet/snet-a, privateIpAddress: 10.0.1.5}\n  - {name: vm-b2,", 1))
-	m, err := ComputeMatrix(topo, "vnet/snet-a", "vm-b", nil)
+	topo := load(t, edit(src, "  - {name: vm-b2,", "  - {name: vm-a2, subnet: vnet/snet-a, privateIpAddress: 10.0.1.5}\n  - {name: vm-b2,"))
+	m, err := topo.Matrix("vnet/snet-a", "vm-b", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,17 +51,18 @@ func TestMatrixAgreesWithTraces(t *testing.T) {
 	}
 	for i := 0; i < scenarios; i++ {
 		src := randomScenario(rng)
-		topo, err := topology.Parse("random.yaml", []byte("apiVersion: vnetsim/v1\nregion: eastus\n"+src), topology.Options{})
+		compiled, err := topology.Parse("random.yaml", []byte("apiVersion: vnetsim/v1\nregion: eastus\n"+src), topology.Options{})
 		if err != nil {
 			t.Fatalf("scenario %d: %v\n%s", i, err, src)
 		}
+		topo := New(compiled)
 		intervals := portIntervals(topo)
 		ends := []string{"vm0", "vm1", "vm2", "vm3", "internet"}
 		for k := 0; k < 6; k++ {
 			from, to := ends[rng.Intn(4)], ends[rng.Intn(5)]
-			se, _ := ResolveEndpoint(topo, from)
-			de, _ := ResolveEndpoint(topo, to)
-			acc, err := Reach(topo, se, de, intervals)
+			se, _ := topo.ResolveEndpoint(from)
+			de, _ := topo.ResolveEndpoint(to)
+			acc, err := topo.Reach(se, de, intervals)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -88,7 +72,7 @@ func TestMatrixAgreesWithTraces(t *testing.T) {
 				if rng.Intn(2) == 0 {
 					port = []uint16{22, 53, 80, 443, 444, 1000, 1001, 8080, 65535}[rng.Intn(9)]
 				}
-				res, err := Trace(topo, Request{From: from, To: to, Protocol: proto, Port: port})
+				res, err := topo.Trace(Request{From: from, To: to, Protocol: proto, Port: port})
 				if err != nil {
 					t.Fatal(err)
 				}

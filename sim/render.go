@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/vnetsim/vnetsim/dnsmock"
 )
 
 // WriteJSON writes v as indented JSON.
@@ -15,6 +17,22 @@ func WriteJSON(w io.Writer, v any) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
+}
+
+// WriteSummaryText prints what validate found in a scenario file: its size,
+// and how many variants it has (ts[0] is the scenario).
+func WriteSummaryText(w io.Writer, file string, ts []*Network) error {
+	t := ts[0]
+	variants := ""
+	if len(ts) > 1 {
+		variants = fmt.Sprintf(", %d variants", len(ts)-1)
+	}
+	subnets := 0
+	for _, v := range t.VNets {
+		subnets += len(v.Subnets)
+	}
+	_, err := fmt.Fprintf(w, "%s: ok (%d VNets, %d subnets, %d NICs, %d expectations%s)\n", file, len(t.VNets), subnets, len(t.NICs), len(t.Expectations), variants)
+	return err
 }
 
 // WriteTraceText writes a trace for a person: one hop per line, then the verdict.
@@ -258,5 +276,38 @@ func WriteDiffText(w io.Writer, d *DiffReport) error {
 		return nil
 	}
 	fmt.Fprintf(w, "%d changes\n", len(d.Changes))
+	return nil
+}
+
+// WriteAnswerText prints an answer the way dig lays out its sections.
+func WriteAnswerText(w io.Writer, a *dnsmock.Answer) error {
+	fmt.Fprintf(w, ";; query %s %s from %s\n", a.Name, a.Type, a.From)
+	fmt.Fprintln(w, ";; steps")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for i, s := range a.Steps {
+		fmt.Fprintf(tw, "  %2d\t%s\t%s\t%s\n", i+1, s.Action, s.Server, s.Detail)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, ";; status: %s\n", a.Rcode)
+	if len(a.Answers) > 0 {
+		fmt.Fprintln(w, ";; answer")
+		tw = tabwriter.NewWriter(w, 0, 4, 1, ' ', 0)
+		for _, r := range a.Answers {
+			fmt.Fprintf(tw, "%s\t%d\tIN\t%s\t%s\n", r.Name, r.TTL, r.Type, r.Value)
+		}
+		tw.Flush()
+	}
+	if f := a.Failure; f != nil {
+		fmt.Fprintf(w, ";; failure: %s: %s\n", f.Reason, f.Message)
+		if b := f.BlockedBy; b != nil {
+			fmt.Fprintf(w, ";; blocked by: %s %s in %s\n", b.Kind, b.Name, b.Resource)
+		}
+	}
+	if g := a.PrivateLinkGap; g != nil {
+		fmt.Fprintf(w, ";; private link: %s\n", g.Message)
+		if b := g.BlockedBy; b != nil {
+			fmt.Fprintf(w, ";; missing: %s %s in %s\n", b.Kind, b.Name, b.Resource)
+		}
+	}
 	return nil
 }

@@ -22,7 +22,7 @@ type EffectiveRoute struct {
 }
 
 // EffectiveRoutes lists a subnet's effective routes.
-func EffectiveRoutes(t *topology.Topology, subnetID string) ([]EffectiveRoute, error) {
+func (t *Network) EffectiveRoutes(subnetID string) ([]EffectiveRoute, error) {
 	s := t.Subnet(subnetID)
 	if s == nil {
 		return nil, fmt.Errorf("subnet %q: no such subnet (give vnet/subnet)", subnetID)
@@ -53,8 +53,8 @@ type NextHop struct {
 }
 
 // FindNextHop returns the next hop that the source's subnet uses for dst.
-func FindNextHop(t *topology.Topology, from, to string) (*NextHop, error) {
-	src, err := ResolveEndpoint(t, from)
+func (t *Network) FindNextHop(from, to string) (*NextHop, error) {
+	src, err := t.ResolveEndpoint(from)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +63,7 @@ func FindNextHop(t *topology.Topology, from, to string) (*NextHop, error) {
 	}
 	a, err := netip.ParseAddr(to)
 	if err != nil {
-		dst, derr := ResolveEndpoint(t, to)
+		dst, derr := t.ResolveEndpoint(to)
 		if derr != nil {
 			return nil, derr
 		}

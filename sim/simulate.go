@@ -3,8 +3,6 @@ package sim
 import (
 	"fmt"
 	"strings"
-
-	"github.com/vnetsim/vnetsim/topology"
 )
 
 // Reasons of configuration requirements an intent checks.
@@ -55,25 +53,24 @@ func (s *Simulation) FirstFailure() *StepResult {
 
 // DefaultClient returns the client a simulation uses when none is given:
 // the first VM that is neither an appliance nor a DNS server.
-func DefaultClient(t *topology.Topology) string {
-	for _, vm := range t.Spec.VMs {
-		n := t.NIC(vm.Name)
-		if n == nil || n.IPForwarding || vm.DNSServer != nil || vm.Appliance != nil {
+func (t *Network) DefaultClient() string {
+	for _, n := range t.VMs {
+		if n.IPForwarding || n.DNSServer != nil || n.Appliance != nil {
 			continue
 		}
 		attached := false
 		for _, c := range t.Computes {
-			attached = attached || c.VM == vm.Name
+			attached = attached || c.VM == n.Name
 		}
 		if !attached {
-			return vm.Name
+			return n.Name
 		}
 	}
 	return ""
 }
 
 // Simulate expands an intent into its flows and traces each one.
-func Simulate(t *topology.Topology, intent, compute, client string) (*Simulation, error) {
+func (t *Network) Simulate(intent, compute, client string) (*Simulation, error) {
 	in, ok := LookupIntent(intent)
 	if !ok {
 		var names []string
@@ -94,8 +91,8 @@ func Simulate(t *topology.Topology, intent, compute, client string) (*Simulation
 		c.region = c.compute.Region
 	}
 	if client == "" {
-		c.client = DefaultClient(t)
-	} else if _, err := ResolveEndpoint(t, client); err != nil {
+		c.client = t.DefaultClient()
+	} else if _, err := t.ResolveEndpoint(client); err != nil {
 		return nil, fmt.Errorf("client: %v", err)
 	}
 	if c.region == "" {
@@ -120,7 +117,7 @@ func Simulate(t *topology.Topology, intent, compute, client string) (*Simulation
 	return sim, nil
 }
 
-func runStep(t *topology.Topology, st Step) StepResult {
+func runStep(t *Network, st Step) StepResult {
 	r := StepResult{Step: st}
 	switch {
 	case st.Skip != "":
@@ -135,16 +132,16 @@ func runStep(t *topology.Topology, st Step) StepResult {
 		r.Verdict, r.Reason, r.Message, r.Fix = Denied, reason, msg, fix
 		return r
 	}
-	src, err := ResolveEndpoint(t, st.From)
+	src, err := t.ResolveEndpoint(st.From)
 	if err == nil {
 		var dst *Endpoint
-		dst, err = ResolveEndpoint(t, st.To)
+		dst, err = t.ResolveEndpoint(st.To)
 		if err == nil {
 			if st.Host != "" {
 				dst.FQDN = st.Host
 			}
 			var res *Result
-			res, err = TraceEndpoints(t, src, dst, Request{Protocol: st.Protocol, Port: st.Port, SrcPort: DefaultSourcePort})
+			res, err = t.TraceEndpoints(src, dst, Request{Protocol: st.Protocol, Port: st.Port, SrcPort: DefaultSourcePort})
 			if err == nil {
 				r.Trace = res
 				r.Verdict, r.Reason, r.BlockedBy, r.Message = res.Verdict, res.Reason, res.BlockedBy, res.Message
@@ -192,7 +189,7 @@ func decidedBy(res *Result) string {
 }
 
 // advise says, in plain words, which setting fixes a denied step.
-func advise(t *topology.Topology, st Step, res *Result) string {
+func advise(t *Network, st Step, res *Result) string {
 	by := res.BlockedBy
 	name := func() string {
 		if by != nil {
@@ -268,7 +265,7 @@ func firewallOf(resource string) string {
 
 // adviseManaged says which managed network outbound rule a step needs when
 // the managed network's NSG or firewall denied it (seed 003).
-func adviseManaged(t *topology.Topology, st Step, res *Result) string {
+func adviseManaged(t *Network, st Step, res *Result) string {
 	if t.ML == nil || t.ML.Managed == nil || res.BlockedBy == nil {
 		return ""
 	}

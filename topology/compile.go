@@ -2,22 +2,24 @@ package topology
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
-	"runtime"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
-	"gonum.org/v1/gonum/graph/simple"
+	"go4.org/netipx"
+
+	"github.com/vnetsim/vnetsim/internal/parallel"
+	"github.com/vnetsim/vnetsim/spec"
 )
 
 // compiler turns a decoded Scenario into a Topology, collecting every
 // validation error with its file, line and key.
 type compiler struct {
 	file string
-	pos  *positions
-	sc   *Scenario
+	doc  *spec.Document
+	sc   *spec.Scenario
 	tags *ServiceTags
 	errs ErrorList
 	t    *Topology
@@ -28,32 +30,8 @@ type compiler struct {
 	aliases map[string]*NIC // compute names of attached VMs → the VM's NIC
 }
 
-// ForEach runs f(0..n-1) on every core and returns when all have run.
-func ForEach(n int, f func(i int)) {
-	workers := runtime.GOMAXPROCS(0)
-	if workers > n {
-		workers = n
-	}
-	var wg sync.WaitGroup
-	next := make(chan int, workers)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				f(i)
-			}
-		}()
-	}
-	for i := 0; i < n; i++ {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-}
-
 func (c *compiler) errAt(path, format string, args ...any) *Error {
-	e := &Error{File: c.file, Line: c.pos.lookup(path), Key: path, Msg: fmt.Sprintf(format, args...)}
+	e := &Error{File: c.file, Line: c.doc.Line(path), Key: path, Msg: fmt.Sprintf(format, args...)}
 	c.errs = append(c.errs, e)
 	return e
 }
@@ -80,8 +58,9 @@ func (c *compiler) claim(path, name, kind string) bool {
 func (c *compiler) compile() *Topology {
 	sc := c.sc
 	t := &Topology{
-		File: c.file, Name: sc.Name, Description: sc.Description, Region: strings.ToLower(sc.Region), Spec: sc, Tags: c.tags, pos: c.pos,
-		vnets: map[string]*VNet{}, subnets: map[string]*Subnet{}, nsgs: map[string]*NSG{}, rts: map[string]*RouteTable{},
+		File: c.file, Name: sc.Name, Description: sc.Description, Region: strings.ToLower(sc.Region), Tags: c.tags, lines: c.doc.Lines(),
+		variants: c.doc.VariantNames(),
+		vnets:    map[string]*VNet{}, subnets: map[string]*Subnet{}, nsgs: map[string]*NSG{}, rts: map[string]*RouteTable{},
 		gateways: map[string]*Gateway{}, nats: map[string]*NATGateway{}, nics: map[string]*NIC{}, services: map[string]*Service{},
 		computes: map[string]*Compute{}, asgs: map[string]bool{}, tagSets: map[string]*PrefixSet{}, tagRefs: map[string]tagRef{}, publicIPs: map[netip.Addr]*NIC{},
 	}
@@ -117,17 +96,9 @@ func (c *compiler) compile() *Topology {
 		return nil
 	}
 
-	// Derived state, built once: the graph, the VirtualNetwork tag of each
-	// VNet, and the effective routes of each subnet.
-	t.Graph = simple.NewDirectedGraph()
-	for _, v := range t.VNets {
-		t.Graph.AddNode(simple.Node(v.index))
-	}
-	for _, p := range t.Peerings {
-		if p.Connected() {
-			t.Graph.SetEdge(simple.Edge{F: simple.Node(p.From.index), T: simple.Node(p.To.index)})
-		}
-	}
+	// Derived state, built once: the VirtualNetwork tag of each VNet, the
+	// effective routes of each subnet, and the loops of the forwarding
+	// graphs.
 	var spaces []netip.Prefix
 	var owners []*VNet
 	for _, v := range t.VNets {
@@ -157,7 +128,7 @@ func (c *compiler) compile() *Topology {
 		}
 	}
 	sets := make([]*RouteSet, len(first))
-	ForEach(len(first), func(i int) { sets[i] = t.computeRoutes(first[i], seen[first[i].VNet]) })
+	parallel.ForEach(len(first), func(i int) { sets[i] = t.computeRoutes(first[i], seen[first[i].VNet]) })
 	for i, s := range first {
 		shared[routeKey(s)] = sets[i]
 	}
@@ -166,6 +137,8 @@ func (c *compiler) compile() *Topology {
 			s.Routes = shared[routeKey(s)]
 		}
 	}
+	t.RoutingLoops = t.findRoutingLoops()
+	t.ForwarderLoops = t.findForwarderLoops()
 	return t
 }
 
@@ -376,7 +349,7 @@ func (c *compiler) compileNSGs() {
 	}
 }
 
-func (c *compiler) parsePorts(path, side, single string, plural []string) []PortRange {
+func (c *compiler) parsePorts(path, side, single string, plural []string) PortSet {
 	sk, pk := side+"PortRange", side+"PortRanges"
 	if single != "" && len(plural) > 0 {
 		c.errAt(path+"."+pk, "give only one of %s and %s", sk, pk)
@@ -387,9 +360,9 @@ func (c *compiler) parsePorts(path, side, single string, plural []string) []Port
 	}
 	if len(items) == 0 {
 		c.errAt(path+"."+sk, "missing: give %s or %s (\"*\" for any)", sk, pk)
-		return []PortRange{{0, 65535}}
+		return AllPorts
 	}
-	var out []PortRange
+	var out PortSet
 	for j, it := range items {
 		rs, err := ParsePortRanges(it)
 		if err != nil {
@@ -400,7 +373,9 @@ func (c *compiler) parsePorts(path, side, single string, plural []string) []Port
 			c.errAt(k, "%q: want *, a port 0-65535, a range lo-hi or a comma list", it)
 			continue
 		}
-		out = append(out, rs...)
+		for _, r := range rs {
+			out = out.Add(r)
+		}
 	}
 	return out
 }
@@ -436,7 +411,7 @@ func (c *compiler) compileRouteTables() {
 				c.errAt(rp+".name", "duplicate route name %q in %s", r.Name, rs.Name)
 			}
 			seen[r.Name] = true
-			ur := &UserRoute{Name: r.Name}
+			ur := &UserRoute{Name: r.Name, Path: rp}
 			if p, ok := parsePrefixOrAddr(r.AddressPrefix); ok && strings.Contains(r.AddressPrefix, "/") {
 				ur.Prefix = p
 			} else if r.AddressPrefix == "" {
@@ -531,7 +506,7 @@ func (c *compiler) compileVNets() {
 			c.errAt(path+".name", "duplicate VNet %q", vs.Name)
 			continue
 		}
-		v := &VNet{Name: vs.Name, Region: strings.ToLower(vs.Region), Subscription: vs.Subscription, index: len(c.t.VNets), nicAt: map[netip.Addr]*NIC{}}
+		v := &VNet{Name: vs.Name, Region: strings.ToLower(vs.Region), Subscription: vs.Subscription, Path: path, index: len(c.t.VNets), nicAt: map[netip.Addr]*NIC{}}
 		if v.Region == "" {
 			v.Region = c.t.Region
 		}
@@ -580,7 +555,7 @@ func (c *compiler) compileVNets() {
 				c.errAt(sp0+".name", "duplicate subnet %q in VNet %s", ss.Name, vs.Name)
 				continue
 			}
-			s := &Subnet{Name: ss.Name, VNet: v, ServiceEndpoints: ss.ServiceEndpoints, Delegations: ss.Delegations, DefaultOutboundAccess: true, id: v.Name + "/" + ss.Name}
+			s := &Subnet{Name: ss.Name, VNet: v, ServiceEndpoints: ss.ServiceEndpoints, Delegations: ss.Delegations, DefaultOutboundAccess: true, Path: sp0, id: v.Name + "/" + ss.Name}
 			if ss.DefaultOutboundAccess != nil {
 				s.DefaultOutboundAccess = *ss.DefaultOutboundAccess
 			}
@@ -825,7 +800,7 @@ func (c *compiler) allocate(s *Subnet, static netip.Addr, path, owner string) ne
 		used[static] = owner
 		return static
 	}
-	last := lastAddr(s.Prefix)
+	last := netipx.PrefixLastIP(s.Prefix)
 	for a := s.FirstUsable(); s.Prefix.Contains(a) && a != last; a = a.Next() {
 		if _, ok := used[a]; !ok {
 			used[a] = owner
@@ -834,21 +809,6 @@ func (c *compiler) allocate(s *Subnet, static netip.Addr, path, owner string) ne
 	}
 	c.errAt(path, "subnet %s has no free address left", s.ID())
 	return netip.Addr{}
-}
-
-func lastAddr(p netip.Prefix) netip.Addr {
-	a := p.Masked().Addr()
-	b := a.AsSlice()
-	bits := p.Bits()
-	for i := range b {
-		for j := 0; j < 8; j++ {
-			if i*8+j >= bits {
-				b[i] |= 0x80 >> j
-			}
-		}
-	}
-	out, _ := netip.AddrFromSlice(b)
-	return out
 }
 
 // staticIP checks a static private IP: inside its subnet and not one of the
@@ -867,7 +827,7 @@ func (c *compiler) staticIP(s *Subnet, text, path string) (netip.Addr, bool) {
 		c.errAt(path, "%s is outside subnet %s (%s)", a, s.ID(), s.Prefix)
 		return netip.Addr{}, false
 	}
-	if a.Less(s.FirstUsable()) || a == lastAddr(s.Prefix) {
+	if a.Less(s.FirstUsable()) || a == netipx.PrefixLastIP(s.Prefix) {
 		c.errAt(path, "%s is one of the five addresses Azure reserves in %s (the first four and the last)", a, s.Prefix)
 		return netip.Addr{}, false
 	}
@@ -956,6 +916,7 @@ func (c *compiler) compileNICs() {
 		}
 		n := &NIC{Name: vs.Name, Kind: KindVM, Subnet: s, IPForwarding: vs.EnableIPForwarding, ASGs: map[string]bool{}}
 		c.vmNICs[vs.Name] = n
+		c.t.VMs = append(c.t.VMs, n)
 		if vs.Appliance != nil {
 			n.Appliance = c.compileAppliance(path+".appliance", vs.Appliance, vs.EnableIPForwarding)
 		}
@@ -1020,10 +981,10 @@ func (c *compiler) compileNICs() {
 			continue
 		}
 		gid := strings.ToLower(ps.GroupID)
-		if groups := serviceGroups[svc.Type]; !contains(groups, gid) {
+		if groups := serviceGroups[svc.Type]; !slices.Contains(groups, gid) {
 			c.errAt(path+".groupId", "%q is not a sub-resource of %s; want one of %s", ps.GroupID, svc.Type, strings.Join(groups, ", "))
 		}
-		ep := &PrivateEndpoint{Name: ps.Name, Service: svc, GroupID: gid, Zones: ps.PrivateDNSZoneGroup}
+		ep := &PrivateEndpoint{Name: ps.Name, Service: svc, GroupID: gid, Zones: ps.PrivateDNSZoneGroup, Path: path}
 		n := &NIC{Name: ps.Name, Kind: KindPrivateEndpoint, Subnet: s, ASGs: map[string]bool{}, PrivateEndpoint: ep}
 		ep.NIC = n
 		static, ok := c.staticIP(s, ps.PrivateIPAddress, path+".privateIpAddress")
@@ -1053,15 +1014,6 @@ func (c *compiler) compileNICs() {
 	for name, n := range c.aliases {
 		c.t.nics[name] = n
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Service types and their private endpoint sub-resources.
@@ -1113,10 +1065,10 @@ func (c *compiler) compileServices() {
 			}
 		}
 		if typ == "" {
-			c.errAt(path+".type", "%q is not a service type vnetsim models; want one of %s", ss.Type, strings.Join(sortedKeys(serviceGroups), ", "))
+			c.errAt(path+".type", "%q is not a service type vnetsim models; want one of %s", ss.Type, strings.Join(slices.Sorted(maps.Keys(serviceGroups)), ", "))
 			continue
 		}
-		svc := &Service{Name: ss.Name, Type: typ, Region: strings.ToLower(ss.Region), Subscription: ss.Subscription, WorkspaceID: strings.ToLower(ss.WorkspaceID), PublicNetworkAccess: "Enabled"}
+		svc := &Service{Name: ss.Name, Path: path, Type: typ, Region: strings.ToLower(ss.Region), Subscription: ss.Subscription, WorkspaceID: strings.ToLower(ss.WorkspaceID), PublicNetworkAccess: "Enabled"}
 		if svc.Region == "" {
 			svc.Region = c.t.Region
 		}
@@ -1209,16 +1161,7 @@ func hasServiceEndpoint(s *Subnet, se string) bool {
 	return false
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func (c *compiler) compileML(ml *MachineLearningSpec, add func(*NIC, string)) {
+func (c *compiler) compileML(ml *spec.MachineLearning, add func(*NIC, string)) {
 	ref := func(key, name, typ string) {
 		if name == "" {
 			if key == "machineLearning.workspace" {
@@ -1263,7 +1206,7 @@ func (c *compiler) compileML(ml *MachineLearningSpec, add func(*NIC, string)) {
 		if !c.claim(path+".name", cs.Name, "compute") {
 			continue
 		}
-		cp := &Compute{Name: cs.Name, PublicIP: true, NodeCommunication: "Simplified", MaxNodes: cs.MaxNodes}
+		cp := &Compute{Name: cs.Name, Path: path, PublicIP: true, NodeCommunication: "Simplified", MaxNodes: cs.MaxNodes}
 		attached := false
 		switch strings.ToLower(cs.Type) {
 		case "amlcompute":
@@ -1379,7 +1322,7 @@ func (c *compiler) computeNSG(cp *Compute) *NSG {
 	rule := func(rname string, prio int, tag string, lo, hi uint16) {
 		c.useTag(tag)
 		nsg.Inbound = append(nsg.Inbound, &SecurityRule{Name: rname, NSG: name, Priority: prio, Direction: "Inbound", Allow: true, Protocol: ProtocolTCP,
-			Src: AddrMatch{Tag: tag, Text: tag}, Dst: AddrMatch{Any: true, Text: "*"}, SrcPorts: []PortRange{{0, 65535}}, DstPorts: []PortRange{{lo, hi}}})
+			Src: AddrMatch{Tag: tag, Text: tag}, Dst: AddrMatch{Any: true, Text: "*"}, SrcPorts: AllPorts, DstPorts: PortSet{{lo, hi}}})
 	}
 	rule("AzureMachineLearningInbound", 100, "AzureMachineLearning", 44224, 44224)
 	if cp.NodeCommunication == "Classic" {
@@ -1409,6 +1352,8 @@ func (c *compiler) compileZones() {
 			c.errAt(path+".name", "duplicate private DNS zone %q", zs.Name)
 		}
 		seen[name] = true
+		zone := &DNSZone{Name: name, Path: path}
+		c.t.DNSZones = append(c.t.DNSZones, zone)
 		linked := map[string]bool{}
 		for j, l := range zs.VirtualNetworkLinks {
 			lp := fmt.Sprintf("%s.virtualNetworkLinks[%d]", path, j)
@@ -1429,20 +1374,32 @@ func (c *compiler) compileZones() {
 				}
 				registration[l.VNet] = zs.Name
 			}
+			zone.Links = append(zone.Links, ZoneLink{VNet: c.t.vnets[l.VNet], Registration: l.RegistrationEnabled, NxDomainRedirect: strings.EqualFold(l.ResolutionPolicy, "NxDomainRedirect")})
 		}
 		for j, r := range zs.Records {
 			rp := fmt.Sprintf("%s.records[%d]", path, j)
-			switch strings.ToUpper(r.Type) {
+			rec := DNSRecord{Name: recordName(r.Name, name), Label: r.Name, Type: strings.ToUpper(r.Type), TTL: r.TTL}
+			if rec.Label == "" {
+				rec.Label = "@"
+			}
+			switch rec.Type {
 			case "A", "AAAA":
 				for k, v := range r.Values {
-					if _, err := netip.ParseAddr(v); err != nil {
+					a, err := netip.ParseAddr(v)
+					if err != nil {
 						c.errAt(fmt.Sprintf("%s.values[%d]", rp, k), "%q is not a valid IP address", v)
+						continue
 					}
+					rec.Addrs = append(rec.Addrs, a.Unmap())
 				}
+				zone.Records = append(zone.Records, rec)
 			case "CNAME":
 				if len(r.Values) != 1 {
 					c.errAt(rp+".values", "a CNAME record holds exactly one name")
+				} else {
+					rec.Target = CanonicalName(r.Values[0])
 				}
+				zone.Records = append(zone.Records, rec)
 			default:
 				c.errAt(rp+".type", "%q: want A, AAAA or CNAME", r.Type)
 			}
@@ -1476,7 +1433,11 @@ func (c *compiler) compileVariants() {
 func (c *compiler) compileExpectations() {
 	for i, es := range c.sc.Expectations {
 		path := fmt.Sprintf("expectations[%d]", i)
-		e := &Expectation{ExpectationSpec: es, Index: i, pos: c.pos}
+		e := &Expectation{Name: es.Name, From: es.From, To: es.To, Protocol: es.Protocol, Port: es.Port, Intent: es.Intent,
+			Compute: es.Compute, Client: es.Client, Expect: es.Expect, Reason: es.Reason, Index: i, line: es.Line()}
+		if e.line == 0 {
+			e.line = c.doc.Line(path)
+		}
 		switch es.Expect {
 		case "allowed", "denied":
 		case "":

@@ -2,31 +2,20 @@ package topology
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
-	"sync"
+
+	"github.com/vnetsim/vnetsim/spec"
 )
-
-// Lazy is a value derived from a Topology by another package, built at
-// first use and only read afterwards. Topology.DNS holds the DNS resolver
-// that package sim builds: package dnsmock imports topology, so topology
-// can't name its type.
-type Lazy struct {
-	once sync.Once
-	v    any
-}
-
-// Get returns the value, building it with build on first use. Concurrent
-// first uses build it once.
-func (l *Lazy) Get(build func() any) any {
-	l.once.Do(func() { l.v = build() })
-	return l.v
-}
 
 // DNSServerRole is a VM's custom DNS server role (vms[].dnsServer), parsed:
 // where it forwards each query.
 type DNSServerRole struct {
+	// Path is where the role is written: vms[i].dnsServer.
+	Path string
 	// Forwarders are the conditional forwarders, the longest zone first, so
 	// that the first one whose zone holds a name is the one that applies.
 	Forwarders []Forwarder
@@ -41,6 +30,8 @@ type DNSServerRole struct {
 type Forwarder struct {
 	Zone   string // lower case, no trailing dot
 	Target netip.Addr
+	// Index is its place in the role's forwarders list as written.
+	Index int
 }
 
 // ForwarderFor returns the conditional forwarder whose zone holds name (the
@@ -72,37 +63,52 @@ func CanonicalName(s string) string {
 
 // DNSServerRole returns the DNS server role of the VM that owns nic.
 func (t *Topology) DNSServerRole(nic *NIC) (*DNSServerRole, bool) {
-	if nic == nil || nic.Kind != KindVM {
+	if nic == nil || nic.Kind != KindVM || nic.DNSServer == nil {
 		return nil, false
 	}
-	for i := range t.Spec.VMs {
-		vs := &t.Spec.VMs[i]
-		if vs.Name != nic.Name || vs.DNSServer == nil {
-			continue
-		}
-		role, err := ParseDNSServerRole(vs.DNSServer)
-		if err != nil {
-			return nil, false // unreachable: Load validated it
-		}
-		return role, true
-	}
-	return nil, false
+	return nic.DNSServer, true
 }
 
 // DNSServerNICs returns the NICs of the VMs that have a DNS server role, in
 // file order.
-func (t *Topology) DNSServerNICs() []*NIC {
-	var out []*NIC
-	for i := range t.Spec.VMs {
-		vs := &t.Spec.VMs[i]
-		if vs.DNSServer == nil {
-			continue
-		}
-		if n := t.NIC(vs.Name); n != nil && n.Kind == KindVM {
-			out = append(out, n)
-		}
+func (t *Topology) DNSServerNICs() []*NIC { return t.dnsServerNICs }
+
+// DNSZone is a private DNS zone, compiled: its links and explicit records.
+type DNSZone struct {
+	Name    string // lower case, no trailing dot
+	Path    string // its key path in the scenario file: privateDnsZones[i]
+	Links   []ZoneLink
+	Records []DNSRecord // in file order
+}
+
+// ZoneLink links a private DNS zone to a VNet.
+type ZoneLink struct {
+	VNet             *VNet
+	Registration     bool
+	NxDomainRedirect bool // resolutionPolicy NxDomainRedirect
+}
+
+// DNSRecord is one explicit record of a private DNS zone.
+type DNSRecord struct {
+	Name   string // the owner name, absolute: lower case, no trailing dot
+	Label  string // the name as written, "@" for the apex
+	Type   string // A, AAAA or CNAME
+	TTL    int    // 0 when not given
+	Addrs  []netip.Addr
+	Target string // CNAME target, lower case, no trailing dot
+}
+
+// recordName is a record's owner name: @ or empty is the apex, a name with
+// a trailing dot is absolute, any other is relative to the zone.
+func recordName(name, zone string) string {
+	name = strings.TrimSpace(name)
+	switch {
+	case name == "" || name == "@":
+		return zone
+	case strings.HasSuffix(name, "."):
+		return CanonicalName(name)
 	}
-	return out
+	return strings.ToLower(name) + "." + zone
 }
 
 // FirewallDNS is an Azure Firewall seen as a DNS server.
@@ -130,7 +136,7 @@ func (t *Topology) FirewallsDNS() []FirewallDNS {
 
 // ParseDNSServerRole parses and checks a DNS server role. Its error names the
 // key that is wrong, relative to the role (forwarders[1].target).
-func ParseDNSServerRole(s *DNSServerSpec) (*DNSServerRole, error) {
+func ParseDNSServerRole(s *spec.DNSServer) (*DNSServerRole, error) {
 	role := &DNSServerRole{}
 	seen := map[string]int{}
 	for j, f := range s.Forwarders {
@@ -150,7 +156,7 @@ func ParseDNSServerRole(s *DNSServerSpec) (*DNSServerRole, error) {
 		if err != nil {
 			return nil, &keyError{key + ".target", err.Error()}
 		}
-		role.Forwarders = append(role.Forwarders, Forwarder{Zone: zone, Target: a})
+		role.Forwarders = append(role.Forwarders, Forwarder{Zone: zone, Target: a, Index: j})
 	}
 	if s.DefaultForwarder != "" {
 		a, err := parseDNSTarget(s.DefaultForwarder)
@@ -238,13 +244,18 @@ func (c *compiler) compileDNS() {
 			}
 			if n != nil {
 				roles[n.IP] = append(roles[n.IP], vs.Name)
+				if err == nil {
+					role.Path = path + ".dnsServer"
+					n.DNSServer = role
+					c.t.dnsServerNICs = append(c.t.dnsServerNICs, n)
+				}
 			}
 		} else if n != nil {
 			plain[n.IP] = vs.Name
 		}
 		if len(vs.Hosts) > 0 {
 			hosts := map[string]netip.Addr{}
-			for _, name := range sortedKeys(vs.Hosts) {
+			for _, name := range slices.Sorted(maps.Keys(vs.Hosts)) {
 				key := path + ".hosts." + name
 				cn := CanonicalName(name)
 				if err := CheckDNSName(cn); err != nil || strings.HasPrefix(cn, "*") {

@@ -2,21 +2,21 @@ package topology
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
-)
 
-// IPGroupSpec is an Azure IP Group that firewall rules can name.
-type IPGroupSpec struct {
-	Name        string   `yaml:"name"`
-	IPAddresses []string `yaml:"ipAddresses"`
-}
+	"github.com/vnetsim/vnetsim/spec"
+	"go4.org/netipx"
+)
 
 // Firewall is a compiled Azure Firewall: its NIC in AzureFirewallSubnet and
 // its rule collections in processing order per type (reference 5.3).
 type Firewall struct {
 	Name       string
+	Path       string // firewalls[i], for messages
 	NIC        *NIC
 	PublicIP   netip.Addr
 	DNSProxy   bool
@@ -76,7 +76,7 @@ type FirewallRule struct {
 	Src            []AddrMatch
 	Dst            []AddrMatch
 	DstFQDNs       []string // network rules, with DNS proxy
-	Ports          []PortRange
+	Ports          PortSet
 	TargetFQDNs    []string // application rules, wildcards allowed
 	FQDNTags       []string
 	Translated     netip.Addr
@@ -168,36 +168,13 @@ func parseFirewallAddress(s string) ([]netip.Prefix, bool) {
 		if err1 != nil || err2 != nil || b.Less(a) || a.Is4() != b.Is4() {
 			return nil, false
 		}
-		return rangePrefixes(a.Unmap(), b.Unmap()), true
+		return netipx.IPRangeFrom(a.Unmap(), b.Unmap()).Prefixes(), true
 	}
 	p, ok := parsePrefixOrAddr(s)
 	if !ok {
 		return nil, false
 	}
 	return []netip.Prefix{p}, true
-}
-
-// rangePrefixes covers the inclusive range a-b with CIDR prefixes.
-func rangePrefixes(a, b netip.Addr) []netip.Prefix {
-	var out []netip.Prefix
-	for !b.Less(a) {
-		bits := a.BitLen()
-		for bits > 0 {
-			p := netip.PrefixFrom(a, bits-1)
-			if p.Masked().Addr() != a || b.Less(lastAddr(p)) {
-				break
-			}
-			bits--
-		}
-		p := netip.PrefixFrom(a, bits)
-		out = append(out, p)
-		last := lastAddr(p)
-		if !last.Next().IsValid() || last == b {
-			break
-		}
-		a = last.Next()
-	}
-	return out
 }
 
 var fwNetProtocols = map[string]Protocol{"tcp": ProtocolTCP, "udp": ProtocolUDP, "icmp": ProtocolICMP, "any": ProtocolAny, "*": ProtocolAny}
@@ -210,7 +187,7 @@ func (c *compiler) compileFirewalls() {
 		if !c.claim(path+".name", fs.Name, "firewall") {
 			continue
 		}
-		fw := &Firewall{Name: fs.Name, DNSProxy: fs.DNSProxy}
+		fw := &Firewall{Name: fs.Name, Path: path, DNSProxy: fs.DNSProxy}
 		s := c.subnetRef(path+".subnet", fs.Subnet)
 		if s != nil && s.Name != "AzureFirewallSubnet" {
 			c.errAt(path+".subnet", "an Azure Firewall lives in a subnet named AzureFirewallSubnet, not %s", s.Name)
@@ -258,7 +235,7 @@ func (c *compiler) compileFirewalls() {
 		if classic && len(fs.RuleCollectionGroups) > 0 {
 			c.errAt(path+".ruleCollectionGroups", "a firewall uses either classic rule collections or a policy's rule collection groups, not both")
 		}
-		add := func(kind string, list []FirewallCollectionSpec, gpath, group string, gprio int) {
+		add := func(kind string, list []spec.FirewallCollection, gpath, group string, gprio int) {
 			for j := range list {
 				cs := &list[j]
 				cp := fmt.Sprintf("%s.%sRuleCollections[%d]", gpath, kind, j)
@@ -320,7 +297,7 @@ func (c *compiler) compileFirewalls() {
 	}
 }
 
-func (c *compiler) compileFwCollection(cs *FirewallCollectionSpec, path, kind string, groups map[string][]netip.Prefix, dnsProxy bool) *FirewallCollection {
+func (c *compiler) compileFwCollection(cs *spec.FirewallCollection, path, kind string, groups map[string][]netip.Prefix, dnsProxy bool) *FirewallCollection {
 	col := &FirewallCollection{Name: cs.Name, Priority: cs.Priority}
 	if cs.Name == "" {
 		c.errAt(path, "missing name")
@@ -386,7 +363,7 @@ func (c *compiler) compileFwCollection(cs *FirewallCollectionSpec, path, kind st
 			for j, tg := range rs.FqdnTags {
 				name, ok := canonicalFQDNTag(tg)
 				if !ok {
-					c.errAt(fmt.Sprintf("%s.fqdnTags[%d]", rp, j), "unknown FQDN tag %q; vnetsim knows %s", tg, strings.Join(sortedKeys(FQDNTagHosts), ", "))
+					c.errAt(fmt.Sprintf("%s.fqdnTags[%d]", rp, j), "unknown FQDN tag %q; vnetsim knows %s", tg, strings.Join(slices.Sorted(maps.Keys(FQDNTagHosts)), ", "))
 					continue
 				}
 				r.FQDNTags = append(r.FQDNTags, name)
@@ -435,7 +412,9 @@ func (c *compiler) compileFwCollection(cs *FirewallCollectionSpec, path, kind st
 					c.errAt(fmt.Sprintf("%s.destinationPorts[%d]", rp, j), "%q: want *, a port or a range lo-hi", ps)
 					continue
 				}
-				r.Ports = append(r.Ports, prs...)
+				for _, pr := range prs {
+					r.Ports = r.Ports.Add(pr)
+				}
 			}
 			if len(rs.TargetFqdns)+len(rs.FqdnTags) > 0 {
 				c.errAt(rp, "targetFqdns and fqdnTags belong in application rules")
@@ -518,7 +497,7 @@ type ApplianceRules struct {
 	Rules        []*FirewallCollection
 }
 
-func (c *compiler) compileAppliance(path string, as *ApplianceSpec, ipForwarding bool) *ApplianceRules {
+func (c *compiler) compileAppliance(path string, as *spec.Appliance, ipForwarding bool) *ApplianceRules {
 	if !ipForwarding {
 		c.errAt(path, "appliance rules need enableIpForwarding: true")
 	}
@@ -531,7 +510,7 @@ func (c *compiler) compileAppliance(path string, as *ApplianceSpec, ipForwarding
 		c.errAt(path+".defaultAction", "%q: want Allow or Deny", as.DefaultAction)
 	}
 	for i, r := range as.Rules {
-		cs := &FirewallCollectionSpec{Name: r.Name, Priority: 100, Action: r.Action, Rules: []FirewallRuleSpec{{
+		cs := &spec.FirewallCollection{Name: r.Name, Priority: 100, Action: r.Action, Rules: []spec.FirewallRule{{
 			Name: r.Name, Protocols: r.Protocols, SourceAddresses: r.SourceAddresses,
 			DestinationAddresses: r.DestinationAddresses, DestinationPorts: r.DestinationPorts}}}
 		rp := fmt.Sprintf("%s.rules[%d]", path, i)
@@ -540,7 +519,7 @@ func (c *compiler) compileAppliance(path string, as *ApplianceSpec, ipForwarding
 		// The rule is its own collection: name its keys as written.
 		for _, e := range c.errs[before:] {
 			e.Key = strings.Replace(e.Key, rp+".rules[0]", rp, 1)
-			e.Line = c.pos.lookup(e.Key)
+			e.Line = c.doc.Line(e.Key)
 		}
 		if col != nil {
 			ar.Rules = append(ar.Rules, col)

@@ -3,9 +3,12 @@ package topology
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/vnetsim/vnetsim/spec"
 )
 
 // Managed network isolation modes (seed 003).
@@ -199,16 +202,16 @@ func (c *compiler) synthesizeManaged() *managedPlan {
 	}
 	firewall := mode == ModeApprovedOutbound && len(fqdnRules) > 0
 	nsgName := ws.Name + "-managed-nsg"
-	computeSubnet := SubnetSpec{Name: "computes", AddressPrefix: sub(0, 20), NetworkSecurityGroup: nsgName}
-	vn := VNetSpec{Name: vnetName, Region: region, AddressSpace: []string{space.String()}, Subnets: []SubnetSpec{computeSubnet, {Name: "private-endpoints", AddressPrefix: sub(16, 24)}}}
+	computeSubnet := spec.Subnet{Name: "computes", AddressPrefix: sub(0, 20), NetworkSecurityGroup: nsgName}
+	vn := spec.VNet{Name: vnetName, Region: region, AddressSpace: []string{space.String()}, Subnets: []spec.Subnet{computeSubnet, {Name: "private-endpoints", AddressPrefix: sub(16, 24)}}}
 	plan.vnet = vnetName
 
 	// The mode's outbound filter: an NSG that names the rule or default that
 	// decides, and with FQDN rules a firewall that every flow goes through.
-	nsg := NSGSpec{Name: nsgName}
+	nsg := spec.NSG{Name: nsgName}
 	prio := 100
 	rule := func(name, access, proto, dst, ports string) {
-		nsg.SecurityRules = append(nsg.SecurityRules, SecurityRuleSpec{Name: name, Priority: prio, Direction: "Outbound", Access: access, Protocol: proto,
+		nsg.SecurityRules = append(nsg.SecurityRules, spec.SecurityRule{Name: name, Priority: prio, Direction: "Outbound", Access: access, Protocol: proto,
 			SourceAddressPrefix: "*", SourcePortRange: "*", DestinationAddressPrefix: dst, DestinationPortRange: ports})
 		prio += 10
 	}
@@ -226,32 +229,32 @@ func (c *compiler) synthesizeManaged() *managedPlan {
 	case firewall:
 		// The firewall decides; the NSG lets everything reach it.
 		rule("mode-AllowOnlyApprovedOutbound-via-firewall", "Allow", "*", "*", "*")
-		fw := FirewallSpec{Name: ws.Name + "-managed-fw", Subnet: vnetName + "/AzureFirewallSubnet"}
-		req := FirewallCollectionSpec{Name: "required", Priority: 100, Action: "Allow"}
+		fw := spec.Firewall{Name: ws.Name + "-managed-fw", Subnet: vnetName + "/AzureFirewallSubnet"}
+		req := spec.FirewallCollection{Name: "required", Priority: 100, Action: "Allow"}
 		for _, rt := range requiredTags {
-			req.Rules = append(req.Rules, FirewallRuleSpec{Name: "required-" + rt.tag + "-" + string(rt.proto), Protocols: []string{string(rt.proto)}, SourceAddresses: []string{"*"},
+			req.Rules = append(req.Rules, spec.FirewallRule{Name: "required-" + rt.tag + "-" + string(rt.proto), Protocols: []string{string(rt.proto)}, SourceAddresses: []string{"*"},
 				DestinationAddresses: []string{tagName(rt.tag, rt.regional)}, DestinationPorts: strings.Split(rt.ports, ",")})
 		}
 		fw.NetworkRuleCollections = append(fw.NetworkRuleCollections, req)
 		if len(tagRules) > 0 {
-			user := FirewallCollectionSpec{Name: "service-tag-rules", Priority: 200, Action: "Allow"}
+			user := spec.FirewallCollection{Name: "service-tag-rules", Priority: 200, Action: "Allow"}
 			for _, r := range tagRules {
-				user.Rules = append(user.Rules, FirewallRuleSpec{Name: r.Name, Protocols: []string{fwProto(r.Protocol)}, SourceAddresses: []string{"*"},
+				user.Rules = append(user.Rules, spec.FirewallRule{Name: r.Name, Protocols: []string{fwProto(r.Protocol)}, SourceAddresses: []string{"*"},
 					DestinationAddresses: []string{r.Tag}, DestinationPorts: portStrings(r.Ports)})
 			}
 			fw.NetworkRuleCollections = append(fw.NetworkRuleCollections, user)
 		}
-		apps := FirewallCollectionSpec{Name: "fqdn-rules", Priority: 300, Action: "Allow"}
+		apps := spec.FirewallCollection{Name: "fqdn-rules", Priority: 300, Action: "Allow"}
 		for _, r := range fqdnRules {
-			apps.Rules = append(apps.Rules, FirewallRuleSpec{Name: r.Name, Protocols: []string{"Http:80", "Https:443"}, SourceAddresses: []string{"*"}, TargetFqdns: []string{r.FQDN}})
+			apps.Rules = append(apps.Rules, spec.FirewallRule{Name: r.Name, Protocols: []string{"Http:80", "Https:443"}, SourceAddresses: []string{"*"}, TargetFqdns: []string{r.FQDN}})
 		}
 		fw.ApplicationRuleCollection = append(fw.ApplicationRuleCollection, apps)
-		vn.Subnets = append(vn.Subnets, SubnetSpec{Name: "AzureFirewallSubnet", AddressPrefix: sub(17, 26)})
+		vn.Subnets = append(vn.Subnets, spec.Subnet{Name: "AzureFirewallSubnet", AddressPrefix: sub(17, 26)})
 		rtName := ws.Name + "-managed-rt"
 		vn.Subnets[0].RouteTable = rtName
 		fwIP := netip.AddrFrom4([4]byte{base[0], base[1], 17, 4}).String()
 		fw.PrivateIPAddress = fwIP
-		c.sc.RouteTables = append(c.sc.RouteTables, RouteTableSpec{Name: rtName, Routes: []RouteSpec{{Name: "to-managed-firewall", AddressPrefix: "0.0.0.0/0", NextHopType: "VirtualAppliance", NextHopIPAddress: fwIP}}})
+		c.sc.RouteTables = append(c.sc.RouteTables, spec.RouteTable{Name: rtName, Routes: []spec.Route{{Name: "to-managed-firewall", AddressPrefix: "0.0.0.0/0", NextHopType: "VirtualAppliance", NextHopIPAddress: fwIP}}})
 		c.sc.Firewalls = append(c.sc.Firewalls, fw)
 		plan.firewall = fw.Name
 	default:
@@ -277,7 +280,7 @@ func (c *compiler) synthesizeManaged() *managedPlan {
 			return
 		}
 		seen[key] = true
-		pe := PrivateEndpointSpec{Name: "managed-pe-" + svcName + "-" + r.Subresource, Subnet: vnetName + "/private-endpoints", Service: svcName, GroupID: r.Subresource}
+		pe := spec.PrivateEndpoint{Name: "managed-pe-" + svcName + "-" + r.Subresource, Subnet: vnetName + "/private-endpoints", Service: svcName, GroupID: r.Subresource}
 		c.sc.PrivateEndpoints = append(c.sc.PrivateEndpoints, pe)
 		plan.peRules = append(plan.peRules, peRule{pe.Name, r})
 	}
@@ -385,7 +388,7 @@ func (c *compiler) finishManaged(plan *managedPlan) {
 	}
 }
 
-func (c *compiler) findService(name string) *ServiceSpec {
+func (c *compiler) findService(name string) *spec.Service {
 	for i := range c.sc.Services {
 		if c.sc.Services[i].Name == name {
 			return &c.sc.Services[i]
@@ -395,7 +398,7 @@ func (c *compiler) findService(name string) *ServiceSpec {
 }
 
 // outboundRule validates one outbound rule as written (seed 003).
-func (c *compiler) outboundRule(rs *OutboundRuleSpec, rp, mode string) *OutboundRule {
+func (c *compiler) outboundRule(rs *spec.OutboundRule, rp, mode string) *OutboundRule {
 	r := &OutboundRule{Name: rs.Name, Type: strings.ToLower(rs.Type), Category: "user-defined"}
 	if rs.Name == "" {
 		c.errAt(rp, "missing name")
@@ -426,7 +429,7 @@ func (c *compiler) outboundRule(rs *OutboundRuleSpec, rp, mode string) *Outbound
 			return
 		}
 		for i := 0; i+1 < len(d.Content); i += 2 {
-			if !contains(keys, d.Content[i].Value) {
+			if !slices.Contains(keys, d.Content[i].Value) {
 				c.errAt(rp+".destination."+d.Content[i].Value, "unknown key %q in a %s destination (want %s)", d.Content[i].Value, r.Type, strings.Join(keys, ", "))
 			}
 		}
@@ -452,7 +455,7 @@ func (c *compiler) outboundRule(rs *OutboundRuleSpec, rp, mode string) *Outbound
 		r.Subresource, _ = field("subresource_target")
 		r.Subresource = strings.ToLower(r.Subresource)
 		groups := serviceGroups[canonicalType(svc.Type)]
-		if !contains(groups, r.Subresource) {
+		if !slices.Contains(groups, r.Subresource) {
 			c.errAt(rp+".destination.subresource_target", "%q is not a sub-resource of %s; want one of %s", r.Subresource, svc.Type, strings.Join(groups, ", "))
 			return nil
 		}

@@ -1,19 +1,24 @@
-// Package topology owns the network model of a scenario: the file format,
-// strict YAML loading and validation with file, line and key in every error,
-// address matching (CIDR tries and service tags), the effective routes of
-// every subnet, compiled NSG rules, and the graph of VNets and peerings.
+// Package topology owns the compiled network of a scenario. Compile is the
+// one place that reads the scenario format (package spec): it validates
+// every value against Azure's rules, with file, line and key in every error,
+// and builds the network a query engine reads: VNets, subnets and their
+// effective routes (cidranger tries behind PrefixSet and PrefixMap), NSGs
+// with their rules in evaluation order, service tags, peerings, gateways,
+// firewalls and appliances, NICs and their addresses, services and private
+// endpoints, private DNS zones and records, DNS server roles, Azure ML
+// computes and managed networks, expectations, and the forwarding graphs'
+// loops.
 //
-// A Topology is built once by Load and is read-only afterwards, so it can be
-// shared by concurrent traces.
+// A Topology is built once and is read-only afterwards, so concurrent
+// queries share it. This package never traces a flow, resolves a name or
+// formats a report: those are queries (packages sim and dnsmock), and it
+// imports neither.
 package topology
 
 import (
-	"fmt"
 	"net/netip"
 	"sort"
 	"strings"
-
-	"gonum.org/v1/gonum/graph/simple"
 )
 
 // Well-known addresses.
@@ -33,28 +38,31 @@ type Topology struct {
 	Name        string
 	Description string
 	Region      string
-	Spec        *Scenario
 	Tags        *ServiceTags
 
-	VNets            []*VNet
-	Peerings         []*Peering
-	NSGs             []*NSG
-	RouteTables      []*RouteTable
-	Gateways         []*Gateway
-	NATGateways      []*NATGateway
-	NICs             []*NIC
+	VNets       []*VNet
+	Peerings    []*Peering
+	NSGs        []*NSG
+	RouteTables []*RouteTable
+	Gateways    []*Gateway
+	NATGateways []*NATGateway
+	NICs        []*NIC
+	// VMs are the NICs of the scenario's VMs, in file order.
+	VMs              []*NIC
 	Services         []*Service
 	PrivateEndpoints []*PrivateEndpoint
 	Computes         []*Compute
 	Firewalls        []*Firewall
 	ML               *MachineLearning
 	Expectations     []*Expectation
+	// DNSZones are the private DNS zones, in file order.
+	DNSZones []*DNSZone
 
-	// Graph has one node per VNet (node ID = index in VNets) and one edge per
-	// connected peering direction.
-	Graph *simple.DirectedGraph
-	// DNS is the DNS resolver of the topology, built by package sim at first use.
-	DNS Lazy
+	// RoutingLoops are the cycles of user routes through appliances, and
+	// ForwarderLoops the cycles of DNS forwarders, found at compile time
+	// (forwarding.go). Azure accepts both; lint reports them.
+	RoutingLoops   []RoutingLoop
+	ForwarderLoops []ForwarderLoop
 
 	vnets    map[string]*VNet
 	subnets  map[string]*Subnet
@@ -67,18 +75,21 @@ type Topology struct {
 	computes map[string]*Compute
 	asgs     map[string]bool
 
-	tagSets   map[string]*PrefixSet // lower-case tag name → set, every tag the scenario names
-	tagRefs   map[string]tagRef     // every spelling of a tag the scenario uses → its meaning
-	publicIPs map[netip.Addr]*NIC
-	pos       *positions
-	src       *source
+	tagSets       map[string]*PrefixSet // lower-case tag name → set, every tag the scenario names
+	tagRefs       map[string]tagRef     // every spelling of a tag the scenario uses → its meaning
+	publicIPs     map[netip.Addr]*NIC
+	lines         func(path string) int // key path → line in the scenario file
+	variants      []string
+	dnsServerNICs []*NIC
 	// vnetAt indexes the VNets by their address spaces.
 	vnetAt *PrefixMap[*VNet]
 }
 
 // VNet is a virtual network.
 type VNet struct {
-	Name         string
+	Name string
+	// Path is where it is written in the scenario file (vnets[i]), for messages.
+	Path         string
 	Region       string
 	Subscription string
 	AddressSpace []netip.Prefix
@@ -115,7 +126,9 @@ func (v *VNet) NICAt(a netip.Addr) *NIC { return v.nicAt[a.Unmap()] }
 
 // Subnet is a subnet with its effective routes.
 type Subnet struct {
-	Name                  string
+	Name string
+	// Path is where it is written in the scenario file (vnets[i].subnets[j]), for messages.
+	Path                  string
 	VNet                  *VNet
 	Prefix                netip.Prefix
 	NSG                   *NSG
@@ -175,6 +188,33 @@ type Peering struct {
 
 // Connected reports whether both halves of the peering exist.
 func (p *Peering) Connected() bool { return p.Reverse != nil }
+
+// Open reports whether the peering carries traffic between its VNets: both
+// halves exist and both allow virtual network access.
+func (p *Peering) Open() bool {
+	return p.Connected() && p.AllowVirtualNetworkAccess && p.Reverse.AllowVirtualNetworkAccess
+}
+
+// PeeringTo returns v's connected peering to w, or nil. This is the one
+// place that finds the peering between two VNets.
+func (v *VNet) PeeringTo(w *VNet) *Peering {
+	for _, p := range v.Peerings {
+		if p.To == w && p.Connected() {
+			return p
+		}
+	}
+	return nil
+}
+
+// Reaches reports whether packets can pass between v and w without a
+// gateway or an appliance: w is v, or an open peering joins them.
+func (v *VNet) Reaches(w *VNet) bool {
+	if v == w {
+		return true
+	}
+	p := v.PeeringTo(w)
+	return p != nil && p.Open()
+}
 
 // Global reports whether the peering crosses regions.
 func (p *Peering) Global() bool { return !strings.EqualFold(p.From.Region, p.To.Region) }
@@ -237,6 +277,8 @@ type NIC struct {
 	Firewall        *Firewall
 	Appliance       *ApplianceRules
 	Hosts           map[string]netip.Addr
+	// DNSServer is the VM's custom DNS server role, nil when it has none.
+	DNSServer *DNSServerRole
 }
 
 // VNet returns the NIC's VNet.
@@ -244,7 +286,9 @@ func (n *NIC) VNet() *VNet { return n.Subnet.VNet }
 
 // Service is an Azure PaaS resource.
 type Service struct {
-	Name                string
+	Name string
+	// Path is where it is written in the scenario file (services[i]), for messages.
+	Path                string
 	Type                string
 	Region              string
 	Subscription        string
@@ -268,7 +312,9 @@ type ServiceACLs struct {
 
 // PrivateEndpoint is a private endpoint NIC for one sub-resource of a service.
 type PrivateEndpoint struct {
-	Name    string
+	Name string
+	// Path is where it is written in the scenario file (privateEndpoints[i]), for messages.
+	Path    string
 	Service *Service
 	GroupID string
 	NIC     *NIC
@@ -277,7 +323,9 @@ type PrivateEndpoint struct {
 
 // Compute is an Azure ML compute. Its NIC stands for its first node.
 type Compute struct {
-	Name              string
+	Name string
+	// Path is where it is written in the scenario file (machineLearning.computes[i]), for messages.
+	Path              string
 	Type              string // AmlCompute | ComputeInstance | Serverless | VirtualMachine | HDInsight
 	NIC               *NIC
 	Region            string
@@ -303,24 +351,27 @@ type MachineLearning struct {
 	Managed *ManagedNetwork
 }
 
-// Expectation is a scenario expectation, with where it is written.
+// Expectation is a scenario expectation: a flow (From, To, Protocol, Port)
+// or an intent (Intent, Compute, Client), and the verdict it expects.
 type Expectation struct {
-	ExpectationSpec
+	Name     string
+	From     string
+	To       string
+	Protocol string
+	Port     int
+	Intent   string
+	Compute  string
+	Client   string
+	Expect   string
+	Reason   string
+	// Index is the expectation's place in its list.
 	Index int
-	pos   *positions
+
+	line int
 }
 
-// Line returns the line the expectation is written on (looked up on first
-// use, so that loading a large scenario does not build its positions).
-func (e *Expectation) Line() int {
-	if e.line > 0 {
-		return e.line
-	}
-	if e.pos == nil {
-		return 0
-	}
-	return e.pos.lookup(fmt.Sprintf("expectations[%d]", e.Index))
-}
+// Line returns the line the expectation is written on.
+func (e *Expectation) Line() int { return e.line }
 
 // VNetsContaining returns the VNets whose address space holds a (VNets that
 // are not peered may reuse addresses).
@@ -368,7 +419,16 @@ func (t *Topology) TagNames() []string {
 }
 
 // LineOf returns the line a key path is written on, or 0.
-func (t *Topology) LineOf(path string) int { return t.pos.lookup(path) }
+func (t *Topology) LineOf(path string) int {
+	if t.lines == nil {
+		return 0
+	}
+	return t.lines(path)
+}
+
+// VariantNames lists the variants the scenario file defines, in file order
+// (empty for a variant itself).
+func (t *Topology) VariantNames() []string { return t.variants }
 
 // IsPrivate reports whether a is a private, shared or link-local address that
 // the internet does not route (RFC 1918, RFC 6598, loopback, link-local, ULA).
@@ -389,6 +449,7 @@ type RouteTable struct {
 // UserRoute is a user-defined route; its prefix is a CIDR or a service tag.
 type UserRoute struct {
 	Name        string
+	Path        string       // routeTables[i].routes[j], for messages
 	Prefix      netip.Prefix // invalid when Tag is set
 	Tag         string
 	NextHopType string

@@ -3,6 +3,8 @@ package topology
 import (
 	"strings"
 	"testing"
+
+	"github.com/vnetsim/vnetsim/spec"
 )
 
 const variantBase = `apiVersion: vnetsim/v1
@@ -120,12 +122,16 @@ func TestVariants(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			base, err := Parse("test.yaml", []byte(variantBase+c.variant), Options{})
+			doc, err := spec.Parse("test.yaml", []byte(variantBase+c.variant))
+			if err != nil {
+				t.Fatal(err)
+			}
+			base, err := Compile(doc, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			name := base.VariantNames()[0]
-			v, err := base.Variant(name)
+			v, err := compileVariant(doc, name)
 			if c.wantErr != "" {
 				if err == nil || err.Error() != c.wantErr {
 					t.Fatalf("err = %v\nwant %s", err, c.wantErr)
@@ -142,8 +148,17 @@ func TestVariants(t *testing.T) {
 			}
 		})
 	}
-	base, _ := Parse("test.yaml", []byte(variantBase+"  - {name: x}\n"), Options{})
-	if _, err := base.Variant("y"); err == nil || !strings.Contains(err.Error(), `no variant "y"`) {
+	doc, _ := spec.Parse("test.yaml", []byte(variantBase+"  - {name: x}\n"))
+	if _, err := doc.Variant("y"); err == nil || !strings.Contains(err.Error(), `no variant "y"`) {
 		t.Errorf("unknown variant: %v", err)
 	}
+}
+
+// compileVariant merges a variant into its scenario and compiles the result.
+func compileVariant(doc *spec.Document, name string) (*Topology, error) {
+	vd, err := doc.Variant(name)
+	if err != nil {
+		return nil, err
+	}
+	return Compile(vd, Options{})
 }

@@ -2,29 +2,30 @@ package main
 
 import (
 	"errors"
-	"io"
 	"os"
 
+	"github.com/vnetsim/vnetsim/scenarios"
 	"github.com/vnetsim/vnetsim/sim"
 	"github.com/vnetsim/vnetsim/topology"
 )
 
 // runDiff compares two scenarios, or one scenario and itself with a patch.
-// Exit codes follow `terraform plan -detailed-exitcode`: 0 no change,
-// 1 changes, 3 invalid input.
-func runDiff(args []string, stdout io.Writer) (int, error) {
-	fs := flags("diff")
+// Exit codes: 0 no change, 1 changes (like git diff --exit-code), 3 invalid
+// input.
+func runDiff(e *env, args []string) (int, error) {
+	fs := e.flags("diff")
 	patch := fs.String("patch", "", "a YAML patch merged onto FILE (lists merge by name; $delete: true removes an item)")
 	out := outputFlag(fs)
 	tags := tagsFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return 0, err
 	}
-	var before, after *topology.Topology
+	opts := topology.Options{ServiceTagsFile: *tags}
+	var before, after *sim.Network
 	var err error
 	switch {
 	case *patch != "" && fs.NArg() == 1:
-		if before, err = load(fs.Arg(0), *tags); err != nil {
+		if before, err = e.load(fs.Arg(0), *tags); err != nil {
 			return 0, err
 		}
 		data, rerr := os.ReadFile(*patch)
@@ -35,14 +36,16 @@ func runDiff(args []string, stdout io.Writer) (int, error) {
 			}
 			return 0, topology.ErrorList{{File: *patch, Msg: rerr.Error()}}
 		}
-		if after, err = before.Patched(*patch, data); err != nil {
+		t, err := scenarios.LoadPatched(fs.Arg(0), *patch, data, opts)
+		if err != nil {
 			return 0, err
 		}
+		after = sim.New(t)
 	case *patch == "" && fs.NArg() == 2:
-		if before, err = load(fs.Arg(0), *tags); err != nil {
+		if before, err = e.load(fs.Arg(0), *tags); err != nil {
 			return 0, err
 		}
-		if after, err = load(fs.Arg(1), *tags); err != nil {
+		if after, err = e.load(fs.Arg(1), *tags); err != nil {
 			return 0, err
 		}
 	default:
@@ -53,9 +56,9 @@ func runDiff(args []string, stdout io.Writer) (int, error) {
 		return 0, usagef("diff: %v", err)
 	}
 	if *out == "json" {
-		err = sim.WriteJSON(stdout, rep)
+		err = sim.WriteJSON(e.stdout, rep)
 	} else {
-		err = sim.WriteDiffText(stdout, rep)
+		err = sim.WriteDiffText(e.stdout, rep)
 	}
 	if len(rep.Changes) > 0 {
 		return exitFailed, err

@@ -3,14 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"net"
 	"net/netip"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
-	"text/tabwriter"
 
 	"github.com/miekg/dns"
 	"github.com/spf13/pflag"
@@ -30,26 +28,26 @@ answers what ENDPOINT would see; it refuses names the scenario does not
 govern and never forwards a query.`
 
 // runDNS runs `vnetsim dns query` and `vnetsim dns serve`.
-func runDNS(args []string, stdout, stderr io.Writer) (int, error) {
+func runDNS(e *env, args []string) (int, error) {
 	if len(args) == 0 {
 		return 0, usagef("dns: give a subcommand, query or serve\n\n%s", dnsUsage)
 	}
 	switch args[0] {
 	case "query":
-		return 0, runDNSQuery(args[1:], stdout)
+		return 0, runDNSQuery(e, args[1:])
 	case "serve":
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
-		return 0, runDNSServe(ctx, args[1:], stderr, nil)
+		return 0, runDNSServe(ctx, e, args[1:], nil)
 	case "-h", "--help", "help":
-		fmt.Fprintln(stdout, dnsUsage)
+		fmt.Fprintln(e.stdout, dnsUsage)
 		return 0, nil
 	}
 	return 0, usagef("dns: unknown subcommand %q: want query or serve", args[0])
 }
 
 // dnsSetup loads FILE and resolves --from for both subcommands.
-func dnsSetup(cmd string, fs *pflag.FlagSet, from, tags string, nargs int) (*topology.Topology, dnsmock.Client, error) {
+func (e *env) dnsSetup(cmd string, fs *pflag.FlagSet, from, tags string, nargs int) (*sim.Network, dnsmock.Client, error) {
 	if fs.NArg() != nargs {
 		what := "FILE"
 		if nargs == 2 {
@@ -60,11 +58,11 @@ func dnsSetup(cmd string, fs *pflag.FlagSet, from, tags string, nargs int) (*top
 	if from == "" {
 		return nil, dnsmock.Client{}, usagef("dns %s: --from ENDPOINT is required", cmd)
 	}
-	t, err := load(fs.Arg(0), tags)
+	t, err := e.load(fs.Arg(0), tags)
 	if err != nil {
 		return nil, dnsmock.Client{}, err
 	}
-	src, err := sim.ResolveEndpoint(t, from)
+	src, err := t.ResolveEndpoint(from)
 	if err != nil {
 		return nil, dnsmock.Client{}, usagef("dns %s: --from: %v", cmd, err)
 	}
@@ -74,8 +72,8 @@ func dnsSetup(cmd string, fs *pflag.FlagSet, from, tags string, nargs int) (*top
 	return t, sim.DNSClient(src), nil
 }
 
-func runDNSQuery(args []string, stdout io.Writer) error {
-	fs := flags("dns query")
+func runDNSQuery(e *env, args []string) error {
+	fs := e.flags("dns query")
 	from := fs.String("from", "", "the endpoint whose DNS view answers")
 	typ := fs.String("type", "A", "the record type: A, AAAA, CNAME, ...")
 	proto := fs.String("protocol", "Udp", "how the query travels to the DNS server: Udp or Tcp")
@@ -92,11 +90,11 @@ func runDNSQuery(args []string, stdout io.Writer) error {
 	if err != nil || (p != topology.ProtocolUDP && p != topology.ProtocolTCP) {
 		return usagef("dns query: --protocol %q: want Udp or Tcp", *proto)
 	}
-	t, client, err := dnsSetup("query", fs, *from, *tags, 2)
+	t, client, err := e.dnsSetup("query", fs, *from, *tags, 2)
 	if err != nil {
 		return err
 	}
-	r := sim.DNSResolver(t)
+	r := t.Resolver()
 	name := fs.Arg(1)
 	if svc := t.Service(name); svc != nil {
 		fqdn, ok := r.PrimaryFQDN(svc)
@@ -110,48 +108,15 @@ func runDNSQuery(args []string, stdout io.Writer) error {
 		return usagef("dns query: %s", ans.Failure.Message)
 	}
 	if *out == "json" {
-		return sim.WriteJSON(stdout, ans)
+		return sim.WriteJSON(e.stdout, ans)
 	}
-	return writeAnswerText(stdout, ans)
-}
-
-// writeAnswerText prints an answer the way dig lays out its sections.
-func writeAnswerText(w io.Writer, a *dnsmock.Answer) error {
-	fmt.Fprintf(w, ";; query %s %s from %s\n", a.Name, a.Type, a.From)
-	fmt.Fprintln(w, ";; steps")
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	for i, s := range a.Steps {
-		fmt.Fprintf(tw, "  %2d\t%s\t%s\t%s\n", i+1, s.Action, s.Server, s.Detail)
-	}
-	tw.Flush()
-	fmt.Fprintf(w, ";; status: %s\n", a.Rcode)
-	if len(a.Answers) > 0 {
-		fmt.Fprintln(w, ";; answer")
-		tw = tabwriter.NewWriter(w, 0, 4, 1, ' ', 0)
-		for _, r := range a.Answers {
-			fmt.Fprintf(tw, "%s\t%d\tIN\t%s\t%s\n", r.Name, r.TTL, r.Type, r.Value)
-		}
-		tw.Flush()
-	}
-	if f := a.Failure; f != nil {
-		fmt.Fprintf(w, ";; failure: %s: %s\n", f.Reason, f.Message)
-		if b := f.BlockedBy; b != nil {
-			fmt.Fprintf(w, ";; blocked by: %s %s in %s\n", b.Kind, b.Name, b.Resource)
-		}
-	}
-	if g := a.PrivateLinkGap; g != nil {
-		fmt.Fprintf(w, ";; private link: %s\n", g.Message)
-		if b := g.BlockedBy; b != nil {
-			fmt.Fprintf(w, ";; missing: %s %s in %s\n", b.Kind, b.Name, b.Resource)
-		}
-	}
-	return nil
+	return sim.WriteAnswerText(e.stdout, ans)
 }
 
 // runDNSServe serves the view of --from until ctx is done. started, when
 // not nil, receives the listening address (tests use it).
-func runDNSServe(ctx context.Context, args []string, stderr io.Writer, started func(net.Addr)) error {
-	fs := flags("dns serve")
+func runDNSServe(ctx context.Context, e *env, args []string, started func(net.Addr)) error {
+	fs := e.flags("dns serve")
 	from := fs.String("from", "", "the endpoint whose DNS view the server answers")
 	listen := fs.String("listen", "127.0.0.1:5353", "the address to listen on, UDP and TCP")
 	remote := fs.Bool("allow-remote", false, "allow a listen address that is not loopback")
@@ -168,13 +133,13 @@ func runDNSServe(ctx context.Context, args []string, stderr io.Writer, started f
 	} else if err == nil && !a.IsLoopback() && !*remote {
 		return usagef("dns serve: --listen %s is not a loopback address; add --allow-remote to serve other hosts", *listen)
 	}
-	t, client, err := dnsSetup("serve", fs, *from, *tags, 1)
+	t, client, err := e.dnsSetup("serve", fs, *from, *tags, 1)
 	if err != nil {
 		return err
 	}
-	h := &dnsmock.Handler{Resolver: sim.DNSResolver(t), Client: client}
+	h := &dnsmock.Handler{Resolver: t.Resolver(), Client: client}
 	err = dnsmock.Serve(ctx, *listen, h, func(a net.Addr) {
-		fmt.Fprintf(stderr, "vnetsim: serving the DNS view of %s in %s on %s (udp and tcp); interrupt to stop\n", client.Name, t.File, a)
+		fmt.Fprintf(e.stderr, "vnetsim: serving the DNS view of %s in %s on %s (udp and tcp); interrupt to stop\n", client.Name, t.File, a)
 		if started != nil {
 			started(a)
 		}
@@ -182,6 +147,6 @@ func runDNSServe(ctx context.Context, args []string, stderr io.Writer, started f
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stderr, "vnetsim: DNS server stopped")
+	fmt.Fprintln(e.stderr, "vnetsim: DNS server stopped")
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -67,7 +68,7 @@ func serve(t *testing.T, from string) string {
 	done := make(chan error, 1)
 	var errb bytes.Buffer
 	go func() {
-		done <- runDNSServe(ctx, []string{dnsScenario, "--from", from, "--listen", "127.0.0.1:0"}, &errb, func(a net.Addr) { started <- a })
+		done <- runDNSServe(ctx, &env{stdout: io.Discard, stderr: &errb}, []string{dnsScenario, "--from", from, "--listen", "127.0.0.1:0"}, func(a net.Addr) { started <- a })
 	}()
 	var addr string
 	select {

@@ -1,18 +1,13 @@
 package main
 
-import (
-	"io"
-
-	"github.com/vnetsim/vnetsim/sim"
-	"github.com/vnetsim/vnetsim/topology"
-)
+import "github.com/vnetsim/vnetsim/sim"
 
 // runLint checks every file, and every variant of it, against the
 // documented configuration requirements (docs/lint.md). It exits with 1
 // when a finding is an error; warnings alone exit 0. A variant's finding
 // that the scenario itself already has is reported once, on the scenario.
-func runLint(args []string, stdout io.Writer) (int, error) {
-	fs := flags("lint")
+func runLint(e *env, args []string) (int, error) {
+	fs := e.flags("lint")
 	out := outputFlag(fs)
 	tags := tagsFlag(fs)
 	if err := parse(fs, args); err != nil {
@@ -23,21 +18,8 @@ func runLint(args []string, stdout io.Writer) (int, error) {
 		return 0, usagef("lint: give at least one scenario FILE (catalog:NAME for an embedded one)")
 	}
 	rep := &sim.LintReport{Version: sim.JSONVersion, Findings: []sim.Finding{}}
-	invalid, err := eachScenario(files, *tags, func(_ string, ts []*topology.Topology) {
-		// A finding the base scenario has is reported once, on the base.
-		base := map[[3]string]bool{}
-		for i, t := range ts {
-			for _, fd := range sim.Lint(t) {
-				k := [3]string{fd.Code, fd.Resource, fd.Message}
-				if i > 0 && base[k] {
-					continue
-				}
-				if i == 0 {
-					base[k] = true
-				}
-				rep.Findings = append(rep.Findings, fd)
-			}
-		}
+	invalid, err := e.eachScenario(files, *tags, func(_ string, ts []*sim.Network) {
+		rep.Add(ts)
 	})
 	if err != nil {
 		return 0, err
@@ -46,9 +28,9 @@ func runLint(args []string, stdout io.Writer) (int, error) {
 		return 0, invalid
 	}
 	if *out == "json" {
-		err = sim.WriteJSON(stdout, rep)
+		err = sim.WriteJSON(e.stdout, rep)
 	} else {
-		err = sim.WriteLintText(stdout, rep)
+		err = sim.WriteLintText(e.stdout, rep)
 	}
 	if rep.Count(sim.SeverityError) > 0 {
 		return exitFailed, err

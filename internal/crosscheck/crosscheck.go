@@ -147,8 +147,9 @@ func checkScenario(ctx context.Context, o Options, prefix string, seed int64, st
 	defer ls.Close()
 
 	results := make([]*sim.Result, len(flows))
+	net := sim.New(engine)
 	for i, f := range flows {
-		res, err := sim.Trace(engine, sim.Request{From: f.from, To: f.to, Protocol: f.probe.Protocol, Port: f.probe.DstPort, SrcPort: f.probe.SrcPort})
+		res, err := net.Trace(sim.Request{From: f.from, To: f.to, Protocol: f.probe.Protocol, Port: f.probe.DstPort, SrcPort: f.probe.SrcPort})
 		if err != nil {
 			return fmt.Errorf("vnetsim trace %s: %v", f, err)
 		}

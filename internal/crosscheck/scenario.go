@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/vnetsim/vnetsim/scenarios"
+	"github.com/vnetsim/vnetsim/spec"
 	"github.com/vnetsim/vnetsim/topology"
 )
 
@@ -37,7 +38,7 @@ func Build(seed int64) (*Scenario, error) {
 	if err := scenarios.Generate(&buf, o); err != nil {
 		return nil, err
 	}
-	var sc topology.Scenario
+	var sc spec.Scenario
 	if err := yaml.Unmarshal(buf.Bytes(), &sc); err != nil {
 		return nil, fmt.Errorf("seed %d: decoding the generated scenario: %v", seed, err)
 	}
@@ -58,7 +59,7 @@ func Build(seed int64) (*Scenario, error) {
 
 type mutator struct {
 	rng   *rand.Rand
-	sc    *topology.Scenario
+	sc    *spec.Scenario
 	nvas  []string // appliance addresses
 	hosts []string // VM addresses written so far (the VMs' own ones are assigned by the compiler)
 }
@@ -74,7 +75,7 @@ func (m *mutator) strip() {
 	for _, fw := range sc.Firewalls {
 		vnet, _, _ := strings.Cut(fw.Subnet, "/")
 		m.nvas = append(m.nvas, fw.PrivateIPAddress)
-		sc.VMs = append(sc.VMs, topology.VMSpec{Name: "nva-" + vnet, Subnet: vnet + "/snet-nva", PrivateIPAddress: fw.PrivateIPAddress, EnableIPForwarding: !m.pct(15)})
+		sc.VMs = append(sc.VMs, spec.VM{Name: "nva-" + vnet, Subnet: vnet + "/snet-nva", PrivateIPAddress: fw.PrivateIPAddress, EnableIPForwarding: !m.pct(15)})
 	}
 	for i := range sc.VNets {
 		for j := range sc.VNets[i].Subnets {
@@ -111,7 +112,7 @@ func (m *mutator) mutate() {
 		a[3] += 10
 		ip := netip.AddrFrom4(a).String()
 		m.nvas = append(m.nvas, ip)
-		sc.VMs = append(sc.VMs, topology.VMSpec{Name: "nva-" + v.Name, Subnet: v.Name + "/" + sub.Name, PrivateIPAddress: ip, EnableIPForwarding: !m.pct(15)})
+		sc.VMs = append(sc.VMs, spec.VM{Name: "nva-" + v.Name, Subnet: v.Name + "/" + sub.Name, PrivateIPAddress: ip, EnableIPForwarding: !m.pct(15)})
 	}
 	// Addresses rules and routes name.
 	var prefixes []string
@@ -139,7 +140,7 @@ func (m *mutator) mutate() {
 		}
 	}
 	newNSG := func() string {
-		n := topology.NSGSpec{Name: fmt.Sprintf("nsg-x%d", len(sc.NetworkSecurityGroups))}
+		n := spec.NSG{Name: fmt.Sprintf("nsg-x%d", len(sc.NetworkSecurityGroups))}
 		for k := 1 + m.rng.Intn(4); k > 0; k-- {
 			m.addRule(&n, addrs)
 		}
@@ -195,7 +196,7 @@ func (m *mutator) mutate() {
 		for j := range sc.VNets[i].Subnets {
 			s := &sc.VNets[i].Subnets[j]
 			if s.RouteTable == "" && s.Name != "GatewaySubnet" && m.pct(30) {
-				rt := topology.RouteTableSpec{Name: fmt.Sprintf("rt-x%d", len(sc.RouteTables))}
+				rt := spec.RouteTable{Name: fmt.Sprintf("rt-x%d", len(sc.RouteTables))}
 				m.addRoutes(&rt, prefixes, hops)
 				sc.RouteTables = append(sc.RouteTables, rt)
 				s.RouteTable = rt.Name
@@ -213,11 +214,11 @@ func (m *mutator) mutate() {
 			}
 			va, vb := sc.VNets[spokes[a]].Name, sc.VNets[spokes[b]].Name
 			sc.Peerings = append(sc.Peerings,
-				topology.PeeringSpec{Name: va + "-to-" + vb, From: va, To: vb, AllowForwardedTraffic: m.pct(50)},
-				topology.PeeringSpec{Name: vb + "-to-" + va, From: vb, To: va, AllowForwardedTraffic: m.pct(50)})
+				spec.Peering{Name: va + "-to-" + vb, From: va, To: vb, AllowForwardedTraffic: m.pct(50)},
+				spec.Peering{Name: vb + "-to-" + va, From: vb, To: va, AllowForwardedTraffic: m.pct(50)})
 		}
 	}
-	var kept []topology.PeeringSpec
+	var kept []spec.Peering
 	for _, p := range sc.Peerings {
 		switch r := m.rng.Intn(100); {
 		case r < 6:
@@ -248,7 +249,7 @@ var ruleTags = []string{"VirtualNetwork", "Internet", "*", "AzureLoadBalancer", 
 
 var rulePorts = []string{"*", "22", "80", "443", "3389", "8080-8090", "1000-2000", "53", "5000-65535"}
 
-func (m *mutator) addRule(n *topology.NSGSpec, addrs []string) {
+func (m *mutator) addRule(n *spec.NSG, addrs []string) {
 	dir := "Inbound"
 	if m.pct(50) {
 		dir = "Outbound"
@@ -272,7 +273,7 @@ func (m *mutator) addRule(n *topology.NSGSpec, addrs []string) {
 		}
 		return m.pick(addrs), nil
 	}
-	r := topology.SecurityRuleSpec{
+	r := spec.SecurityRule{
 		Name: fmt.Sprintf("x-%s-%d", strings.ToLower(dir[:2]), prio), Priority: prio, Direction: dir,
 		Access: []string{"Allow", "Deny"}[m.rng.Intn(2)], Protocol: []string{"Tcp", "Udp", "Icmp", "*"}[m.rng.Intn(4)],
 		SourcePortRange: "*",
@@ -290,7 +291,7 @@ func (m *mutator) addRule(n *topology.NSGSpec, addrs []string) {
 	n.SecurityRules = append(n.SecurityRules, r)
 }
 
-func (m *mutator) addRoutes(rt *topology.RouteTableSpec, prefixes []string, hops func() (string, string)) {
+func (m *mutator) addRoutes(rt *spec.RouteTable, prefixes []string, hops func() (string, string)) {
 	have := map[string]bool{}
 	for _, r := range rt.Routes {
 		have[r.AddressPrefix] = true
@@ -308,13 +309,13 @@ func (m *mutator) addRoutes(rt *topology.RouteTableSpec, prefixes []string, hops
 		}
 		have[p] = true
 		t, ip := hops()
-		rt.Routes = append(rt.Routes, topology.RouteSpec{Name: fmt.Sprintf("x-%d", len(rt.Routes)), AddressPrefix: p, NextHopType: t, NextHopIPAddress: ip})
+		rt.Routes = append(rt.Routes, spec.Route{Name: fmt.Sprintf("x-%d", len(rt.Routes)), AddressPrefix: p, NextHopType: t, NextHopIPAddress: ip})
 	}
 }
 
 // marshal writes the scenario as YAML without the keys left at their zero
 // value (the format's types have no omitempty), keeping explicit booleans.
-func marshal(sc *topology.Scenario) ([]byte, error) {
+func marshal(sc *spec.Scenario) ([]byte, error) {
 	raw, err := yaml.Marshal(sc)
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package topology
+package spec
 
 import (
 	"bytes"
@@ -66,7 +66,7 @@ func TestDecodeChunked(t *testing.T) {
 		}
 	}
 	// Through Parse, the unknown key is reported with its line and key.
-	_, err := Parse("big.yaml", bytes.Replace(data, []byte("destinationPortRange: \"1000\""), []byte("destPort: \"1000\""), 1), Options{})
+	_, err := Parse("big.yaml", bytes.Replace(data, []byte("destinationPortRange: \"1000\""), []byte("destPort: \"1000\""), 1))
 	if err == nil || !strings.Contains(err.Error(), `networkSecurityGroups[0].securityRules[0].destPort: unknown key "destPort"`) {
 		t.Errorf("unknown key in a large file: %v", err)
 	}

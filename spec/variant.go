@@ -1,74 +1,65 @@
-package topology
+package spec
 
 import (
 	"bytes"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
 
-// VariantSpec is a variant of a scenario: a patch merged onto the scenario
+// Variant is a variant of a scenario: a patch merged onto the scenario
 // (typically a documented mistake) with its own expectations.
-type VariantSpec struct {
-	Name         string            `yaml:"name"`
-	Description  string            `yaml:"description"`
-	Patch        yaml.Node         `yaml:"patch"`
-	Expectations []ExpectationSpec `yaml:"expectations"`
+type Variant struct {
+	Name         string        `yaml:"name"`
+	Description  string        `yaml:"description"`
+	Patch        yaml.Node     `yaml:"patch"`
+	Expectations []Expectation `yaml:"expectations"`
 }
 
 // VariantSep joins a scenario and a variant name: file.yaml#variant.
 const VariantSep = "#"
 
-// Variant returns the named variant of t: the scenario with the variant's
+// Variant returns the named variant of d: the scenario with the variant's
 // patch merged in and the variant's expectations instead of the scenario's.
-func (t *Topology) Variant(name string) (*Topology, error) {
-	for i := range t.Spec.Variants {
-		if t.Spec.Variants[i].Name == name {
-			return t.src.variant(i)
+// The result is a merged Document named file#variant; errors in the merged
+// scenario name "file (variant name)".
+func (d *Document) Variant(name string) (*Document, error) {
+	for i := range d.Scenario.Variants {
+		if d.Scenario.Variants[i].Name == name {
+			return d.variant(i)
 		}
 	}
-	return nil, fmt.Errorf("scenario %s has no variant %q (it has: %s)", t.File, name, strings.Join(t.VariantNames(), ", "))
+	return nil, fmt.Errorf("scenario %s has no variant %q (it has: %s)", d.File, name, strings.Join(d.VariantNames(), ", "))
 }
 
 // VariantNames lists the scenario's variants in file order.
-func (t *Topology) VariantNames() []string {
+func (d *Document) VariantNames() []string {
 	var out []string
-	for _, v := range t.Spec.Variants {
+	for _, v := range d.Scenario.Variants {
 		out = append(out, v.Name)
 	}
 	return out
 }
 
-// source is what a topology was built from, kept to build its variants.
-type source struct {
-	file string
-	tree func() *yaml.Node // the document's top mapping, parsed on demand
-	opts Options
-	pos  *positions
-}
-
-func (s *source) root() *yaml.Node { return s.tree() }
-
-func (s *source) variant(i int) (*Topology, error) {
+func (d *Document) variant(i int) (*Document, error) {
 	vpath := fmt.Sprintf("variants[%d]", i)
-	vnode := mapValue(s.root(), "variants").Content[i]
+	vnode := mapValue(d.root(), "variants").Content[i]
 	patch := mapValue(vnode, "patch")
 	name := scalarValue(vnode, "name")
-	file := s.file + VariantSep + name
+	file := d.File + VariantSep + name
 	if patch != nil && patch.Kind != yaml.MappingNode && !(patch.Kind == yaml.ScalarNode && patch.Tag == "!!null") {
-		return nil, ErrorList{{File: s.file, Line: patch.Line, Key: vpath + ".patch", Msg: "a patch is a mapping of scenario keys"}}
+		return nil, ErrorList{{File: d.File, Line: patch.Line, Key: vpath + ".patch", Msg: "a patch is a mapping of scenario keys"}}
 	}
-	merged := cloneNode(s.root())
+	merged := cloneNode(d.root())
 	deleteKey(merged, "variants")
 	if patch != nil && patch.Kind == yaml.MappingNode {
-		if errs := s.strictPatch(patch, vpath+".patch"); len(errs) > 0 {
+		if errs := d.strictPatch(patch, vpath+".patch"); len(errs) > 0 {
 			return nil, errs
 		}
 		var errs ErrorList
-		mergeNode(merged, patch, vpath+".patch", s.file, &errs)
+		mergeNode(merged, patch, vpath+".patch", d.File, &errs)
 		if len(errs) > 0 {
 			return nil, errs
 		}
@@ -77,36 +68,24 @@ func (s *source) variant(i int) (*Topology, error) {
 	if ex := mapValue(vnode, "expectations"); ex != nil {
 		setKey(merged, "expectations", ex)
 	}
-	return s.build(file, s.file+" (variant "+name+")", merged)
+	return d.build(file, d.File+" (variant "+name+")", merged)
 }
 
-// build decodes and compiles a merged scenario tree; errors name errFile.
-func (s *source) build(file, errFile string, merged *yaml.Node) (*Topology, error) {
+// build decodes a merged scenario tree; decoding errors name d's file, and
+// the new Document's ErrFile names it in later (compile) errors.
+func (d *Document) build(file, errFile string, merged *yaml.Node) (*Document, error) {
 	pos := newPositions(func() *yaml.Node { return merged })
 	var sc Scenario
 	if err := merged.Decode(&sc); err != nil {
-		return nil, yamlErrors(s.file, pos, err)
+		return nil, yamlErrors(d.File, pos, err)
 	}
-	c := &compiler{file: file, pos: pos, sc: &sc}
-	if err := c.loadServiceTags(s.opts); err != nil {
-		return nil, ErrorList{err}
-	}
-	t := c.compile()
-	if len(c.errs) > 0 {
-		for _, e := range c.errs {
-			e.File = errFile
-		}
-		sort.SliceStable(c.errs, func(i, j int) bool { return c.errs[i].Line < c.errs[j].Line })
-		return nil, c.errs
-	}
-	t.src = &source{file: file, tree: func() *yaml.Node { return merged }, opts: s.opts, pos: pos}
-	return t, nil
+	return &Document{File: file, ErrFile: errFile, Scenario: &sc, pos: pos, tree: func() *yaml.Node { return merged }}, nil
 }
 
-// Patched returns t with a patch file merged in, the way variants merge
+// Patched returns d with a patch file merged in, the way variants merge
 // theirs (diff --patch). Errors in the patch name the patch file's lines;
 // errors in the result name the scenario with the patch applied.
-func (t *Topology) Patched(patchFile string, data []byte) (*Topology, error) {
+func (d *Document) Patched(patchFile string, data []byte) (*Document, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, syntaxError(patchFile, data, err)
@@ -115,26 +94,25 @@ func (t *Topology) Patched(patchFile string, data []byte) (*Topology, error) {
 		return nil, ErrorList{{File: patchFile, Line: 1, Msg: "a patch is a mapping of scenario keys"}}
 	}
 	patch := root.Content[0]
-	ppos := newPositions(func() *yaml.Node { return patch })
-	ps := &source{file: patchFile, pos: ppos}
-	if errs := ps.strictPatch(patch, ""); len(errs) > 0 {
+	pd := &Document{File: patchFile, pos: newPositions(func() *yaml.Node { return patch })}
+	if errs := pd.strictPatch(patch, ""); len(errs) > 0 {
 		return nil, errs
 	}
-	merged := cloneNode(t.src.root())
+	merged := cloneNode(d.root())
 	var errs ErrorList
 	mergeNode(merged, patch, "", patchFile, &errs)
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	return t.src.build(t.File+"+"+patchFile, t.File+" patched by "+patchFile, merged)
+	return d.build(d.File+"+"+patchFile, d.File+" patched by "+patchFile, merged)
 }
 
 // strictPatch checks a patch for unknown keys by decoding it strictly on its
 // own; errors name the patch's lines in the file.
-func (s *source) strictPatch(patch *yaml.Node, path string) ErrorList {
+func (d *Document) strictPatch(patch *yaml.Node, path string) ErrorList {
 	out, err := yaml.Marshal(withoutDeletes(patch))
 	if err != nil {
-		return ErrorList{{File: s.file, Line: patch.Line, Key: path, Msg: err.Error()}}
+		return ErrorList{{File: d.File, Line: patch.Line, Key: path, Msg: err.Error()}}
 	}
 	var sc Scenario
 	dec := yaml.NewDecoder(bytes.NewReader(out))
@@ -149,14 +127,14 @@ func (s *source) strictPatch(patch *yaml.Node, path string) ErrorList {
 	rp := newPositions(func() *yaml.Node { return &reparsed })
 	var te *yaml.TypeError
 	if !errors.As(err, &te) {
-		return ErrorList{{File: s.file, Line: patch.Line, Key: path, Msg: err.Error()}}
+		return ErrorList{{File: d.File, Line: patch.Line, Key: path, Msg: err.Error()}}
 	}
-	errs := yamlErrors(s.file, rp, err)
+	errs := yamlErrors(d.File, rp, err)
 	for _, e := range errs {
 		if path != "" {
 			e.Key = path + "." + e.Key
 		}
-		e.Line = s.pos.lookup(e.Key)
+		e.Line = d.pos.lookup(e.Key)
 	}
 	return errs
 }

@@ -1,4 +1,4 @@
-package topology
+package spec
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/vnetsim/vnetsim/internal/parallel"
 )
 
 // Large scenario files (vnetsim gen writes estates of 100 MB and more) are
@@ -67,7 +69,7 @@ func decodeChunked(data []byte) (*Scenario, bool) {
 		return nil, false
 	}
 	results := make([]*Scenario, len(pieces))
-	ForEach(len(pieces), func(i int) {
+	parallel.ForEach(len(pieces), func(i int) {
 		var sc Scenario
 		dec := yaml.NewDecoder(bytes.NewReader(pieces[i].text))
 		dec.KnownFields(true)
