@@ -17,7 +17,7 @@ fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
-test: vet fmt
+test: vet fmt netns-tools
 	$(GO) test -race -count=1 ./...
 
 demo: build
