@@ -127,9 +127,7 @@ func checkScenario(ctx context.Context, o Options, prefix string, seed int64, st
 	internet := internetAddrs(sc.Topo, rng)
 	em := Render(sc.Topo, prefix, internet)
 	st.Unsupported = append(st.Unsupported, em.Unsupported...)
-	if os.Getenv("CROSSCHECK_KEEP_NETNS") == "" {
-		defer em.Remove()
-	}
+	defer em.Remove()
 	if err := em.Apply(ctx); err != nil {
 		return err
 	}
