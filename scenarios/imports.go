@@ -1,9 +1,7 @@
 package scenarios
 
 import (
-	"bytes"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 
@@ -17,9 +15,6 @@ import (
 // the command line or the scenario whose import key named files, and the
 // problems.
 var ImportNotes func(file string, problems []arm.Problem)
-
-// Stdin is what a FILE of "-" reads.
-var Stdin io.Reader = os.Stdin
 
 // importFile imports an ARM or Terraform file (or a directory of them) as a
 // scenario.
@@ -103,18 +98,6 @@ func patchOnto(o *importer.Output, file string, data []byte) (*spec.Document, er
 	out.File = file
 	out.ErrFile = file + " with its imports"
 	return out, nil
-}
-
-// readStdin reads a scenario given as "-".
-func readStdin(opts topology.Options) (*topology.Source, error) {
-	data, err := io.ReadAll(Stdin)
-	if err != nil {
-		return nil, topology.ErrorList{{File: "-", Msg: err.Error()}}
-	}
-	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '{' {
-		return nil, topology.ErrorList{{File: "-", Msg: "JSON on standard input: name an ARM or Terraform file by its path to import it"}}
-	}
-	return openData("-", data, opts)
 }
 
 // LoadChange imports a Terraform plan or an ARM what-if and compiles the

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"strings"
 	"testing"
-
-	"github.com/vnetsim/vnetsim/scenarios"
 )
 
 func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -62,11 +60,10 @@ func TestImportTemplateThenValidate(t *testing.T) {
 	if strings.Contains(errOut, ": expression ") {
 		t.Errorf("an expression was left unevaluated:\n%s", errOut)
 	}
-	old := scenarios.Stdin
-	scenarios.Stdin = strings.NewReader(out)
-	defer func() { scenarios.Stdin = old }()
-	code, vout, verr := runCmd(t, "validate", "-")
-	if code != exitOK || !strings.HasPrefix(vout, "-: ok (1 VNets, 3 subnets") {
+	var vo, ve bytes.Buffer
+	code = runIO([]string{"validate", "-"}, strings.NewReader(out), &vo, &ve)
+	vout, verr := vo.String(), ve.String()
+	if code != exitOK || !strings.Contains(vout, "ok (1 VNets, 3 subnets") {
 		t.Errorf("validate -: exit %d\n%s%s", code, vout, verr)
 	}
 	// --strict turns the skipped list into exit 3
