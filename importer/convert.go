@@ -56,8 +56,10 @@ func convert(rs []*arm.Resource) (*Output, []arm.Problem) {
 	for _, r := range rs {
 		all = append(all, arm.Explode(r)...)
 	}
+	c.byKey = make(map[string]*arm.Resource, len(all))
+	replaced := map[*arm.Resource]bool{}
 	for _, r := range all {
-		k := arm.Key(r.ID)
+		k := r.Key()
 		if prev := c.byKey[k]; prev != nil {
 			if !(prev.Inline && !r.Inline) && !(prev.Inline && r.Inline) {
 				c.problem(prev, "note", prev.Node.Path, "defined again in %s; the later definition is imported", r.File)
@@ -65,30 +67,27 @@ func convert(rs []*arm.Resource) (*Output, []arm.Problem) {
 			prev.Node.Use("properties", "name", "id")
 			prev.Node.Unused(func(string, any) {})
 			c.consumed[prev] = true
-			for i, x := range c.res {
-				if x == prev {
-					c.res = append(c.res[:i], c.res[i+1:]...)
-					break
-				}
-			}
+			replaced[prev] = true
 		}
 		c.byKey[k] = r
-		c.res = append(c.res, r)
 	}
-	for _, r := range c.res {
-		c.byRel[arm.RelKey(r.ID)] = append(c.byRel[arm.RelKey(r.ID)], r)
-		c.byType[r.Type] = append(c.byType[r.Type], r)
-		if p := arm.Parent(r.ID); p != "" {
-			c.children[arm.Key(p)] = append(c.children[arm.Key(p)], r)
+	c.res = make([]*arm.Resource, 0, len(all)-len(replaced))
+	for _, r := range all {
+		if !replaced[r] {
+			c.res = append(c.res, r)
 		}
 	}
-	keys := make(map[*arm.Resource]string, len(c.res))
-	for k, r := range c.byKey {
-		keys[r] = k
+	c.byRel = make(map[string][]*arm.Resource, len(c.res))
+	for _, r := range c.res {
+		c.byRel[r.RelKey()] = append(c.byRel[r.RelKey()], r)
+		c.byType[r.Type] = append(c.byType[r.Type], r)
+		if r.Parent() != "" {
+			c.children[r.ParentKey()] = append(c.children[r.ParentKey()], r)
+		}
 	}
 	for t := range c.byType {
 		rs := c.byType[t]
-		sort.SliceStable(rs, func(i, j int) bool { return keys[rs[i]] < keys[rs[j]] })
+		sort.SliceStable(rs, func(i, j int) bool { return rs[i].Key() < rs[j].Key() })
 	}
 	c.region()
 	c.nameAll()
@@ -261,7 +260,7 @@ func (c *conv) subnetRef(s *arm.Resource) string {
 	if s == nil {
 		return ""
 	}
-	v := c.byKey[arm.Key(arm.Parent(s.ID))]
+	v := c.byKey[s.ParentKey()]
 	if v == nil {
 		return ""
 	}
@@ -347,7 +346,7 @@ func (c *conv) vnets() {
 		}
 		p.Use("subnets", "virtualNetworkPeerings", "enableDdosProtection", "enableVmProtection", "privateEndpointVNetPolicies", "encryption", "flowTimeoutInMinutes")
 		var subs []*arm.Resource
-		for _, s := range c.children[arm.Key(r.ID)] {
+		for _, s := range c.children[r.Key()] {
 			if arm.TypeIs(s.Type, arm.Subnet) {
 				subs = append(subs, s)
 			}
@@ -358,10 +357,10 @@ func (c *conv) vnets() {
 		items = append(items, item{r, v, subs})
 	}
 	for _, s := range c.byType[arm.Subnet] {
-		if c.byKey[arm.Key(arm.Parent(s.ID))] == nil {
+		if c.byKey[s.ParentKey()] == nil {
 			c.consumed[s] = true
 			s.Node.Use("properties")
-			c.problem(s, "resource", s.Node.Path, "subnet whose VNet %s is not in the input: not imported (a VNet needs its address space)", arm.Parent(s.ID))
+			c.problem(s, "resource", s.Node.Path, "subnet whose VNet %s is not in the input: not imported (a VNet needs its address space)", s.Parent())
 		}
 	}
 	for i, it := range items {
@@ -422,12 +421,12 @@ func (c *conv) peerings() {
 	for _, r := range c.byType[arm.Peering] {
 		c.consumed[r] = true
 		p := r.Props()
-		from := c.byKey[arm.Key(arm.Parent(r.ID))]
+		from := c.byKey[r.ParentKey()]
 		to := c.ref(r, p, "remoteVirtualNetwork", arm.VirtualNetwork)
 		if from == nil || to == nil {
 			p.Use("allowVirtualNetworkAccess", "allowForwardedTraffic", "allowGatewayTransit", "useRemoteGateways", "remoteAddressSpace", "remoteVirtualNetworkAddressSpace", "peeringState", "peeringSyncLevel", "remoteBgpCommunities", "remoteGateways", "doNotVerifyRemoteGateways")
 			if from == nil {
-				c.problem(r, "resource", r.Node.Path, "peering of VNet %s, which is not in the input: not imported", arm.Parent(r.ID))
+				c.problem(r, "resource", r.Node.Path, "peering of VNet %s, which is not in the input: not imported", r.Parent())
 			} else {
 				c.problem(r, "resource", r.Node.Path, "peering to a VNet not in the input: not imported")
 			}
@@ -468,7 +467,7 @@ func (c *conv) nsgs() {
 		p := r.Props()
 		out := spec.NSG{Name: c.names[r]}
 		var rules []*arm.Resource
-		for _, ch := range c.children[arm.Key(r.ID)] {
+		for _, ch := range c.children[r.Key()] {
 			if arm.TypeIs(ch.Type, arm.SecurityRule) {
 				rules = append(rules, ch)
 			}
@@ -511,7 +510,7 @@ func (c *conv) nsgs() {
 		if !c.consumed[rr] {
 			c.consumed[rr] = true
 			rr.Node.Use("properties")
-			c.problem(rr, "resource", rr.Node.Path, "rule of NSG %s, which is not in the input: not imported", arm.Parent(rr.ID))
+			c.problem(rr, "resource", rr.Node.Path, "rule of NSG %s, which is not in the input: not imported", rr.Parent())
 		}
 	}
 }
@@ -540,7 +539,7 @@ func (c *conv) routeTables() {
 		out.DisableBgpRoutePropagation, _ = p.Bool("disableBgpRoutePropagation")
 		i := len(c.sc.RouteTables)
 		j := 0
-		for _, ch := range c.children[arm.Key(r.ID)] {
+		for _, ch := range c.children[r.Key()] {
 			if !arm.TypeIs(ch.Type, arm.Route) {
 				continue
 			}
@@ -561,7 +560,7 @@ func (c *conv) routeTables() {
 		if !c.consumed[rr] {
 			c.consumed[rr] = true
 			rr.Node.Use("properties")
-			c.problem(rr, "resource", rr.Node.Path, "route of route table %s, which is not in the input: not imported", arm.Parent(rr.ID))
+			c.problem(rr, "resource", rr.Node.Path, "route of route table %s, which is not in the input: not imported", rr.Parent())
 		}
 	}
 }
@@ -602,7 +601,7 @@ func (c *conv) natGateways() {
 			if s == nil {
 				continue
 			}
-			if ng := arm.Props(s.Node).ID("natGateway"); ng == "" || arm.Key(ng) != arm.Key(r.ID) && c.lookup(ng) != r {
+			if ng := arm.Props(s.Node).ID("natGateway"); ng == "" || arm.Key(ng) != r.Key() && c.lookup(ng) != r {
 				c.problem(r, "conflict", fmt.Sprintf("%s.subnets[%d]", p.Path, i), "the NAT gateway lists subnet %s, which does not point back to it; not attached", c.subnetRef(s))
 			}
 		}
@@ -826,12 +825,12 @@ func (c *conv) policy(pol *arm.Resource, out *spec.Firewall) {
 		c.problem(pol, "property", pp.Path+".basePolicy", "the rules of a parent policy are not imported")
 	}
 	var groups []*arm.Resource
-	for _, ch := range c.children[arm.Key(pol.ID)] {
+	for _, ch := range c.children[pol.Key()] {
 		if arm.TypeIs(ch.Type, arm.RuleCollectionGroup) || arm.TypeIs(ch.Type, arm.RuleGroup) {
 			groups = append(groups, ch)
 		}
 	}
-	sort.SliceStable(groups, func(i, j int) bool { return arm.Key(groups[i].ID) < arm.Key(groups[j].ID) })
+	sort.SliceStable(groups, func(i, j int) bool { return groups[i].Key() < groups[j].Key() })
 	for _, g := range groups {
 		c.consumed[g] = true
 		gp := g.Props()
@@ -1039,7 +1038,7 @@ func (c *conv) dnsZones() {
 		c.zones[strings.ToLower(name)] = i
 		z := spec.DNSZone{Name: name}
 		j := 0
-		for _, ch := range c.children[arm.Key(r.ID)] {
+		for _, ch := range c.children[r.Key()] {
 			cp := ch.Props()
 			switch ch.Type {
 			case arm.VNetLink:
@@ -1091,7 +1090,7 @@ func (c *conv) dnsZones() {
 			if !c.consumed[r] {
 				c.consumed[r] = true
 				r.Node.Use("properties")
-				c.problem(r, "resource", r.Node.Path, "child of private DNS zone %s, which is not in the input: not imported", arm.Parent(r.ID))
+				c.problem(r, "resource", r.Node.Path, "child of private DNS zone %s, which is not in the input: not imported", r.Parent())
 			}
 		}
 	}
@@ -1252,7 +1251,7 @@ func (c *conv) privateEndpoints() {
 		// zone groups: child resources, or inline in some shapes
 		var groups []*arm.Node
 		var groupRes []*arm.Resource
-		for _, ch := range c.children[arm.Key(r.ID)] {
+		for _, ch := range c.children[r.Key()] {
 			if arm.TypeIs(ch.Type, arm.DNSZoneGroup) {
 				c.consumed[ch] = true
 				groups = append(groups, ch.Props())
@@ -1292,7 +1291,7 @@ func (c *conv) privateEndpoints() {
 		if !c.consumed[r] {
 			c.consumed[r] = true
 			r.Node.Use("properties")
-			c.problem(r, "resource", r.Node.Path, "DNS zone group of private endpoint %s, which is not in the input: not imported", arm.Parent(r.ID))
+			c.problem(r, "resource", r.Node.Path, "DNS zone group of private endpoint %s, which is not in the input: not imported", r.Parent())
 		}
 	}
 }
@@ -1308,7 +1307,7 @@ func (c *conv) machineLearning() {
 	if len(ws) == 0 {
 		// computes of a workspace that is not in the input
 		r := computes[0]
-		ml.Workspace = c.service(r, r.Node.Path+".id", arm.Parent(r.ID))
+		ml.Workspace = c.service(r, r.Node.Path+".id", r.Parent())
 	}
 	if len(ws) > 0 {
 		w = ws[0]
@@ -1346,7 +1345,7 @@ func (c *conv) machineLearning() {
 				ml.ManagedNetwork = m
 			}
 		}
-		for _, ch := range c.children[arm.Key(w.ID)] {
+		for _, ch := range c.children[w.Key()] {
 			if arm.TypeIs(ch.Type, arm.OutboundRule) {
 				c.consumed[ch] = true
 				if ml.ManagedNetwork == nil {
@@ -1362,7 +1361,7 @@ func (c *conv) machineLearning() {
 	}
 	for _, r := range computes {
 		c.consumed[r] = true
-		if (w != nil && arm.Key(arm.Parent(r.ID)) != arm.Key(w.ID)) || (w == nil && arm.Key(arm.Parent(r.ID)) != arm.Key(arm.Parent(computes[0].ID))) {
+		if (w != nil && r.ParentKey() != w.Key()) || (w == nil && r.ParentKey() != computes[0].ParentKey()) {
 			r.Node.Use("properties")
 			c.problem(r, "resource", r.Node.Path, "compute of another workspace: not imported")
 			continue
@@ -1553,7 +1552,7 @@ func (c *conv) pipFor(owner *arm.Resource, n *arm.Node, key, id string) *arm.Res
 	}
 	if len(back) > 0 {
 		for _, b := range back {
-			if c.lookup(b) == owner || arm.RelKey(b) == arm.RelKey(owner.ID) {
+			if c.lookup(b) == owner || arm.RelKey(b) == owner.RelKey() {
 				return pip
 			}
 		}

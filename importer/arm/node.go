@@ -9,7 +9,6 @@ package arm
 
 import (
 	"encoding/json"
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,9 +19,48 @@ type Node struct {
 	Path string         // JSON path in its file, e.g. $.properties.subnets[0]
 	M    map[string]any // the object
 
-	used map[string]bool  // keys, as spelled in M, that were read
-	kids map[string]*Node // child objects handed out, by key as spelled in M
-	arrs map[string][]*Node
+	// Few keys per object are read, so these are short lists, searched in
+	// order: cheaper than maps to build for every object of a large input.
+	used []string // keys, as spelled in M, that were read ("*": all of them)
+	kids []kid    // child objects handed out, by key as spelled in M
+	arrs []arr    // arrays of child objects handed out
+}
+
+type kid struct {
+	key string
+	n   *Node
+}
+
+type arr struct {
+	key string
+	ns  []*Node
+}
+
+func (n *Node) isUsed(key string) bool {
+	for _, u := range n.used {
+		if u == key {
+			return true
+		}
+	}
+	return false
+}
+
+func (n *Node) kid(key string) *Node {
+	for _, k := range n.kids {
+		if k.key == key {
+			return k.n
+		}
+	}
+	return nil
+}
+
+func (n *Node) arr(key string) ([]*Node, bool) {
+	for _, a := range n.arrs {
+		if a.key == key {
+			return a.ns, true
+		}
+	}
+	return nil, false
 }
 
 // NewNode wraps an object found at path.
@@ -42,11 +80,29 @@ func (n *Node) find(k string) (string, bool) {
 		return k, true
 	}
 	for key := range n.M {
-		if strings.EqualFold(key, k) {
+		if foldEqual(key, k) {
 			return key, true
 		}
 	}
 	return "", false
+}
+
+// foldEqual is strings.EqualFold(key, k) for an ASCII k, skipping keys of
+// another length cheaply: ASCII folds to ASCII, and the only other runes
+// that fold to ASCII letters (ſ, the Kelvin sign) are longer than one byte.
+func foldEqual(key, k string) bool {
+	if len(key) == len(k) {
+		return strings.EqualFold(key, k)
+	}
+	if len(key) < len(k) {
+		return false
+	}
+	for i := 0; i < len(key); i++ {
+		if key[i] >= 0x80 {
+			return strings.EqualFold(key, k)
+		}
+	}
+	return false
 }
 
 // Get returns the raw value of key k and marks it used.
@@ -60,10 +116,9 @@ func (n *Node) Get(k string) (any, bool) {
 }
 
 func (n *Node) mark(key string) {
-	if n.used == nil {
-		n.used = map[string]bool{}
+	if !n.isUsed(key) {
+		n.used = append(n.used, key)
 	}
-	n.used[key] = true
 }
 
 // Has reports whether key k is present and not null, without marking it.
@@ -86,9 +141,6 @@ func (n *Node) Use(keys ...string) {
 
 // useAll marks every key of n and of its descendants.
 func (n *Node) useAll() {
-	for k := range n.M {
-		n.mark(k)
-	}
 	n.mark("*")
 }
 
@@ -168,14 +220,11 @@ func (n *Node) Strs(k string) []string {
 }
 
 func (n *Node) child(key string, m map[string]any) *Node {
-	if n.kids == nil {
-		n.kids = map[string]*Node{}
-	}
-	if c := n.kids[key]; c != nil {
+	if c := n.kid(key); c != nil {
 		return c
 	}
 	c := NewNode(n.Path+"."+key, m)
-	n.kids[key] = c
+	n.kids = append(n.kids, kid{key, c})
 	return c
 }
 
@@ -204,19 +253,16 @@ func (n *Node) Objs(k string) []*Node {
 		return nil
 	}
 	n.mark(key)
-	if n.arrs == nil {
-		n.arrs = map[string][]*Node{}
-	}
-	if prev, ok := n.arrs[key]; ok {
+	if prev, ok := n.arr(key); ok {
 		return prev
 	}
 	var out []*Node
 	for i, e := range a {
 		if m, ok := e.(map[string]any); ok {
-			out = append(out, NewNode(fmt.Sprintf("%s.%s[%d]", n.Path, key, i), m))
+			out = append(out, NewNode(n.Path+"."+key+"["+strconv.Itoa(i)+"]", m))
 		}
 	}
-	n.arrs[key] = out
+	n.arrs = append(n.arrs, arr{key, out})
 	return out
 }
 
@@ -260,11 +306,11 @@ func (n *Node) Unused(fn func(path string, value any)) {
 	}
 	var walk func(n *Node)
 	walk = func(n *Node) {
-		if n == nil || n.used["*"] {
+		if n == nil || n.isUsed("*") {
 			return
 		}
 		for k, v := range n.M {
-			if !n.used[k] && !ReadOnly[k] {
+			if !n.isUsed(k) && !ReadOnly[k] {
 				if !empty(v) {
 					out = append(out, struct {
 						p string
@@ -273,10 +319,11 @@ func (n *Node) Unused(fn func(path string, value any)) {
 				}
 				continue
 			}
-			if c := n.kids[k]; c != nil {
+			if c := n.kid(k); c != nil {
 				walk(c)
 			}
-			for _, c := range n.arrs[k] {
+			cs, _ := n.arr(k)
+			for _, c := range cs {
 				walk(c)
 			}
 		}

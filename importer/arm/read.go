@@ -19,7 +19,32 @@ type Resource struct {
 	File     string // where it was read
 	Origin   string // what it came from, for comments: the resource ID or a Terraform address
 	Inline   bool   // a child defined inside its parent (subnets in a VNet)
+
+	keys *keys // Key, RelKey and ParentKey of ID, made once
 }
+
+type keys struct {
+	id, key, rel, parent, parentKey string
+}
+
+// keyed returns r's keys, making them when ID is new.
+func (r *Resource) keyed() *keys {
+	if k := r.keys; k != nil && k.id == r.ID {
+		return k
+	}
+	p := Parent(r.ID)
+	k := &keys{id: r.ID, key: Key(r.ID), rel: RelKey(r.ID), parent: p, parentKey: Key(p)}
+	r.keys = k
+	return k
+}
+
+// Key is Key(r.ID), RelKey is RelKey(r.ID), Parent is Parent(r.ID) and
+// ParentKey is Key(Parent(r.ID)), each worked out once per resource. Once
+// made (NewResource and Explode make them), they may be read concurrently.
+func (r *Resource) Key() string       { return r.keyed().key }
+func (r *Resource) RelKey() string    { return r.keyed().rel }
+func (r *Resource) Parent() string    { return r.keyed().parent }
+func (r *Resource) ParentKey() string { return r.keyed().parentKey }
 
 // Props returns the resource's properties (flattened az output: the object).
 func (r *Resource) Props() *Node { return Props(r.Node) }
@@ -184,6 +209,7 @@ func NewResource(file string, n *Node) (*Resource, error) {
 		r.Name = p.Name()
 	}
 	r.Origin = r.ID
+	r.keyed()
 	return r, nil
 }
 
@@ -278,6 +304,7 @@ func Explode(r *Resource) []*Resource {
 				p, _ := ParseID(id)
 				cr.Name = p.Name()
 			}
+			cr.keyed()
 			out = append(out, cr)
 		}
 	}
