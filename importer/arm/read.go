@@ -1,12 +1,8 @@
 package arm
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"runtime"
 	"strings"
-	"sync"
 )
 
 // Resource is one ARM resource read from an input.
@@ -48,70 +44,6 @@ func (r *Resource) ParentKey() string { return r.keyed().parentKey }
 
 // Props returns the resource's properties (flattened az output: the object).
 func (r *Resource) Props() *Node { return Props(r.Node) }
-
-// Decode parses JSON keeping numbers exact. A large list of resources
-// ({"data": [...]} or {"value": [...]}) is decoded on every core.
-func Decode(data []byte) (any, error) {
-	if len(data) > 1<<20 {
-		if v, ok := decodeLarge(data); ok {
-			return v, nil
-		}
-	}
-	return decodeOne(data)
-}
-
-func decodeLarge(data []byte) (any, bool) {
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(data, &top); err != nil {
-		return nil, false
-	}
-	out := make(map[string]any, len(top))
-	for k, raw := range top {
-		if (k == "data" || k == "value") && len(raw) > 0 && raw[0] == '[' {
-			var items []json.RawMessage
-			if err := json.Unmarshal(raw, &items); err != nil {
-				return nil, false
-			}
-			vals := make([]any, len(items))
-			errs := make([]error, len(items))
-			var wg sync.WaitGroup
-			workers := runtime.GOMAXPROCS(0)
-			for w := 0; w < workers; w++ {
-				wg.Add(1)
-				go func(w int) {
-					defer wg.Done()
-					for i := w; i < len(items); i += workers {
-						vals[i], errs[i] = decodeOne(items[i])
-					}
-				}(w)
-			}
-			wg.Wait()
-			for _, err := range errs {
-				if err != nil {
-					return nil, false
-				}
-			}
-			out[k] = vals
-			continue
-		}
-		v, err := decodeOne(raw)
-		if err != nil {
-			return nil, false
-		}
-		out[k] = v
-	}
-	return out, true
-}
-
-func decodeOne(data []byte) (any, error) {
-	d := json.NewDecoder(bytes.NewReader(data))
-	d.UseNumber()
-	var v any
-	if err := d.Decode(&v); err != nil {
-		return nil, err
-	}
-	return v, nil
-}
 
 // Unwrap returns the body of a REST example ({"responses": {"200": {"body":
 // ...}}}) with its JSON path, or v itself.
