@@ -52,10 +52,7 @@ func convert(rs []*arm.Resource) (*Output, []arm.Problem) {
 	c := &conv{byKey: map[string]*arm.Resource{}, byRel: map[string][]*arm.Resource{}, byType: map[string][]*arm.Resource{}, children: map[string][]*arm.Resource{},
 		names: map[*arm.Resource]string{}, dropped: map[*arm.Resource]bool{}, used: map[string]map[string]bool{}, consumed: map[*arm.Resource]bool{},
 		sc: &spec.Scenario{APIVersion: spec.APIVersion}, comments: map[string]string{}, stubs: map[string]*spec.Service{}, zones: map[string]int{}}
-	var all []*arm.Resource
-	for _, r := range rs {
-		all = append(all, arm.Explode(r)...)
-	}
+	all := explodeAll(rs)
 	c.byKey = make(map[string]*arm.Resource, len(all))
 	replaced := map[*arm.Resource]bool{}
 	for _, r := range all {
@@ -111,6 +108,29 @@ func convert(rs []*arm.Resource) (*Output, []arm.Problem) {
 	c.alloc.assign(c)
 	c.leftovers()
 	return &Output{Scenario: c.sc, Comments: c.comments}, c.probs
+}
+
+// explodeAll is arm.Explode of each resource, in order, on every core when
+// no resource is given twice (each call reads only its own resource).
+func explodeAll(rs []*arm.Resource) []*arm.Resource {
+	seen := make(map[*arm.Resource]bool, len(rs))
+	for _, r := range rs {
+		if seen[r] {
+			var all []*arm.Resource
+			for _, r := range rs {
+				all = append(all, arm.Explode(r)...)
+			}
+			return all
+		}
+		seen[r] = true
+	}
+	parts := make([][]*arm.Resource, len(rs))
+	arm.Each(len(rs), func(i int) { parts[i] = arm.Explode(rs[i]) })
+	var all []*arm.Resource
+	for _, p := range parts {
+		all = append(all, p...)
+	}
+	return all
 }
 
 // lookup finds a resource by ID (case-insensitively; a relative ID matches
@@ -282,8 +302,39 @@ var readOnly = []string{"provisioningState", "resourceGuid", "etag"}
 
 // leftovers lists every resource not turned into a scenario object and every
 // property no conversion read.
+//
+// A resource and the children inline in it share JSON objects, so each such
+// family is read in order by one goroutine; families run on every core.
 func (c *conv) leftovers() {
-	for _, r := range c.res {
+	type unused struct {
+		path string
+		v    any
+	}
+	found := make([][]unused, len(c.res))
+	var families []int // index in c.res where each family starts
+	for i, r := range c.res {
+		if i == 0 || !r.Inline {
+			families = append(families, i)
+		}
+	}
+	arm.Each(len(families), func(f int) {
+		end := len(c.res)
+		if f+1 < len(families) {
+			end = families[f+1]
+		}
+		for i := families[f]; i < end; i++ {
+			r := c.res[i]
+			if !c.consumed[r] || c.dropped[r] {
+				continue
+			}
+			r.Node.Use("id", "name", "type", "location")
+			r.Props().Use(readOnly...)
+			r.Node.Unused(func(path string, v any) {
+				found[i] = append(found[i], unused{path, v})
+			})
+		}
+	})
+	for i, r := range c.res {
 		if !c.consumed[r] {
 			if skipQuietly(r.Type) {
 				continue
@@ -291,14 +342,9 @@ func (c *conv) leftovers() {
 			c.problem(r, "resource", r.Node.Path, "%s is not imported", r.Type)
 			continue
 		}
-		if c.dropped[r] {
-			continue
+		for _, u := range found[i] {
+			c.problem(r, "property", u.path, "not imported%s", shortValue(u.v))
 		}
-		r.Node.Use("id", "name", "type", "location")
-		r.Props().Use(readOnly...)
-		r.Node.Unused(func(path string, v any) {
-			c.problem(r, "property", path, "not imported%s", shortValue(v))
-		})
 	}
 }
 

@@ -85,7 +85,10 @@ func lower(s string) string {
 
 // RelKey is Key from resourceGroups/ on, for matching relative IDs.
 func RelKey(id string) string {
-	k := Key(id)
+	return relOfKey(Key(id))
+}
+
+func relOfKey(k string) string {
 	if i := strings.Index(k, "resourcegroups/"); i >= 0 {
 		return k[i:]
 	}

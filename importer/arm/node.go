@@ -24,6 +24,7 @@ type Node struct {
 	used []string // keys, as spelled in M, that were read ("*": all of them)
 	kids []kid    // child objects handed out, by key as spelled in M
 	arrs []arr    // arrays of child objects handed out
+	keys []string // the keys of M, once a key was looked up in another case
 }
 
 type kid struct {
@@ -79,7 +80,13 @@ func (n *Node) find(k string) (string, bool) {
 	if _, ok := n.M[k]; ok {
 		return k, true
 	}
-	for key := range n.M {
+	if len(n.keys) != len(n.M) { // made once, again if M gained keys
+		n.keys = make([]string, 0, len(n.M))
+		for key := range n.M {
+			n.keys = append(n.keys, key)
+		}
+	}
+	for _, key := range n.keys {
 		if foldEqual(key, k) {
 			return key, true
 		}

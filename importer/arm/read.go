@@ -2,6 +2,7 @@ package arm
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -29,7 +30,13 @@ func (r *Resource) keyed() *keys {
 		return k
 	}
 	p := Parent(r.ID)
-	k := &keys{id: r.ID, key: Key(r.ID), rel: RelKey(r.ID), parent: p, parentKey: Key(p)}
+	k := &keys{id: r.ID, key: Key(r.ID), parent: p}
+	k.rel = relOfKey(k.key)
+	if pk := Key(p); strings.HasPrefix(k.key, pk) {
+		k.parentKey = k.key[:len(pk)] // the same string, held once
+	} else {
+		k.parentKey = pk
+	}
 	r.keys = k
 	return k
 }
@@ -70,52 +77,78 @@ func Unwrap(v any) (any, string) {
 // {"responses": {"200": {"body": ...}}}. It returns an error for a value that
 // holds none of these.
 func Wrapped(file string, v any) ([]*Resource, []Problem, error) {
-	var out []*Resource
-	var skipped []Problem
-	var walk func(path string, v any) error
-	walk = func(path string, v any) error {
-		switch x := v.(type) {
-		case []any:
+	w := &wrapped{file: file}
+	err := w.walk("$", v)
+	return w.out, w.skipped, err
+}
+
+type wrapped struct {
+	file    string
+	out     []*Resource
+	skipped []Problem
+}
+
+// parallelItems is the length from which a list's resources are made on
+// every core.
+const parallelItems = 512
+
+func (w *wrapped) walk(path string, v any) error {
+	switch x := v.(type) {
+	case []any:
+		if len(x) < parallelItems {
 			for i, e := range x {
-				if err := walk(fmt.Sprintf("%s[%d]", path, i), e); err != nil {
+				if err := w.walk(path+"["+strconv.Itoa(i)+"]", e); err != nil {
 					return err
 				}
 			}
 			return nil
-		case map[string]any:
-			n := NewNode(path, x)
-			if n.Has("responses") {
-				resp := n.Obj("responses")
-				for _, code := range []string{"200", "201", "202"} {
-					if b := resp.Obj(code); b != nil && b.Has("body") {
-						bk, _ := b.find("body")
-						return walk(resp.Path+"."+code+".body", b.M[bk])
+		}
+		// each item on its own, then put together in order
+		parts := make([]wrapped, len(x))
+		errs := make([]error, len(x))
+		Each(len(x), func(i int) {
+			parts[i].file = w.file
+			errs[i] = parts[i].walk(path+"["+strconv.Itoa(i)+"]", x[i])
+		})
+		for i := range parts {
+			w.out = append(w.out, parts[i].out...)
+			w.skipped = append(w.skipped, parts[i].skipped...)
+			if errs[i] != nil {
+				return errs[i]
+			}
+		}
+		return nil
+	case map[string]any:
+		n := NewNode(path, x)
+		if n.Has("responses") {
+			resp := n.Obj("responses")
+			for _, code := range []string{"200", "201", "202"} {
+				if b := resp.Obj(code); b != nil && b.Has("body") {
+					bk, _ := b.find("body")
+					return w.walk(resp.Path+"."+code+".body", b.M[bk])
+				}
+			}
+			return fmt.Errorf("%s: a REST example without a 200 or 201 body", path)
+		}
+		if !n.Has("type") && !n.Has("id") {
+			for _, k := range []string{"value", "data"} {
+				if key, ok := n.find(k); ok {
+					if _, isArr := n.M[key].([]any); isArr {
+						return w.walk(path+"."+key, n.M[key])
 					}
 				}
-				return fmt.Errorf("%s: a REST example without a 200 or 201 body", path)
 			}
-			if !n.Has("type") && !n.Has("id") {
-				for _, k := range []string{"value", "data"} {
-					if key, ok := n.find(k); ok {
-						if _, isArr := n.M[key].([]any); isArr {
-							return walk(path+"."+key, n.M[key])
-						}
-					}
-				}
-				skipped = append(skipped, Problem{Kind: "resource", Subject: "(no id)", File: file, Path: path, Msg: "not an ARM resource (no id or type): not imported"})
-				return nil
-			}
-			r, err := NewResource(file, n)
-			if err != nil {
-				return err
-			}
-			out = append(out, r)
+			w.skipped = append(w.skipped, Problem{Kind: "resource", Subject: "(no id)", File: w.file, Path: path, Msg: "not an ARM resource (no id or type): not imported"})
 			return nil
 		}
-		return fmt.Errorf("%s: not an ARM resource", path)
+		r, err := NewResource(w.file, n)
+		if err != nil {
+			return err
+		}
+		w.out = append(w.out, r)
+		return nil
 	}
-	err := walk("$", v)
-	return out, skipped, err
+	return fmt.Errorf("%s: not an ARM resource", path)
 }
 
 // NewResource makes a Resource of an object with an id and/or a type.
@@ -126,7 +159,8 @@ func NewResource(file string, n *Node) (*Resource, error) {
 	r.Name = n.Str("name")
 	r.Location = n.Str("location")
 	n.Use("etag", "tags", "resourceGroup", "subscriptionId", "tenantId", "apiVersion", "managedBy", "systemData", "kind", "identity", "zones", "extendedLocation", "plan")
-	if p, ok := ParseID(r.ID); ok {
+	p, parsed := ParseID(r.ID)
+	if parsed {
 		if r.Type == "" {
 			r.Type = p.Type()
 		}
@@ -137,7 +171,7 @@ func NewResource(file string, n *Node) (*Resource, error) {
 		return nil, fmt.Errorf("%s: resource %q has no type", n.Path, r.ID)
 	}
 	r.Type = CanonicalType(r.Type)
-	if p, ok := ParseID(r.ID); ok && (r.Name == "" || strings.Contains(r.Name, "/")) {
+	if parsed && (r.Name == "" || strings.Contains(r.Name, "/")) {
 		r.Name = p.Name()
 	}
 	r.Origin = r.ID
