@@ -2,6 +2,7 @@ package importer_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -31,7 +32,8 @@ import (
 // VNETSIM_TIMING_ROUNDS rounds (default 3), and compared by their medians,
 // in wall and in CPU time. Other settings: VNETSIM_TIMING_VNETS (default
 // 5000); VNETSIM_TIMING_DIR keeps the generated files there and reuses
-// them; VNETSIM_TIMING_PROFILE=FILE writes a CPU profile of the imports.
+// them; VNETSIM_TIMING_PROFILE=FILE writes a CPU profile of the rounds, whose samples
+// are labelled phase=load, import or write (go tool pprof -tagfocus).
 func TestImportTiming(t *testing.T) {
 	if os.Getenv("VNETSIM_TIMING") == "" {
 		t.Skip("set VNETSIM_TIMING=1 to measure")
@@ -60,14 +62,14 @@ func TestImportTiming(t *testing.T) {
 	}
 	var load, imp, write, loadCPU, impCPU, writeCPU []time.Duration
 	for i := 0; i < rounds; i++ {
-		w, c := measure(func() {
+		w, c := measure("load", func() {
 			if _, err := topology.Load(yamlFile, topology.Options{}); err != nil {
 				t.Fatal(err)
 			}
 		})
 		load, loadCPU = append(load, w), append(loadCPU, c)
 		var res *importer.Result
-		w, c = measure(func() {
+		w, c = measure("import", func() {
 			var err error
 			if res, err = importer.Import([]string{jsonFile}, importer.Options{}); err != nil {
 				t.Fatal(err)
@@ -77,7 +79,7 @@ func TestImportTiming(t *testing.T) {
 		if len(res.Problems) > 0 {
 			t.Errorf("%d problems, first %s", len(res.Problems), res.Problems[0])
 		}
-		w, c = measure(func() {
+		w, c = measure("write", func() {
 			if err := importer.Write(io.Discard, res.After, ""); err != nil {
 				t.Fatal(err)
 			}
@@ -126,11 +128,12 @@ func writeEstate(t *testing.T, vnets int, yamlFile, jsonFile string) {
 	t.Logf("estate: %d VNets; YAML %.1f MB; Resource Graph export %d rows, %.1f MB", vnets, float64(yml.Len())/1e6, len(x.out), float64(len(data))/1e6)
 }
 
-// measure runs f after a collection, returning its wall and CPU time.
-func measure(f func()) (wall, cpu time.Duration) {
+// measure runs f after a collection, returning its wall and CPU time; in
+// a CPU profile its samples carry the label phase=name.
+func measure(name string, f func()) (wall, cpu time.Duration) {
 	runtime.GC()
 	start, cpu0 := time.Now(), cpuTime()
-	f()
+	pprof.Do(context.Background(), pprof.Labels("phase", name), func(context.Context) { f() })
 	return time.Since(start), cpuTime() - cpu0
 }
 

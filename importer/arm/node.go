@@ -25,6 +25,7 @@ type Node struct {
 	kids []kid    // child objects handed out, by key as spelled in M
 	arrs []arr    // arrays of child objects handed out
 	keys []string // the keys of M, once a key was looked up in another case
+	lens uint64   // bit len%64 set for each key of keys; all set if one is not ASCII
 }
 
 type kid struct {
@@ -80,11 +81,26 @@ func (n *Node) find(k string) (string, bool) {
 	if _, ok := n.M[k]; ok {
 		return k, true
 	}
+	if !ascii(k) {
+		for key := range n.M {
+			if strings.EqualFold(key, k) {
+				return key, true
+			}
+		}
+		return "", false
+	}
 	if len(n.keys) != len(n.M) { // made once, again if M gained keys
-		n.keys = make([]string, 0, len(n.M))
+		n.keys, n.lens = make([]string, 0, len(n.M)), 0
 		for key := range n.M {
 			n.keys = append(n.keys, key)
+			n.lens |= 1 << (len(key) % 64)
+			if !ascii(key) {
+				n.lens = ^uint64(0)
+			}
 		}
+	}
+	if n.lens&(1<<(len(k)%64)) == 0 {
+		return "", false // no key of k's length: none equals it in another case
 	}
 	for _, key := range n.keys {
 		if foldEqual(key, k) {
@@ -104,12 +120,16 @@ func foldEqual(key, k string) bool {
 	if len(key) < len(k) {
 		return false
 	}
-	for i := 0; i < len(key); i++ {
-		if key[i] >= 0x80 {
-			return strings.EqualFold(key, k)
+	return !ascii(key) && strings.EqualFold(key, k)
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
 		}
 	}
-	return false
+	return true
 }
 
 // Get returns the raw value of key k and marks it used.
