@@ -88,6 +88,25 @@ func TestImportTiming(t *testing.T) {
 		t.Logf("round %d: load from YAML %s (CPU %s); import %s (CPU %s), ratio %.2f (CPU %.2f); writing its YAML %s (CPU %s)", i+1,
 			ms(load[i]), ms(loadCPU[i]), ms(imp[i]), ms(impCPU[i]), imp[i].Seconds()/load[i].Seconds(), impCPU[i].Seconds()/loadCPU[i].Seconds(), ms(write[i]), ms(writeCPU[i]))
 	}
+	// the writer against yaml.v3's encoding of the whole tree, as it was
+	res, err := importer.Import([]string{jsonFile}, importer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got, want []byte
+	w, c := measure("write", func() { got, err = importer.Marshal(res.After, "h") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	w3, c3 := measure("write-v3", func() { want, err = importer.WriteV3Tree(res.After, "h") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("the writer's %d bytes differ from yaml.v3's %d", len(got), len(want))
+	}
+	t.Logf("writing %.1f MB of YAML: %s (CPU %s), as one yaml.v3 tree %s (CPU %s); same bytes", float64(len(got))/1e6, ms(w), ms(c), ms(w3), ms(c3))
+
 	ml, mi, mw := median(load), median(imp), median(write)
 	t.Logf("median of %d rounds: load from YAML %s (CPU %s); import %s (CPU %s); import/load ratio %.2f wall, %.2f CPU; import and write %s, ratio %.2f",
 		rounds, ms(ml), ms(median(loadCPU)), ms(mi), ms(median(impCPU)), mi.Seconds()/ml.Seconds(), median(impCPU).Seconds()/median(loadCPU).Seconds(), ms(mi+mw), (mi+mw).Seconds()/ml.Seconds())
