@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"sort"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -508,19 +509,30 @@ func (c *conv) asgNames(r *arm.Resource, n *arm.Node, key string) []string {
 }
 
 func (c *conv) nsgs() {
-	for _, r := range c.byType[arm.NSG] {
-		c.consumed[r] = true
+	// Each NSG with its rules is converted on its own, on every core (it
+	// reads only its own JSON objects and the read-only indexes; its
+	// problems are kept apart), then put in place in order.
+	type result struct {
+		out      spec.NSG
+		rules    []*arm.Resource
+		comments []string
+		probs    []arm.Problem
+		dropped  map[*arm.Resource]bool
+	}
+	nsgs := c.byType[arm.NSG]
+	results := make([]result, len(nsgs))
+	arm.Each(len(nsgs), func(k int) {
+		r := nsgs[k]
+		w := c.apart()
+		res := &results[k]
 		p := r.Props()
-		out := spec.NSG{Name: c.names[r]}
-		var rules []*arm.Resource
+		res.out = spec.NSG{Name: c.names[r]}
 		for _, ch := range c.children[r.Key()] {
 			if arm.TypeIs(ch.Type, arm.SecurityRule) {
-				rules = append(rules, ch)
+				res.rules = append(res.rules, ch)
 			}
 		}
-		i := len(c.sc.NetworkSecurityGroups)
-		for j, rr := range rules {
-			c.consumed[rr] = true
+		for _, rr := range res.rules {
 			rp := rr.Props()
 			sr := spec.SecurityRule{Name: c.ruleName(rr), Description: rp.Str("description")}
 			sr.Priority, _ = rp.Int("priority")
@@ -535,8 +547,8 @@ func (c *conv) nsgs() {
 			sr.DestinationAddressPrefixes = rp.Strs("destinationAddressPrefixes")
 			sr.DestinationPortRange = rp.Str("destinationPortRange")
 			sr.DestinationPortRanges = rp.Strs("destinationPortRanges")
-			sr.SourceApplicationSecurityGroups = c.asgNames(rr, rp, "sourceApplicationSecurityGroups")
-			sr.DestinationApplicationSecurityGroups = c.asgNames(rr, rp, "destinationApplicationSecurityGroups")
+			sr.SourceApplicationSecurityGroups = w.asgNames(rr, rp, "sourceApplicationSecurityGroups")
+			sr.DestinationApplicationSecurityGroups = w.asgNames(rr, rp, "destinationApplicationSecurityGroups")
 			// Azure fills both forms: an empty singular beside a plural list
 			if len(sr.SourceAddressPrefixes) > 0 && sr.SourceAddressPrefix == "" || len(sr.SourceApplicationSecurityGroups) > 0 {
 				sr.SourceAddressPrefix = ""
@@ -544,13 +556,27 @@ func (c *conv) nsgs() {
 			if len(sr.DestinationApplicationSecurityGroups) > 0 {
 				sr.DestinationAddressPrefix = ""
 			}
-			out.SecurityRules = append(out.SecurityRules, sr)
-			c.comments[fmt.Sprintf("networkSecurityGroups[%d].securityRules[%d]", i, j)] = c.comment(rr)
+			res.out.SecurityRules = append(res.out.SecurityRules, sr)
+			res.comments = append(res.comments, c.comment(rr))
 		}
 		// Azure's default rules: vnetsim adds them to every NSG itself.
 		p.Use("defaultSecurityRules", "securityRules", "subnets", "networkInterfaces", "flushConnection", "flowLogs")
-		c.sc.NetworkSecurityGroups = append(c.sc.NetworkSecurityGroups, out)
-		c.comments[fmt.Sprintf("networkSecurityGroups[%d]", i)] = c.comment(r)
+		res.probs, res.dropped = w.probs, w.dropped
+	})
+	for k, r := range nsgs {
+		res := &results[k]
+		c.consumed[r] = true
+		i := len(c.sc.NetworkSecurityGroups)
+		for j, rr := range res.rules {
+			c.consumed[rr] = true
+			c.comments["networkSecurityGroups["+strconv.Itoa(i)+"].securityRules["+strconv.Itoa(j)+"]"] = res.comments[j]
+		}
+		c.probs = append(c.probs, res.probs...)
+		for d := range res.dropped {
+			c.dropped[d] = true
+		}
+		c.sc.NetworkSecurityGroups = append(c.sc.NetworkSecurityGroups, res.out)
+		c.comments["networkSecurityGroups["+strconv.Itoa(i)+"]"] = c.comment(r)
 	}
 	for _, rr := range c.byType[arm.SecurityRule] {
 		if !c.consumed[rr] {
@@ -559,6 +585,14 @@ func (c *conv) nsgs() {
 			c.problem(rr, "resource", rr.Node.Path, "rule of NSG %s, which is not in the input: not imported", rr.Parent())
 		}
 	}
+}
+
+// apart returns a copy of c for work done on another goroutine: it shares
+// the read-only indexes and names, and keeps its problems to itself.
+func (c *conv) apart() *conv {
+	w := *c
+	w.probs, w.dropped = nil, map[*arm.Resource]bool{}
+	return &w
 }
 
 func (c *conv) ruleName(r *arm.Resource) string {

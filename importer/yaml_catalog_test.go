@@ -10,7 +10,8 @@ import (
 )
 
 // The streaming writer gives yaml.v3's bytes for every catalog scenario and
-// a generated estate, and for their round trip through ARM resources.
+// a generated estate, and for their round trip through ARM resources (the
+// estate is large enough for every parallel part of the import to run).
 func TestWriteLikeV3Catalog(t *testing.T) {
 	docs := map[string][]byte{}
 	for _, name := range scenarios.Names() {
@@ -21,7 +22,7 @@ func TestWriteLikeV3Catalog(t *testing.T) {
 		docs[name] = data
 	}
 	var gen bytes.Buffer
-	if err := scenarios.Generate(&gen, scenarios.GenOptions{VNets: 40, SubnetsPerVNet: 3, RulesPerNSG: 5, Seed: 7, Region: "westeurope"}); err != nil {
+	if err := scenarios.Generate(&gen, scenarios.GenOptions{VNets: 80, SubnetsPerVNet: 3, RulesPerNSG: 5, Seed: 7, Region: "westeurope"}); err != nil {
 		t.Fatal(err)
 	}
 	docs["generated"] = gen.Bytes()
