@@ -54,7 +54,13 @@ func convert(rs []*arm.Resource) (*Output, []arm.Problem) {
 		names: map[*arm.Resource]string{}, dropped: map[*arm.Resource]bool{}, used: map[string]map[string]bool{}, consumed: map[*arm.Resource]bool{},
 		sc: &spec.Scenario{APIVersion: spec.APIVersion}, comments: map[string]string{}, stubs: map[string]*spec.Service{}, zones: map[string]int{}}
 	all := explodeAll(rs)
+	// sized for the input: growing maps of a large estate costs more than
+	// filling them
 	c.byKey = make(map[string]*arm.Resource, len(all))
+	c.children = make(map[string][]*arm.Resource, len(all)/4)
+	c.names = make(map[*arm.Resource]string, len(all))
+	c.consumed = make(map[*arm.Resource]bool, len(all))
+	c.comments = make(map[string]string, len(all))
 	replaced := map[*arm.Resource]bool{}
 	for _, r := range all {
 		k := r.Key()
@@ -531,6 +537,10 @@ func (c *conv) nsgs() {
 			if arm.TypeIs(ch.Type, arm.SecurityRule) {
 				res.rules = append(res.rules, ch)
 			}
+		}
+		if len(res.rules) > 0 {
+			res.out.SecurityRules = make([]spec.SecurityRule, 0, len(res.rules))
+			res.comments = make([]string, 0, len(res.rules))
 		}
 		for _, rr := range res.rules {
 			rp := rr.Props()

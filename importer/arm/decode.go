@@ -103,13 +103,13 @@ func (b *builder) items() (any, error) {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			var names map[string]string
+			var ib *builder
 			for i := w; i < len(spans); i += workers {
-				ib := newBuilder(spans[i])
-				if names != nil {
-					ib.names = names
+				if ib == nil {
+					ib = newBuilder(spans[i])
+				} else {
+					ib.reset(spans[i]) // its names and scratch kept
 				}
-				names = ib.names
 				vals[i], errs[i] = ib.value()
 			}
 		}(w)
@@ -128,11 +128,23 @@ type builder struct {
 	data  []byte
 	d     *jsontext.Decoder
 	names map[string]string // object names seen, so that each is held once
+	// members and items read so far, of the objects and arrays being read:
+	// each is made at its final size once read
+	keys []string
+	vals []any
 }
 
+// decodeOptions make jsontext read what encoding/json reads.
+var decodeOptions = []jsontext.Options{jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)}
+
+// newBuilder reads data in place (a bytes.Buffer is read without a copy).
 func newBuilder(data []byte) *builder {
-	return &builder{data: data, names: map[string]string{},
-		d: jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))}
+	return &builder{data: data, names: map[string]string{}, d: jsontext.NewDecoder(bytes.NewBuffer(data), decodeOptions...)}
+}
+
+func (b *builder) reset(data []byte) {
+	b.data = data
+	b.d.Reset(bytes.NewBuffer(data), decodeOptions...)
 }
 
 func (b *builder) value() (any, error) {
@@ -141,7 +153,7 @@ func (b *builder) value() (any, error) {
 		if _, err := b.d.ReadToken(); err != nil {
 			return nil, err
 		}
-		m := map[string]any{}
+		base := len(b.keys)
 		for b.d.PeekKind() != '}' {
 			raw, err := b.d.ReadValue()
 			if err != nil {
@@ -152,22 +164,32 @@ func (b *builder) value() (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			m[k] = v
+			b.keys, b.vals = append(b.keys, k), append(b.vals, v)
 		}
+		m := make(map[string]any, len(b.keys)-base)
+		for i := base; i < len(b.keys); i++ {
+			m[b.keys[i]] = b.vals[i] // a later duplicate name wins, as in encoding/json
+			b.vals[i] = nil
+		}
+		b.keys, b.vals = b.keys[:base], b.vals[:base]
 		_, err := b.d.ReadToken()
 		return m, err
 	case '[':
 		if _, err := b.d.ReadToken(); err != nil {
 			return nil, err
 		}
-		a := []any{}
+		base := len(b.vals)
 		for b.d.PeekKind() != ']' {
 			v, err := b.value()
 			if err != nil {
 				return nil, err
 			}
-			a = append(a, v)
+			b.keys, b.vals = append(b.keys, ""), append(b.vals, v)
 		}
+		a := make([]any, len(b.vals)-base)
+		copy(a, b.vals[base:])
+		clear(b.vals[base:])
+		b.keys, b.vals = b.keys[:base], b.vals[:base]
 		_, err := b.d.ReadToken()
 		return a, err
 	}

@@ -144,6 +144,9 @@ func (n *Node) Get(k string) (any, bool) {
 
 func (n *Node) mark(key string) {
 	if !n.isUsed(key) {
+		if n.used == nil {
+			n.used = make([]string, 0, min(len(n.M), 8))
+		}
 		n.used = append(n.used, key)
 	}
 }
