@@ -41,7 +41,7 @@ type conv struct {
 }
 
 func (c *conv) problem(r *arm.Resource, kind, path, format string, args ...any) {
-	if kind == "resource" && path == r.Node.Path {
+	if kind == "resource" && path == r.Node.Path() {
 		c.dropped[r] = true // listed whole: its properties are not listed again
 	}
 	c.probs = append(c.probs, arm.Problem{Kind: kind, Subject: r.Origin, File: r.File, Path: path, Msg: fmt.Sprintf(format, args...)})
@@ -66,7 +66,7 @@ func convert(rs []*arm.Resource) (*Output, []arm.Problem) {
 		k := r.Key()
 		if prev := c.byKey[k]; prev != nil {
 			if !(prev.Inline && !r.Inline) && !(prev.Inline && r.Inline) {
-				c.problem(prev, "note", prev.Node.Path, "defined again in %s; the later definition is imported", r.File)
+				c.problem(prev, "note", prev.Node.Path(), "defined again in %s; the later definition is imported", r.File)
 			}
 			prev.Node.Use("properties", "name", "id")
 			prev.Node.Unused(func(string, any) {})
@@ -164,20 +164,39 @@ func (c *conv) ref(r *arm.Resource, n *arm.Node, key, typ string) *arm.Resource 
 			id = s // some shapes give the ID as a plain string
 		}
 	}
-	return c.refID(r, n.Path+"."+key, id, typ)
+	return c.refID(r, where{n, key, -1}, id, typ)
 }
 
-func (c *conv) refID(r *arm.Resource, path, id, typ string) *arm.Resource {
+// where is the JSON path of a reference, made only for a problem: the
+// object, then a key and an index in it when not empty or -1.
+type where struct {
+	n   *arm.Node
+	key string
+	i   int
+}
+
+func (w where) String() string {
+	p := w.n.Path()
+	if w.key != "" {
+		p += "." + w.key
+	}
+	if w.i >= 0 {
+		p += "[" + strconv.Itoa(w.i) + "]"
+	}
+	return p
+}
+
+func (c *conv) refID(r *arm.Resource, at where, id, typ string) *arm.Resource {
 	if id == "" {
 		return nil
 	}
 	t := c.lookup(id)
 	if t == nil {
-		c.problem(r, "reference", path, "%s is not in the input; the reference is left out", id)
+		c.problem(r, "reference", at.String(), "%s is not in the input; the reference is left out", id)
 		return nil
 	}
 	if typ != "" && !arm.TypeIs(t.Type, typ) {
-		c.problem(r, "reference", path, "%s is a %s, not a %s; the reference is left out", id, t.Type, typ)
+		c.problem(r, "reference", at.String(), "%s is a %s, not a %s; the reference is left out", id, t.Type, typ)
 		return nil
 	}
 	return t
@@ -299,7 +318,7 @@ func (c *conv) subnetOf(r *arm.Resource, n *arm.Node, key string) (string, *arm.
 	s := c.ref(r, n, key, arm.Subnet)
 	ref := c.subnetRef(s)
 	if s != nil && ref == "" {
-		c.problem(r, "reference", n.Path+"."+key, "subnet %s is in the input but its VNet is not", s.ID)
+		c.problem(r, "reference", n.Path()+"."+key, "subnet %s is in the input but its VNet is not", s.ID)
 		return "", nil
 	}
 	return ref, s
@@ -346,7 +365,7 @@ func (c *conv) leftovers() {
 			if skipQuietly(r.Type) {
 				continue
 			}
-			c.problem(r, "resource", r.Node.Path, "%s is not imported", r.Type)
+			c.problem(r, "resource", r.Node.Path(), "%s is not imported", r.Type)
 			continue
 		}
 		for _, u := range found[i] {
@@ -413,7 +432,7 @@ func (c *conv) vnets() {
 		if c.byKey[s.ParentKey()] == nil {
 			c.consumed[s] = true
 			s.Node.Use("properties")
-			c.problem(s, "resource", s.Node.Path, "subnet whose VNet %s is not in the input: not imported (a VNet needs its address space)", s.Parent())
+			c.problem(s, "resource", s.Node.Path(), "subnet whose VNet %s is not in the input: not imported (a VNet needs its address space)", s.Parent())
 		}
 	}
 	for i, it := range items {
@@ -438,7 +457,7 @@ func (c *conv) subnet(s *arm.Resource) spec.Subnet {
 		}
 		for _, x := range ps {
 			if x != out.AddressPrefix {
-				c.problem(s, "property", p.Path+".addressPrefixes", "second prefix %s not imported: vnetsim models one prefix per subnet", x)
+				c.problem(s, "property", p.Path()+".addressPrefixes", "second prefix %s not imported: vnetsim models one prefix per subnet", x)
 			}
 		}
 	}
@@ -479,9 +498,9 @@ func (c *conv) peerings() {
 		if from == nil || to == nil {
 			p.Use("allowVirtualNetworkAccess", "allowForwardedTraffic", "allowGatewayTransit", "useRemoteGateways", "remoteAddressSpace", "remoteVirtualNetworkAddressSpace", "peeringState", "peeringSyncLevel", "remoteBgpCommunities", "remoteGateways", "doNotVerifyRemoteGateways")
 			if from == nil {
-				c.problem(r, "resource", r.Node.Path, "peering of VNet %s, which is not in the input: not imported", r.Parent())
+				c.problem(r, "resource", r.Node.Path(), "peering of VNet %s, which is not in the input: not imported", r.Parent())
 			} else {
-				c.problem(r, "resource", r.Node.Path, "peering to a VNet not in the input: not imported")
+				c.problem(r, "resource", r.Node.Path(), "peering to a VNet not in the input: not imported")
 			}
 			continue
 		}
@@ -496,7 +515,7 @@ func (c *conv) peerings() {
 		out.AllowGatewayTransit, _ = p.Bool("allowGatewayTransit")
 		out.UseRemoteGateways, _ = p.Bool("useRemoteGateways")
 		if st := p.Str("peeringState"); st != "" && !strings.EqualFold(st, "Connected") {
-			c.problem(r, "note", p.Path+".peeringState", "peering state %s: Azure passes no traffic until the other direction exists; imported as configured", st)
+			c.problem(r, "note", p.Path()+".peeringState", "peering state %s: Azure passes no traffic until the other direction exists; imported as configured", st)
 		}
 		p.Use("remoteAddressSpace", "remoteVirtualNetworkAddressSpace", "peeringSyncLevel", "doNotVerifyRemoteGateways", "remoteBgpCommunities", "remoteGateways", "routeServiceVips")
 		c.comments[fmt.Sprintf("peerings[%d]", len(c.sc.Peerings))] = c.comment(r)
@@ -507,7 +526,7 @@ func (c *conv) peerings() {
 func (c *conv) asgNames(r *arm.Resource, n *arm.Node, key string) []string {
 	var out []string
 	for i, o := range n.Objs(key) {
-		if a := c.refID(r, fmt.Sprintf("%s.%s[%d]", n.Path, key, i), o.Str("id"), arm.ASG); a != nil {
+		if a := c.refID(r, where{n, key, i}, o.Str("id"), arm.ASG); a != nil {
 			out = append(out, c.names[a])
 		}
 	}
@@ -592,7 +611,7 @@ func (c *conv) nsgs() {
 		if !c.consumed[rr] {
 			c.consumed[rr] = true
 			rr.Node.Use("properties")
-			c.problem(rr, "resource", rr.Node.Path, "rule of NSG %s, which is not in the input: not imported", rr.Parent())
+			c.problem(rr, "resource", rr.Node.Path(), "rule of NSG %s, which is not in the input: not imported", rr.Parent())
 		}
 	}
 }
@@ -650,7 +669,7 @@ func (c *conv) routeTables() {
 		if !c.consumed[rr] {
 			c.consumed[rr] = true
 			rr.Node.Use("properties")
-			c.problem(rr, "resource", rr.Node.Path, "route of route table %s, which is not in the input: not imported", rr.Parent())
+			c.problem(rr, "resource", rr.Node.Path(), "route of route table %s, which is not in the input: not imported", rr.Parent())
 		}
 	}
 }
@@ -677,12 +696,12 @@ func (c *conv) natGateways() {
 				if a, _ := publicIP(pip); a != "" {
 					out.PublicIPAddresses = append(out.PublicIPAddresses, a)
 				} else {
-					c.problem(r, "note", fmt.Sprintf("%s.publicIpAddresses[%d]", p.Path, i), "public IP %s has no address in the input", pip.ID)
+					c.problem(r, "note", fmt.Sprintf("%s.publicIpAddresses[%d]", p.Path(), i), "public IP %s has no address in the input", pip.ID)
 				}
 			}
 		}
 		if len(p.Objs("publicIpPrefixes")) > 0 {
-			c.problem(r, "property", p.Path+".publicIpPrefixes", "public IP prefixes of a NAT gateway are not imported")
+			c.problem(r, "property", p.Path()+".publicIpPrefixes", "public IP prefixes of a NAT gateway are not imported")
 		}
 		// The subnets a NAT gateway lists are Azure's back-references: an
 		// edge is made from the subnet side only, and a disagreement is reported.
@@ -692,7 +711,7 @@ func (c *conv) natGateways() {
 				continue
 			}
 			if ng := arm.Props(s.Node).ID("natGateway"); ng == "" || arm.Key(ng) != r.Key() && c.lookup(ng) != r {
-				c.problem(r, "conflict", fmt.Sprintf("%s.subnets[%d]", p.Path, i), "the NAT gateway lists subnet %s, which does not point back to it; not attached", c.subnetRef(s))
+				c.problem(r, "conflict", fmt.Sprintf("%s.subnets[%d]", p.Path(), i), "the NAT gateway lists subnet %s, which does not point back to it; not attached", c.subnetRef(s))
 			}
 		}
 		r.Node.Use("sku")
@@ -725,11 +744,11 @@ func (c *conv) gateways() {
 			s.Use("tier")
 		}
 		if out.VNet == "" {
-			c.problem(r, "resource", r.Node.Path, "gateway without a subnet in the input: not imported")
+			c.problem(r, "resource", r.Node.Path(), "gateway without a subnet in the input: not imported")
 			continue
 		}
 		if prev, dup := gwByVNet[out.VNet]; dup {
-			c.problem(r, "resource", r.Node.Path, "VNet %s already has gateway %s and vnetsim models one gateway per VNet: not imported", out.VNet, prev)
+			c.problem(r, "resource", r.Node.Path(), "VNet %s already has gateway %s and vnetsim models one gateway per VNet: not imported", out.VNet, prev)
 			continue
 		}
 		gwByVNet[out.VNet] = out.Name
@@ -752,7 +771,7 @@ func (c *conv) ipGroups() {
 func (c *conv) ipGroupNames(r *arm.Resource, n *arm.Node, key string) []string {
 	var out []string
 	for i, id := range n.Strs(key) {
-		if g := c.refID(r, fmt.Sprintf("%s.%s[%d]", n.Path, key, i), id, arm.IPGroup); g != nil {
+		if g := c.refID(r, where{n, key, i}, id, arm.IPGroup); g != nil {
 			out = append(out, c.names[g])
 		}
 	}
@@ -778,7 +797,7 @@ func (c *conv) firewalls() {
 			}
 		}
 		if len(p.Objs("ipConfigurations")) > 1 {
-			c.problem(r, "property", p.Path+".ipConfigurations", "only the first IP configuration of a firewall is imported")
+			c.problem(r, "property", p.Path()+".ipConfigurations", "only the first IP configuration of a firewall is imported")
 		}
 		if out.Subnet == "" {
 			what := "a firewall without an AzureFirewallSubnet in the input"
@@ -786,7 +805,7 @@ func (c *conv) firewalls() {
 				what = "a secured virtual hub firewall (Virtual WAN is not modelled)"
 			}
 			p.Use("virtualHub", "hubIPAddresses", "applicationRuleCollections", "networkRuleCollections", "natRuleCollections", "firewallPolicy", "threatIntelMode", "sku", "additionalProperties", "ipConfigurations", "managementIpConfiguration")
-			c.problem(r, "resource", r.Node.Path, "%s: not imported", what)
+			c.problem(r, "resource", r.Node.Path(), "%s: not imported", what)
 			continue
 		}
 		out.ThreatIntelMode = c.threatIntel(r, p)
@@ -818,7 +837,7 @@ func (c *conv) firewalls() {
 		if !c.consumed[r] {
 			c.consumed[r] = true
 			r.Node.Use("properties")
-			c.problem(r, "resource", r.Node.Path, "firewall policy that no imported firewall uses: not imported")
+			c.problem(r, "resource", r.Node.Path(), "firewall policy that no imported firewall uses: not imported")
 		}
 	}
 	for _, t := range []string{arm.RuleCollectionGroup, arm.RuleGroup} {
@@ -826,7 +845,7 @@ func (c *conv) firewalls() {
 			if !c.consumed[r] {
 				c.consumed[r] = true
 				r.Node.Use("properties")
-				c.problem(r, "resource", r.Node.Path, "rule collection group of a policy no imported firewall uses: not imported")
+				c.problem(r, "resource", r.Node.Path(), "rule collection group of a policy no imported firewall uses: not imported")
 			}
 		}
 	}
@@ -912,7 +931,7 @@ func (c *conv) policy(pol *arm.Resource, out *spec.Firewall) {
 		out.PrivateRanges = ianaRanges(s.Strs("privateRanges"))
 	}
 	if pp.Has("basePolicy") {
-		c.problem(pol, "property", pp.Path+".basePolicy", "the rules of a parent policy are not imported")
+		c.problem(pol, "property", pp.Path()+".basePolicy", "the rules of a parent policy are not imported")
 	}
 	var groups []*arm.Resource
 	for _, ch := range c.children[pol.Key()] {
@@ -997,7 +1016,7 @@ func (c *conv) ruleGroup(g *arm.Resource, gp *arm.Node, rg *spec.RuleCollectionG
 				rg.NetworkRuleCollections = append(rg.NetworkRuleCollections, fc)
 			}
 		default:
-			c.problem(g, "property", rn.Path, "rule type %q of the older ruleGroups shape is not imported", rn.Str("ruleType"))
+			c.problem(g, "property", rn.Path(), "rule type %q of the older ruleGroups shape is not imported", rn.Str("ruleType"))
 		}
 	}
 }
@@ -1050,7 +1069,7 @@ func (c *conv) acls(r *arm.Resource, a *arm.Node, vnetKey, ipKey, bypassKey stri
 		if id == "" {
 			id = vr.Str("virtualNetworkResourceId")
 		}
-		if s := c.refID(r, vr.Path, id, arm.Subnet); s != nil {
+		if s := c.refID(r, where{vr, "", -1}, id, arm.Subnet); s != nil {
 			if ref := c.subnetRef(s); ref != "" {
 				out.VirtualNetworkRules = append(out.VirtualNetworkRules, ref)
 			}
@@ -1072,7 +1091,7 @@ func (c *conv) acls(r *arm.Resource, a *arm.Node, vnetKey, ipKey, bypassKey stri
 		out.Bypass = a.Str(bypassKey)
 	}
 	for i, rr := range a.Objs("resourceAccessRules") {
-		c.problem(r, "property", fmt.Sprintf("%s.resourceAccessRules[%d]", a.Path, i), "resource instance rule for %s not imported", rr.Str("resourceId"))
+		c.problem(r, "property", fmt.Sprintf("%s.resourceAccessRules[%d]", a.Path(), i), "resource instance rule for %s not imported", rr.Str("resourceId"))
 		rr.Use("resourceId", "tenantId")
 	}
 	return out
@@ -1120,7 +1139,7 @@ func (c *conv) dnsZones() {
 		c.consumed[r] = true
 		name := strings.TrimSuffix(lastSeg(r.ID), ".")
 		if _, dup := c.zones[strings.ToLower(name)]; dup {
-			c.problem(r, "conflict", r.Node.Path, "a second private DNS zone named %s (another resource group): not imported", name)
+			c.problem(r, "conflict", r.Node.Path(), "a second private DNS zone named %s (another resource group): not imported", name)
 			r.Node.Use("properties")
 			continue
 		}
@@ -1180,7 +1199,7 @@ func (c *conv) dnsZones() {
 			if !c.consumed[r] {
 				c.consumed[r] = true
 				r.Node.Use("properties")
-				c.problem(r, "resource", r.Node.Path, "child of private DNS zone %s, which is not in the input: not imported", r.Parent())
+				c.problem(r, "resource", r.Node.Path(), "child of private DNS zone %s, which is not in the input: not imported", r.Parent())
 			}
 		}
 	}
@@ -1212,7 +1231,7 @@ func (c *conv) vms() {
 		vp := vm.Props()
 		np := vp.Obj("networkProfile")
 		for i, o := range np.Objs("networkInterfaces") {
-			if nic := c.refID(vm, fmt.Sprintf("%s.networkProfile.networkInterfaces[%d]", vp.Path, i), o.Str("id"), arm.NIC); nic != nil {
+			if nic := c.refID(vm, where{np, "networkInterfaces", i}, o.Str("id"), arm.NIC); nic != nil {
 				owner[nic] = vm
 				nicCount[vm]++
 			}
@@ -1248,7 +1267,7 @@ func (c *conv) vms() {
 			ipc.Use("name", "id", "etag", "type")
 			ip.Use("primary", "privateIPAddressVersion", "provisioningState", "loadBalancerBackendAddressPools", "loadBalancerInboundNatRules", "applicationGatewayBackendAddressPools", "privateLinkConnectionProperties", "gatewayLoadBalancer", "virtualNetworkTaps")
 			if ipc != primary {
-				c.problem(nic, "property", ipc.Path, "secondary IP configuration not imported: vnetsim gives a NIC one address")
+				c.problem(nic, "property", ipc.Path(), "secondary IP configuration not imported: vnetsim gives a NIC one address")
 				ip.Use("subnet", "privateIPAddress", "privateIPAllocationMethod", "publicIPAddress", "applicationSecurityGroups")
 				continue
 			}
@@ -1267,7 +1286,7 @@ func (c *conv) vms() {
 			}
 		}
 		if out.Subnet == "" {
-			c.problem(nic, "resource", nic.Node.Path, "NIC without a subnet in the input: not imported")
+			c.problem(nic, "resource", nic.Node.Path(), "NIC without a subnet in the input: not imported")
 			continue
 		}
 		if n := c.ref(nic, p, "networkSecurityGroup", arm.NSG); n != nil {
@@ -1286,7 +1305,7 @@ func (c *conv) vms() {
 		if !c.consumed[pip] {
 			c.consumed[pip] = true
 			pip.Node.Use("properties", "sku")
-			c.problem(pip, "resource", pip.Node.Path, "public IP not attached to an imported NIC, firewall or NAT gateway: not imported")
+			c.problem(pip, "resource", pip.Node.Path(), "public IP not attached to an imported NIC, firewall or NAT gateway: not imported")
 		}
 	}
 }
@@ -1306,10 +1325,10 @@ func (c *conv) privateEndpoints() {
 			cp.Use("privateLinkServiceConnectionState", "requestMessage", "provisioningState")
 			if i > 0 {
 				cp.Use("privateLinkServiceId", "groupIds")
-				c.problem(r, "property", con.Path, "only the first connection of a private endpoint is imported")
+				c.problem(r, "property", con.Path(), "only the first connection of a private endpoint is imported")
 				continue
 			}
-			out.Service = c.service(r, cp.Path+".privateLinkServiceId", cp.Str("privateLinkServiceId"))
+			out.Service = c.service(r, cp.Path()+".privateLinkServiceId", cp.Str("privateLinkServiceId"))
 			if g := cp.Strs("groupIds"); len(g) > 0 {
 				out.GroupID = strings.ToLower(g[0])
 			}
@@ -1356,7 +1375,7 @@ func (c *conv) privateEndpoints() {
 		for gi, g := range groups {
 			for _, zc := range g.Objs("privateDnsZoneConfigs") {
 				zp := arm.Props(zc)
-				if z := c.zone(groupRes[gi], zp.Path+".privateDnsZoneId", zp.Str("privateDnsZoneId")); z != "" {
+				if z := c.zone(groupRes[gi], zp.Path()+".privateDnsZoneId", zp.Str("privateDnsZoneId")); z != "" {
 					out.PrivateDNSZoneGroup = append(out.PrivateDNSZoneGroup, z)
 				}
 				zc.Use("name")
@@ -1365,7 +1384,7 @@ func (c *conv) privateEndpoints() {
 		}
 		p.Use("networkInterfaces", "customNetworkInterfaceName", "applicationSecurityGroups", "ipVersionType")
 		if out.Subnet == "" || out.Service == "" {
-			c.problem(r, "resource", r.Node.Path, "private endpoint without a subnet and a modelled service in the input: not imported")
+			c.problem(r, "resource", r.Node.Path(), "private endpoint without a subnet and a modelled service in the input: not imported")
 			continue
 		}
 		i := len(c.sc.PrivateEndpoints)
@@ -1381,7 +1400,7 @@ func (c *conv) privateEndpoints() {
 		if !c.consumed[r] {
 			c.consumed[r] = true
 			r.Node.Use("properties")
-			c.problem(r, "resource", r.Node.Path, "DNS zone group of private endpoint %s, which is not in the input: not imported", r.Parent())
+			c.problem(r, "resource", r.Node.Path(), "DNS zone group of private endpoint %s, which is not in the input: not imported", r.Parent())
 		}
 	}
 }
@@ -1397,19 +1416,19 @@ func (c *conv) machineLearning() {
 	if len(ws) == 0 {
 		// computes of a workspace that is not in the input
 		r := computes[0]
-		ml.Workspace = c.service(r, r.Node.Path+".id", r.Parent())
+		ml.Workspace = c.service(r, r.Node.Path()+".id", r.Parent())
 	}
 	if len(ws) > 0 {
 		w = ws[0]
 		ml.Workspace = c.names[w]
 		p := w.Props()
-		ml.StorageAccount = c.service(w, p.Path+".storageAccount", p.Str("storageAccount"))
-		ml.KeyVault = c.service(w, p.Path+".keyVault", p.Str("keyVault"))
-		ml.ContainerRegistry = c.service(w, p.Path+".containerRegistry", p.Str("containerRegistry"))
-		ml.ApplicationInsights = c.service(w, p.Path+".applicationInsights", p.Str("applicationInsights"))
+		ml.StorageAccount = c.service(w, p.Path()+".storageAccount", p.Str("storageAccount"))
+		ml.KeyVault = c.service(w, p.Path()+".keyVault", p.Str("keyVault"))
+		ml.ContainerRegistry = c.service(w, p.Path()+".containerRegistry", p.Str("containerRegistry"))
+		ml.ApplicationInsights = c.service(w, p.Path()+".applicationInsights", p.Str("applicationInsights"))
 		ml.ImageBuildCompute = p.Str("imageBuildCompute")
 		if ib := ml.ImageBuildCompute; ib != "" && c.lookup(w.ID+"/computes/"+ib) == nil {
-			c.problem(w, "reference", p.Path+".imageBuildCompute", "compute %s is not in the input; left out", ib)
+			c.problem(w, "reference", p.Path()+".imageBuildCompute", "compute %s is not in the input; left out", ib)
 			ml.ImageBuildCompute = ""
 		}
 		ml.IPAllowList = p.Strs("ipAllowlist")
@@ -1446,14 +1465,14 @@ func (c *conv) machineLearning() {
 		}
 		p.Use("workspaceId", "publicNetworkAccess", "friendlyName", "description", "discoveryUrl", "hbiWorkspace", "mlFlowTrackingUri", "notebookInfo", "privateLinkCount", "storageHnsEnabled", "tenantId", "serviceProvisionedResourceGroup", "privateEndpointConnections", "v1LegacyMode", "allowPublicAccessWhenBehindVnet", "enableDataIsolation", "systemDatastoresAuthMode", "provisionNetworkNow", "sharedPrivateLinkResources", "keyVaults", "storageAccounts", "containerRegistries", "existingWorkspaces", "associatedWorkspaces", "featureStoreSettings", "softDeleteRetentionInDays", "enableSoftwareBillOfMaterials", "enableServiceSideCMKEncryption", "serverlessComputeSettings", "workspaceHubConfig", "hubResourceId", "encryption", "primaryUserAssignedIdentity", "serviceManagedResourcesSettings")
 		for _, other := range ws[1:] {
-			c.problem(other, "note", other.Node.Path, "a second workspace: a scenario describes one workspace's computes; imported as a service only")
+			c.problem(other, "note", other.Node.Path(), "a second workspace: a scenario describes one workspace's computes; imported as a service only")
 		}
 	}
 	for _, r := range computes {
 		c.consumed[r] = true
 		if (w != nil && r.ParentKey() != w.Key()) || (w == nil && r.ParentKey() != computes[0].ParentKey()) {
 			r.Node.Use("properties")
-			c.problem(r, "resource", r.Node.Path, "compute of another workspace: not imported")
+			c.problem(r, "resource", r.Node.Path(), "compute of another workspace: not imported")
 			continue
 		}
 		p := r.Props()
@@ -1465,7 +1484,7 @@ func (c *conv) machineLearning() {
 		if cp != nil {
 			out.Subnet, _ = c.subnetOf(r, cp, "subnet")
 			if an := cp.Obj("aksNetworkingConfiguration"); an != nil && out.Subnet == "" {
-				if s := c.refID(r, an.Path+".subnetId", an.Str("subnetId"), arm.Subnet); s != nil {
+				if s := c.refID(r, where{an, "subnetId", -1}, an.Str("subnetId"), arm.Subnet); s != nil {
 					out.Subnet = c.subnetRef(s)
 				}
 				an.Use("serviceCidr", "dnsServiceIP", "dockerBridgeCidr")
@@ -1482,11 +1501,11 @@ func (c *conv) machineLearning() {
 		if out.Subnet == "" && ml.ManagedNetwork != nil && ml.ManagedNetwork.IsolationMode != "" && ml.ManagedNetwork.IsolationMode != "Disabled" && (out.Type == "AmlCompute" || out.Type == "ComputeInstance") {
 			out.Managed = true // in the workspace's managed VNet
 		} else if out.Subnet == "" && (out.Type == "AmlCompute" || out.Type == "ComputeInstance") {
-			c.problem(r, "resource", r.Node.Path, "a compute in no VNet subnet and no managed network: not imported (vnetsim models computes in a VNet or a managed network)")
+			c.problem(r, "resource", r.Node.Path(), "a compute in no VNet subnet and no managed network: not imported (vnetsim models computes in a VNet or a managed network)")
 			continue
 		}
 		if out.Subnet == "" && cp != nil && (cp.Has("subnet") || cp.Has("aksNetworkingConfiguration")) {
-			c.problem(r, "resource", r.Node.Path, "compute in a subnet that is not in the input: not imported")
+			c.problem(r, "resource", r.Node.Path(), "compute in a subnet that is not in the input: not imported")
 			continue
 		}
 		p.Use("computeLocation", "description", "provisioningState", "createdOn", "modifiedOn", "isAttachedCompute", "disableLocalAuth", "resourceId", "provisioningErrors")
@@ -1627,7 +1646,7 @@ func (c *conv) claimPIPs() {
 // own back-reference (ipConfiguration, natGateway) names owner, or it has
 // none and owner alone names it. A contradiction is reported, not guessed.
 func (c *conv) pipFor(owner *arm.Resource, n *arm.Node, key, id string) *arm.Resource {
-	pip := c.refID(owner, n.Path+"."+key, id, arm.PublicIP)
+	pip := c.refID(owner, where{n, key, -1}, id, arm.PublicIP)
 	if pip == nil {
 		return nil
 	}
@@ -1646,7 +1665,7 @@ func (c *conv) pipFor(owner *arm.Resource, n *arm.Node, key, id string) *arm.Res
 				return pip
 			}
 		}
-		c.problem(owner, "conflict", n.Path+"."+key, "public IP %s says it belongs to %s, not to this %s; not attached", pip.ID, strings.Join(back, ", "), lastSeg(arm.Parent(owner.ID+"/x/y")))
+		c.problem(owner, "conflict", n.Path()+"."+key, "public IP %s says it belongs to %s, not to this %s; not attached", pip.ID, strings.Join(back, ", "), lastSeg(arm.Parent(owner.ID+"/x/y")))
 		return nil
 	}
 	if cl := c.claims[pip]; len(cl) > 1 {
@@ -1654,7 +1673,7 @@ func (c *conv) pipFor(owner *arm.Resource, n *arm.Node, key, id string) *arm.Res
 		for _, o := range cl {
 			who = append(who, o.ID)
 		}
-		c.problem(owner, "conflict", n.Path+"."+key, "public IP %s is named by %s; attached to none", pip.ID, strings.Join(who, " and "))
+		c.problem(owner, "conflict", n.Path()+"."+key, "public IP %s is named by %s; attached to none", pip.ID, strings.Join(who, " and "))
 		return nil
 	}
 	return pip
@@ -1667,10 +1686,10 @@ func (c *conv) threatIntel(r *arm.Resource, p *arm.Node) string {
 	m := enum(p.Str("threatIntelMode"), "Off", "Alert", "Deny")
 	switch m {
 	case "Alert":
-		c.problem(r, "note", p.Path+".threatIntelMode", "Alert only logs: left out, it decides no flow")
+		c.problem(r, "note", p.Path()+".threatIntelMode", "Alert only logs: left out, it decides no flow")
 		return ""
 	case "Deny":
-		c.problem(r, "property", p.Path+".threatIntelMode", "Deny (threat intelligence filtering) is not modelled: left out")
+		c.problem(r, "property", p.Path()+".threatIntelMode", "Deny (threat intelligence filtering) is not modelled: left out")
 		return ""
 	}
 	return m

@@ -147,7 +147,7 @@ func cloneAll(rs []*arm.Resource) []*arm.Resource {
 	out := make([]*arm.Resource, len(rs))
 	for i, r := range rs {
 		c := *r
-		c.Node = arm.NewNode(r.Node.Path, r.Node.M)
+		c.Node = arm.NewNode(r.Node.Path(), r.Node.M)
 		out[i] = &c
 	}
 	return out
@@ -262,7 +262,7 @@ func readWhatIf(file string, v any) (*input, error) {
 		ct := ch.Str("changeType")
 		ch.Use("delta", "deploymentId", "identifiers", "symbolicName", "unsupportedReason", "changeType", "resourceId")
 		if strings.HasPrefix(id, "[") {
-			in.probs = append(in.probs, arm.Problem{Kind: "expression", Subject: id, File: file, Path: ch.Path + ".resourceId", Msg: fmt.Sprintf("what-if could not evaluate the resource ID (%s: %s); not imported", ct, ch.Str("unsupportedReason"))})
+			in.probs = append(in.probs, arm.Problem{Kind: "expression", Subject: id, File: file, Path: ch.Path() + ".resourceId", Msg: fmt.Sprintf("what-if could not evaluate the resource ID (%s: %s); not imported", ct, ch.Str("unsupportedReason"))})
 			continue
 		}
 		for _, side := range []string{"before", "after"} {
@@ -275,7 +275,7 @@ func readWhatIf(file string, v any) (*input, error) {
 			}
 			r, err := arm.NewResource(file, b)
 			if err != nil {
-				in.probs = append(in.probs, arm.Problem{Kind: "resource", Subject: id, File: file, Path: b.Path, Msg: err.Error()})
+				in.probs = append(in.probs, arm.Problem{Kind: "resource", Subject: id, File: file, Path: b.Path(), Msg: err.Error()})
 				continue
 			}
 			if arm.TypeIs(r.Type, arm.ResourceGroupType) {
@@ -290,7 +290,7 @@ func readWhatIf(file string, v any) (*input, error) {
 	}
 	for _, k := range []string{"diagnostics", "potentialChanges"} {
 		for _, d := range root.Objs(k) {
-			in.probs = append(in.probs, arm.Problem{Kind: "note", Subject: d.Str("target"), File: file, Path: d.Path, Msg: fmt.Sprintf("what-if %s: %s %s", strings.TrimSuffix(k, "s"), d.Str("code"), d.Str("message"))})
+			in.probs = append(in.probs, arm.Problem{Kind: "note", Subject: d.Str("target"), File: file, Path: d.Path(), Msg: fmt.Sprintf("what-if %s: %s %s", strings.TrimSuffix(k, "s"), d.Str("code"), d.Str("message"))})
 		}
 	}
 	return in, nil

@@ -16,8 +16,15 @@ import (
 
 // Node is one JSON object of an input, with the keys a reader has used.
 type Node struct {
-	Path string         // JSON path in its file, e.g. $.properties.subnets[0]
-	M    map[string]any // the object
+	M map[string]any // the object
+
+	// Where it is: a root's JSON path, or its parent, its key there and
+	// its index in an array under that key (-1 for none). The path is made
+	// only when asked for, as few ever are.
+	root   string
+	parent *Node
+	key    string
+	index  int
 
 	// Few keys per object are read, so these are short lists, searched in
 	// order: cheaper than maps to build for every object of a large input.
@@ -70,7 +77,19 @@ func NewNode(path string, m map[string]any) *Node {
 	if m == nil {
 		m = map[string]any{}
 	}
-	return &Node{Path: path, M: m}
+	return &Node{root: path, M: m}
+}
+
+// Path is the node's JSON path in its file, e.g. $.properties.subnets[0].
+func (n *Node) Path() string {
+	if n.parent == nil {
+		return n.root
+	}
+	p := n.parent.Path() + "." + n.key
+	if n.index >= 0 {
+		p += "[" + strconv.Itoa(n.index) + "]"
+	}
+	return p
 }
 
 // find returns the key of n spelled as in the input that equals k ignoring case.
@@ -253,7 +272,10 @@ func (n *Node) child(key string, m map[string]any) *Node {
 	if c := n.kid(key); c != nil {
 		return c
 	}
-	c := NewNode(n.Path+"."+key, m)
+	if m == nil {
+		m = map[string]any{}
+	}
+	c := &Node{M: m, parent: n, key: key, index: -1}
 	n.kids = append(n.kids, kid{key, c})
 	return c
 }
@@ -289,7 +311,10 @@ func (n *Node) Objs(k string) []*Node {
 	var out []*Node
 	for i, e := range a {
 		if m, ok := e.(map[string]any); ok {
-			out = append(out, NewNode(n.Path+"."+key+"["+strconv.Itoa(i)+"]", m))
+			if m == nil {
+				m = map[string]any{}
+			}
+			out = append(out, &Node{M: m, parent: n, key: key, index: i})
 		}
 	}
 	n.arrs = append(n.arrs, arr{key, out})
@@ -345,7 +370,7 @@ func (n *Node) Unused(fn func(path string, value any)) {
 					out = append(out, struct {
 						p string
 						v any
-					}{n.Path + "." + k, v})
+					}{n.Path() + "." + k, v})
 				}
 				continue
 			}

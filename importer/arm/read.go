@@ -125,7 +125,7 @@ func (w *wrapped) walk(path string, v any) error {
 			for _, code := range []string{"200", "201", "202"} {
 				if b := resp.Obj(code); b != nil && b.Has("body") {
 					bk, _ := b.find("body")
-					return w.walk(resp.Path+"."+code+".body", b.M[bk])
+					return w.walk(resp.Path()+"."+code+".body", b.M[bk])
 				}
 			}
 			return fmt.Errorf("%s: a REST example without a 200 or 201 body", path)
@@ -165,10 +165,10 @@ func NewResource(file string, n *Node) (*Resource, error) {
 			r.Type = p.Type()
 		}
 	} else if r.ID == "" {
-		return nil, fmt.Errorf("%s: resource %q of type %s has no id", n.Path, r.Name, r.Type)
+		return nil, fmt.Errorf("%s: resource %q of type %s has no id", n.Path(), r.Name, r.Type)
 	}
 	if r.Type == "" {
-		return nil, fmt.Errorf("%s: resource %q has no type", n.Path, r.ID)
+		return nil, fmt.Errorf("%s: resource %q has no type", n.Path(), r.ID)
 	}
 	r.Type = CanonicalType(r.Type)
 	if parsed && (r.Name == "" || strings.Contains(r.Name, "/")) {

@@ -122,7 +122,7 @@ func isTrue(v any) bool {
 }
 
 func (b blk) problem(kind, key, msg string) {
-	*b.c.probs = append(*b.c.probs, arm.Problem{Kind: kind, Subject: b.r.addr, File: b.c.file, Path: b.n.Path + "." + key, Msg: msg})
+	*b.c.probs = append(*b.c.probs, arm.Problem{Kind: kind, Subject: b.r.addr, File: b.c.file, Path: b.n.Path() + "." + key, Msg: msg})
 }
 
 // resolve returns the resources a configuration expression references.
@@ -374,7 +374,7 @@ func convert(file string, rs []*tfres, probs *[]arm.Problem) []*arm.Resource {
 		if patches[r.typ] {
 			c.patch(r)
 		} else if _, ok := kinds[r.typ]; !ok {
-			*probs = append(*probs, arm.Problem{Kind: "resource", Subject: r.addr, File: file, Path: r.vals.Path, Msg: r.typ + " is not imported"})
+			*probs = append(*probs, arm.Problem{Kind: "resource", Subject: r.addr, File: file, Path: r.vals.Path(), Msg: r.typ + " is not imported"})
 		}
 	}
 	for _, r := range rs {
@@ -395,7 +395,7 @@ func (c *conv) emit(r *tfres, id, typ string, props obj) map[string]any {
 	if loc := b.n.Str("location"); loc != "" {
 		m["location"] = loc
 	}
-	res, _ := arm.NewResource(c.file, arm.NewNode(r.vals.Path, m))
+	res, _ := arm.NewResource(c.file, arm.NewNode(r.vals.Path(), m))
 	res.Origin = r.addr
 	c.out = append(c.out, res)
 	c.byKey[arm.Key(id)] = props
