@@ -18,37 +18,74 @@ type ID struct {
 // ParseID parses a resource ID; ok is false when it is not one.
 func ParseID(id string) (ID, bool) {
 	var out ID
-	segs := strings.Split(strings.Trim(id, "/"), "/")
-	i := 0
-	for i+1 < len(segs) {
-		switch strings.ToLower(segs[i]) {
-		case "subscriptions":
-			out.Subscription = segs[i+1]
-			i += 2
+	rest, more := strings.Trim(id, "/"), true
+	// segments are taken off rest one by one, without splitting it all
+	next := func() (string, bool) {
+		if rest == "" && !more {
+			return "", false
+		}
+		seg, after, found := strings.Cut(rest, "/")
+		rest, more = after, found
+		return seg, true
+	}
+	for {
+		k, ok := next()
+		if !ok {
+			return out, false
+		}
+		v, ok := next()
+		if !ok {
+			return out, false
+		}
+		switch {
+		case lowerIs(k, "subscriptions"):
+			out.Subscription = v
 			continue
-		case "resourcegroups":
-			out.ResourceGroup = segs[i+1]
-			i += 2
+		case lowerIs(k, "resourcegroups"):
+			out.ResourceGroup = v
 			continue
-		case "providers":
-			out.Namespace = segs[i+1]
-			i += 2
-			for i+1 < len(segs) {
-				if strings.EqualFold(segs[i], "providers") { // an extension resource: keep the last provider
-					out.Namespace = segs[i+1]
-					out.Types, out.Names = nil, nil
-					i += 2
+		case lowerIs(k, "providers"):
+			out.Namespace = v
+			n := strings.Count(rest, "/") / 2 // type/name pairs left, about
+			out.Types, out.Names = make([]string, 0, n+1), make([]string, 0, n+1)
+			for {
+				t, ok := next()
+				if !ok {
+					return out, len(out.Types) > 0
+				}
+				name, ok := next()
+				if !ok {
+					return out, false // a type without a name
+				}
+				if strings.EqualFold(t, "providers") { // an extension resource: keep the last provider
+					out.Namespace = name
+					out.Types, out.Names = out.Types[:0], out.Names[:0]
 					continue
 				}
-				out.Types = append(out.Types, segs[i])
-				out.Names = append(out.Names, segs[i+1])
-				i += 2
+				out.Types = append(out.Types, t)
+				out.Names = append(out.Names, name)
 			}
-			return out, len(out.Types) > 0 && i == len(segs)
 		}
 		return out, false
 	}
-	return out, false
+}
+
+// lowerIs reports whether strings.ToLower(s) == w for a lower-case ASCII w,
+// without making the lower-case string.
+func lowerIs(s, w string) bool {
+	if len(s) != len(w) || !ascii(s) {
+		return strings.ToLower(s) == w // İ lowers to i: rare, done the long way
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != w[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // Type returns the full resource type, e.g. Microsoft.Network/virtualNetworks/subnets.

@@ -31,8 +31,10 @@ type Node struct {
 	used []string // keys, as spelled in M, that were read ("*": all of them)
 	kids []kid    // child objects handed out, by key as spelled in M
 	arrs []arr    // arrays of child objects handed out
-	keys []string // the keys of M, once a key was looked up in another case
-	lens uint64   // bit len%64 set for each key of keys; all set if one is not ASCII
+	// once a key was looked up in another case: bit len%64 set for the
+	// length of each key of M (all set if one is not ASCII), and len(M)+1
+	lens   uint64
+	lensOf int
 }
 
 type kid struct {
@@ -108,20 +110,20 @@ func (n *Node) find(k string) (string, bool) {
 		}
 		return "", false
 	}
-	if len(n.keys) != len(n.M) { // made once, again if M gained keys
-		n.keys, n.lens = make([]string, 0, len(n.M)), 0
+	if n.lensOf != len(n.M)+1 { // worked out once, again if M gained keys
+		n.lens = 0
 		for key := range n.M {
-			n.keys = append(n.keys, key)
 			n.lens |= 1 << (len(key) % 64)
 			if !ascii(key) {
 				n.lens = ^uint64(0)
 			}
 		}
+		n.lensOf = len(n.M) + 1
 	}
 	if n.lens&(1<<(len(k)%64)) == 0 {
 		return "", false // no key of k's length: none equals it in another case
 	}
-	for _, key := range n.keys {
+	for key := range n.M {
 		if foldEqual(key, k) {
 			return key, true
 		}

@@ -32,10 +32,11 @@ func (r *Resource) keyed() *keys {
 	p := Parent(r.ID)
 	k := &keys{id: r.ID, key: Key(r.ID), parent: p}
 	k.rel = relOfKey(k.key)
-	if pk := Key(p); strings.HasPrefix(k.key, pk) {
-		k.parentKey = k.key[:len(pk)] // the same string, held once
+	// the parent's key is the start of the resource's, when both are ASCII
+	if tp := strings.TrimRight(strings.TrimSpace(p), "/"); ascii(tp) && len(tp) <= len(k.key) && strings.EqualFold(k.key[:len(tp)], tp) {
+		k.parentKey = k.key[:len(tp)]
 	} else {
-		k.parentKey = pk
+		k.parentKey = Key(p)
 	}
 	r.keys = k
 	return k
