@@ -77,7 +77,7 @@ func (d *Document) build(file, errFile string, merged *yaml.Node) (*Document, er
 	pos := newPositions(func() *yaml.Node { return merged })
 	var sc Scenario
 	if err := merged.Decode(&sc); err != nil {
-		return nil, yamlErrors(d.File, pos, err)
+		return nil, yamlErrors(d.File, pos, err, 0)
 	}
 	return &Document{File: file, ErrFile: errFile, Scenario: &sc, pos: pos, tree: func() *yaml.Node { return merged }}, nil
 }
@@ -129,7 +129,7 @@ func (d *Document) strictPatch(patch *yaml.Node, path string) ErrorList {
 	if !errors.As(err, &te) {
 		return ErrorList{{File: d.File, Line: patch.Line, Key: path, Msg: err.Error()}}
 	}
-	errs := yamlErrors(d.File, rp, err)
+	errs := yamlErrors(d.File, rp, err, 0)
 	for _, e := range errs {
 		if path != "" {
 			e.Key = path + "." + e.Key
