@@ -114,6 +114,9 @@ func (t *Network) ResolveEndpoint(s string) (*Endpoint, error) {
 		e.Addr = a
 		return e, nil
 	}
+	if msg := t.EndpointProblem(s); msg != "" {
+		return nil, fmt.Errorf("endpoint %q: %s", s, msg)
+	}
 	if strings.Contains(s, ".") {
 		e.Kind, e.FQDN = EndpointFQDN, strings.ToLower(strings.TrimSuffix(s, "."))
 		return e, nil

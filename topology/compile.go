@@ -91,6 +91,7 @@ func (c *compiler) compile() *Topology {
 	c.compileExpectations()
 	c.compileVariants()
 	c.finishManaged(managed)
+	c.validateAzure() // validate_*.go: Azure's own rules and limits
 	if len(c.errs) > 0 {
 		return nil
 	}
