@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/vnetsim/vnetsim/topology"
 )
@@ -86,7 +87,11 @@ func (t *Network) ValidateExpectations() topology.ErrorList {
 			}
 			if _, err := t.ResolveEndpoint(side.val); err != nil {
 				key := fmt.Sprintf("expectations[%d].%s", e.Index, side.key)
-				errs = append(errs, &topology.Error{File: t.File, Line: t.LineOf(key), Key: key, Msg: fmt.Sprintf("unknown endpoint %q", side.val)})
+				msg := fmt.Sprintf("unknown endpoint %q", side.val)
+				if p := t.EndpointProblem(strings.TrimSpace(side.val)); p != "" {
+					msg += ": " + p // a mistyped address or service tag
+				}
+				errs = append(errs, &topology.Error{File: t.File, Line: t.LineOf(key), Key: key, Msg: msg})
 			}
 		}
 	}

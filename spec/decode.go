@@ -205,6 +205,7 @@ func (p *part) walkItems(n *yaml.Node, path string, from int) {
 var (
 	reLine     = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 	reNotFound = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+	reField    = regexp.MustCompile(`^field ([^\s:]+): (.*)$`)
 	reCannot   = regexp.MustCompile("^cannot unmarshal !!(\\w+)(?: `([^`]*)`)? into (\\S+)$")
 )
 
@@ -295,7 +296,10 @@ func yamlErrors(name string, pos *positions, err error, off int) ErrorList {
 			e.Line += off
 			e.Msg = sm[2]
 		}
-		if sm := reNotFound.FindStringSubmatch(e.Msg); sm != nil {
+		if sm := reField.FindStringSubmatch(e.Msg); sm != nil {
+			e.Key = keyOnLine(pos, e.Line, sm[1])
+			e.Msg = sm[2]
+		} else if sm := reNotFound.FindStringSubmatch(e.Msg); sm != nil {
 			e.Key = keyOnLine(pos, e.Line, sm[1])
 			e.Msg = fmt.Sprintf("unknown key %q", sm[1])
 		} else if sm := reCannot.FindStringSubmatch(e.Msg); sm != nil {

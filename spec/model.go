@@ -364,6 +364,10 @@ func (e *Expectation) UnmarshalYAML(n *yaml.Node) error {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			if !expectationKeys[n.Content[i].Value] {
 				unknown = append(unknown, fmt.Sprintf("line %d: field %s not found in type topology.Expectation", n.Content[i].Line, n.Content[i].Value))
+			} else if n.Content[i].Value == "port" {
+				if msg := wholeNumber(n.Content[i+1]); msg != "" {
+					unknown = append(unknown, fmt.Sprintf("line %d: field port: %s", n.Content[i+1].Line, msg))
+				}
 			}
 		}
 		if len(unknown) > 0 {

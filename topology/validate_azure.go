@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/vnetsim/vnetsim/spec"
 )
 
@@ -30,6 +32,40 @@ func (c *compiler) validateAzure() {
 	c.validatePublicIPs()
 	c.validateServices()
 	c.validateExpectationEndpoints()
+	c.validateManagedDestinations()
+}
+
+// validateManagedDestinations: the values of a managed network rule's
+// destination are text (port_ranges: "443, 8080-8089"), as in Azure's
+// outbound rule schema. A list there used to read as empty, so all ports.
+func (c *compiler) validateManagedDestinations() {
+	ml := c.sc.MachineLearning
+	if ml == nil || ml.ManagedNetwork == nil {
+		return
+	}
+	for i, r := range ml.ManagedNetwork.OutboundRules {
+		d := r.Destination
+		if d.Kind != yaml.MappingNode {
+			continue
+		}
+		for j := 0; j+1 < len(d.Content); j += 2 {
+			k, v := d.Content[j], d.Content[j+1]
+			if v.Kind == yaml.AliasNode && v.Alias != nil {
+				v = v.Alias
+			}
+			path := fmt.Sprintf("machineLearning.managedNetwork.outboundRules[%d].destination.%s", i, k.Value)
+			switch v.Kind {
+			case yaml.SequenceNode:
+				c.errAt(path, "a list where text is expected: write %s as one string, e.g. \"443\" or \"80, 443\" (Azure's outbound rule schema)", k.Value)
+			case yaml.MappingNode:
+				c.errAt(path, "a mapping where text is expected (Azure's outbound rule schema)")
+			case yaml.ScalarNode:
+				if k.Value == "spark_enabled" && v.ShortTag() != "!!bool" {
+					c.errAt(path, "%q: want true or false", v.Value)
+				}
+			}
+		}
+	}
 }
 
 // validateRegions: a region is one of Azure's, which the service tags name

@@ -2,7 +2,6 @@ package topology
 
 import (
 	"fmt"
-	"net/netip"
 	"strings"
 )
 
@@ -33,7 +32,7 @@ func (t *Topology) EndpointProblem(s string) string {
 		}
 	}
 	if !dotted {
-		return "not a VM, compute, private endpoint, service, subnet, IP address, service tag or FQDN"
+		return "" // one word: the caller says no such object
 	}
 	if p := dnsNameProblem(s, false); p != "" {
 		return "not a valid DNS name: " + p
@@ -43,12 +42,15 @@ func (t *Topology) EndpointProblem(s string) string {
 
 // nearestTag returns the service tag closest to s by edit distance.
 func (t *Topology) nearestTag(s string) string {
-	best, bestD := "", 1<<30
+	best, bestD := "", 1<<20
 	ls := strings.ToLower(s)
-	for _, name := range t.TagNames() {
-		d := editDistance(ls, strings.ToLower(name), bestD)
-		if d < bestD {
-			best, bestD = name, d
+	if t.Tags == nil {
+		return ""
+	}
+	for key, st := range t.Tags.byName {
+		d := editDistance(ls, key, bestD+1) // bestD+1: ties count
+		if d < bestD || d == bestD && st.Name < best {
+			best, bestD = st.Name, d
 		}
 	}
 	if bestD > len(s)/2 {
@@ -87,51 +89,14 @@ func editDistance(a, b string, limit int) int {
 	return prev[len(b)]
 }
 
-// knownEndpoint reports whether s names something of the scenario (or is
-// an address, a subnet reference or `internet`), the way traces resolve it.
-func (c *compiler) knownEndpoint(s string) bool {
-	if strings.Contains(s, "/") {
-		return true // vnet/subnet: resolved (and reported) by the trace
-	}
-	if _, err := netip.ParseAddr(s); err == nil {
-		return true
-	}
-	for _, w := range []string{"internet", "AzureLoadBalancer", "AzurePlatformDNS"} {
-		if strings.EqualFold(s, w) {
-			return true
-		}
-	}
-	if _, ok := c.names[s]; ok {
-		return true
-	}
-	if c.t.NIC(s) != nil || c.t.Service(s) != nil || c.t.Compute(s) != nil {
-		return true
-	}
-	for _, g := range c.t.Gateways {
-		if _, ok := g.Hosts[s]; ok {
-			return true
-		}
-	}
-	_, ok := c.t.CanonicalTag(s)
-	return ok
-}
-
-// validateExpectationEndpoints: an expectation's from and to name something
-// real, and a Tcp or Udp expectation has a port.
+// validateExpectationEndpoints: a Tcp or Udp expectation has a port. (Its
+// endpoints are resolved by sim's ValidateExpectations, which uses
+// EndpointProblem for names that are not objects.)
 func (c *compiler) validateExpectationEndpoints() {
 	for i, e := range c.sc.Expectations {
 		path := fmt.Sprintf("expectations[%d]", i)
 		if e.Intent != "" {
 			continue
-		}
-		for _, side := range []struct{ key, val string }{{"from", e.From}, {"to", e.To}} {
-			v := strings.TrimSpace(side.val)
-			if v == "" || c.knownEndpoint(v) {
-				continue
-			}
-			if msg := c.t.EndpointProblem(v); msg != "" {
-				c.errAt(path+"."+side.key, "%q: %s", side.val, msg)
-			}
 		}
 		proto := strings.ToLower(e.Protocol)
 		if (proto == "" || proto == "tcp" || proto == "udp") && e.Port == 0 {
