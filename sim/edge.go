@@ -3,19 +3,11 @@ package sim
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/vnetsim/vnetsim/topology"
 )
-
-func containsNIC(list []*topology.NIC, n *topology.NIC) bool {
-	for _, x := range list {
-		if x == n {
-			return true
-		}
-	}
-	return false
-}
 
 // checkReply traces the reply of a flow delivered at NIC at (or an address
 // of subnet sub) back to its origin: NSGs pass it by flow state, it must be
@@ -48,7 +40,7 @@ func (tr *tracer) replyFromOutside(at *topology.NIC, f topology.Flow, method str
 		return true
 	}
 	rt := tr.replyTracer()
-	if at == nil || len(tr.appliances) == 0 || !containsNIC(tr.appliances, at) {
+	if at == nil || len(tr.appliances) == 0 || !slices.Contains(tr.appliances, at) {
 		if !rt.quiet {
 			rt.hop(f.Dst.String(), "reply", "deliver", "the reply returns through %s to %s", method, tr.origin.Text)
 		}
@@ -64,7 +56,7 @@ func (tr *tracer) replyTracer() *tracer {
 		tr.res.Reply = []Hop{}
 	}
 	return &tracer{t: tr.t, res: tr.res, hops: &tr.res.Reply, visited: map[string]bool{}, origin: tr.origin,
-		reply: true, forward: tr.appliances, viaPublicIP: tr.viaPublicIP, nat: append([]natRecord(nil), tr.nat...), quiet: tr.quiet, cuts: tr.cuts}
+		reply: true, forward: tr.appliances, viaPublicIP: tr.viaPublicIP, nat: append([]natRecord(nil), tr.nat...), quiet: tr.quiet, obs: tr.obs}
 }
 
 // finishReply turns the reply tracer's outcome into the flow's verdict.
@@ -76,7 +68,7 @@ func (tr *tracer) finishReply(rt *tracer, ok bool, f topology.Flow) bool {
 		return false
 	}
 	for _, a := range tr.appliances {
-		if !containsNIC(rt.appliances, a) {
+		if !slices.Contains(rt.appliances, a) {
 			rt.hop(a.Name, "appliance", "drop", "the reply does not come back through %s", a.Name)
 			return tr.deny(ReasonAsymmetric, &BlockedBy{Kind: "appliance", Name: a.Name, Resource: a.Subnet.ID()},
 				"the request went through appliance %s but the reply from %s takes another path; the appliance drops the half-open flow", a.Name, f.Dst)
@@ -196,6 +188,14 @@ func egress(sub *topology.Subnet, at *topology.NIC) (method string, ip netip.Add
 
 // toInternet follows a route whose next hop is Internet.
 func (tr *tracer) toInternet(sub *topology.Subnet, at *topology.NIC, dst *Endpoint, f topology.Flow, r *topology.Route) bool {
+	// A reply to a private address is dropped here too: the internet does
+	// not route it back (found by the kernel cross-check, seeds 9 and 10).
+	if topology.IsPrivate(f.Dst) {
+		if !tr.quiet {
+			tr.hop(sub.ID(), "route", "drop", "next hop Internet can't reach private address %s", f.Dst)
+		}
+		return tr.deny(ReasonNoRoute, routeBlocker(r, sub), "%s sends private address %s to the Internet, where it is dropped", r.Describe(), f.Dst)
+	}
 	if tr.reply {
 		if tr.viaPublicIP {
 			tr.hop(dst.Text, "reply", "deliver", "the reply leaves through the public IP the request came in on")
@@ -203,12 +203,6 @@ func (tr *tracer) toInternet(sub *topology.Subnet, at *topology.NIC, dst *Endpoi
 			tr.hop(dst.Text, "reply", "deliver", "the reply returns to %s", f.Dst)
 		}
 		return true
-	}
-	if topology.IsPrivate(f.Dst) {
-		if !tr.quiet {
-			tr.hop(sub.ID(), "route", "drop", "next hop Internet can't reach private address %s", f.Dst)
-		}
-		return tr.deny(ReasonNoRoute, routeBlocker(r, sub), "%s sends private address %s to the Internet, where it is dropped", r.Describe(), f.Dst)
 	}
 	method, ip, ok := egress(sub, at)
 	storageSameRegion := tr.t.InTag("Storage."+sub.VNet.Region, f.Dst, nil)

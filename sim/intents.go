@@ -331,10 +331,11 @@ func imageBuild(c *intentCtx) ([]Step, error) {
 	}
 	cfg := Step{Name: "Azure Machine Learning can build images for a registry behind the VNet", From: "AzureMachineLearning", To: acr.Name, Cite: cite002ACR}
 	cfg.check = func() (string, string, string) {
-		if acr.PublicNetworkAccess != "Disabled" || c.ml.ImageBuildCompute != nil {
+		why, behind := RegistryBehindVNet(acr)
+		if !behind || c.ml.ImageBuildCompute != nil {
 			return "", "", ""
 		}
-		return ReasonImageBuild, fmt.Sprintf("registry %s is behind the VNet (publicNetworkAccess Disabled) and the workspace has no image build compute, so Azure Machine Learning can't build images", acr.Name),
+		return ReasonImageBuild, fmt.Sprintf("registry %s is behind the VNet (%s) and the workspace has no image build compute, so Azure Machine Learning can't build images", acr.Name, why),
 			"set machineLearning.imageBuildCompute to a compute cluster in the VNet"
 	}
 	s := []Step{cfg}

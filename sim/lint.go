@@ -3,8 +3,11 @@ package sim
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/vnetsim/vnetsim/dnsmock"
 	"github.com/vnetsim/vnetsim/topology"
@@ -25,7 +28,20 @@ const (
 	LintStorage445Blocked        = "storage-port-445-blocked"
 	LintServerlessAllowListNoPE  = "serverless-ip-allow-list-no-pe"
 	LintComputeOtherSubscription = "compute-vnet-other-subscription"
+	LintRoutingLoop              = "routing-loop"
+	LintDNSForwarderLoop         = "dns-forwarder-loop"
 )
+
+// LintCodes lists every lint code (JUnit has a case per code);
+// TestLintCodesDocumented checks it against the codes the package emits.
+var LintCodes = []string{
+	LintCIOutsideWorkspaceVNet, LintCIOutsideWorkspaceRegion, LintSubnetDelegated, LintSubnetTooSmall,
+	LintStorageOutsideVNet, LintResourceVNetNotPeered, LintZoneNotLinked, LintCustomDNSNotForwarded,
+	LintSharedZoneNotLinked, LintStorage445Blocked, LintServerlessAllowListNoPE, LintComputeOtherSubscription,
+	LintNoPublicIPNoWorkspacePE, LintManagedNotProvisioned, LintManagedSparkProvisioning, LintManagedPublicAccess,
+	LintManagedSparkConda, LintManagedPEAndSE, LintRoutingLoop, LintDNSForwarderLoop, LintEndpointZoneNotDocumented,
+	LintZoneNotDocumented, LintWorkspacePENoDNS, LintRegistryNoImageBuild,
+}
 
 // Severities of a finding. An error is a documented requirement that is
 // not met; a warning is one that is met for computes but not for every
@@ -45,6 +61,8 @@ const (
 	seedSecureWS    = "seed 001, Secure the workspace and associated resources/Limitations"
 	seedCustomDNS   = "seed 001, Custom DNS"
 	seedSharedZone  = "seed 002, Create a workspace that uses a private endpoint"
+	refUDR          = "reference 2.3-2.4, User-defined routes and route selection"
+	refCustomDNS    = "reference 3.4, VNet links, custom DNS and forwarding"
 )
 
 const (
@@ -72,6 +90,10 @@ type Finding struct {
 type LintReport struct {
 	Version  int       `json:"version"`
 	Findings []Finding `json:"findings"`
+	// Started is when the lint began, and Scenarios the scenarios and
+	// variants it linted, in order (for JUnit).
+	Started   time.Time `json:"-"`
+	Scenarios []string  `json:"-"`
 }
 
 // Count returns how many findings have the given severity.
@@ -89,8 +111,12 @@ func (r *LintReport) Count(severity string) int {
 // scenario): a variant's finding that the scenario itself already has is
 // reported once, on the scenario.
 func (r *LintReport) Add(ts []*Network) {
+	if r.Started.IsZero() {
+		r.Started = time.Now()
+	}
 	base := map[[3]string]bool{}
 	for i, t := range ts {
+		r.Scenarios = append(r.Scenarios, t.File)
 		for _, fd := range t.Lint() {
 			k := [3]string{fd.Code, fd.Resource, fd.Message}
 			if i > 0 && base[k] {
@@ -143,9 +169,13 @@ func (t *Network) Lint() []Finding {
 		l.noPublicIPWorkspacePE()
 		l.subscriptions()
 		l.managedNetwork()
+		l.registryImageBuild()
 	}
+	l.endpointZones()
+	l.workspaceEndpointDNS()
 	l.sharedZones()
 	l.zoneLinks()
+	l.loops()
 	sort.SliceStable(l.out, func(i, j int) bool {
 		a, b := l.out[i], l.out[j]
 		if a.Line != b.Line {
@@ -219,20 +249,11 @@ func (l *linter) endpoints(svc *topology.Service) []*topology.PrivateEndpoint {
 func (l *linter) peVNets(svc *topology.Service) []*topology.VNet {
 	var out []*topology.VNet
 	for _, pe := range l.endpoints(svc) {
-		if v := pe.NIC.VNet(); !containsVNet(out, v) {
+		if v := pe.NIC.VNet(); !slices.Contains(out, v) {
 			out = append(out, v)
 		}
 	}
 	return out
-}
-
-func containsVNet(list []*topology.VNet, v *topology.VNet) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 func vnetNames(list []*topology.VNet) string {
@@ -300,7 +321,7 @@ func (l *linter) computeInstances() {
 		v := c.NIC.VNet()
 		otherRegion := !strings.EqualFold(c.Region, ws.Region)
 		switch {
-		case len(l.wsVNets) > 0 && !containsVNet(l.wsVNets, v):
+		case len(l.wsVNets) > 0 && !slices.Contains(l.wsVNets, v):
 			msg := fmt.Sprintf("compute instance %s is in VNet %s (%s), but workspace %s has its private endpoints in VNet %s", c.Name, v.Name, c.Region, ws.Name, vnetNames(l.wsVNets))
 			if otherRegion {
 				msg += fmt.Sprintf(" and is in region %s", ws.Region)
@@ -421,7 +442,7 @@ func (l *linter) associatedResources() {
 		sv := l.peVNets(st)
 		same := false
 		for _, v := range sv {
-			same = same || containsVNet(l.wsVNets, v)
+			same = same || slices.Contains(l.wsVNets, v)
 		}
 		if !same {
 			l.add(Finding{Code: LintStorageOutsideVNet, Severity: SeverityError, Resource: st.Name, Line: l.t.LineOf(l.pePath(l.endpoints(st)[0])),
@@ -499,7 +520,7 @@ func fix445(c *topology.Compute, st *topology.Service, fqdn string, res *Result)
 		what = fmt.Sprintf("%s %s in %s", b.Kind, b.Name, b.Resource)
 	}
 	switch res.Reason {
-	case ReasonDNSNXDomain, ReasonDNSUnreachable, ReasonDNSServFail, ReasonPublicAccess:
+	case ReasonDNSNXDomain, ReasonDNSNoData, ReasonDNSUnreachable, ReasonDNSServFail, ReasonPublicAccess:
 		return fmt.Sprintf("make %s resolve to the private file endpoint of %s from %s (%s), then allow TCP 445 to it", fqdn, st.Name, c.Name, what)
 	}
 	return fmt.Sprintf("allow TCP 445 from %s to the private file endpoint of %s: change %s (trace it with `vnetsim trace --from %s --to %s --port 445`)", c.NIC.Subnet.ID(), st.Name, what, c.Name, fqdn)
@@ -629,7 +650,7 @@ func (l *linter) resolve(v *topology.VNet, name string) *resolution {
 // (seed 002, Create a workspace that uses a private endpoint).
 func (l *linter) sharedZones() {
 	writers := l.writers
-	for _, zone := range sortedZoneNames(writers) {
+	for _, zone := range slices.Sorted(maps.Keys(writers)) {
 		var order []*topology.Service
 		first := map[*topology.Service]zoneWriter{}
 		for _, w := range writers[zone] {
@@ -649,7 +670,7 @@ func (l *linter) sharedZones() {
 			vnets := l.peVNets(ws)
 			if l.t.ML != nil && l.t.ML.Workspace == ws {
 				for _, c := range l.vmComputes() {
-					if v := c.NIC.VNet(); !containsVNet(vnets, v) {
+					if v := c.NIC.VNet(); !slices.Contains(vnets, v) {
 						vnets = append(vnets, v)
 					}
 				}
@@ -675,15 +696,6 @@ func (l *linter) sharedZones() {
 			}
 		}
 	}
-}
-
-func sortedZoneNames[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // need is a VNet that needs a zone, and why.
@@ -734,7 +746,7 @@ func (l *linter) zoneLinks() {
 	}
 	found := map[key]*agg{}
 	var keys []key
-	for _, zone := range sortedZoneNames(needed) {
+	for _, zone := range slices.Sorted(maps.Keys(needed)) {
 		name, ok := l.zoneName(zone, writers[zone], ws)
 		if !ok {
 			continue
@@ -743,7 +755,7 @@ func (l *linter) zoneLinks() {
 		var vnetSvcs []*topology.VNet // VNets holding a private endpoint that writes here
 		for _, w := range writers[zone] {
 			forML = forML || ml[w.pe.Service]
-			if v := w.pe.NIC.VNet(); !containsVNet(vnetSvcs, v) {
+			if v := w.pe.NIC.VNet(); !slices.Contains(vnetSvcs, v) {
 				vnetSvcs = append(vnetSvcs, v)
 			}
 		}

@@ -1,18 +1,25 @@
-// Package topology owns the network model of a scenario: the file format,
-// strict YAML loading and validation with file, line and key in every error,
-// address matching (CIDR tries and service tags), the effective routes of
-// every subnet, compiled NSG rules, and the graph of VNets and peerings.
+// Package topology owns the compiled network of a scenario. Compile is the
+// one place that reads the scenario format (package spec): it validates
+// every value against Azure's rules, with file, line and key in every error,
+// and builds the network a query engine reads: VNets, subnets and their
+// effective routes (cidranger tries behind PrefixSet and PrefixMap), NSGs
+// with their rules in evaluation order, service tags, peerings, gateways,
+// firewalls and appliances, NICs and their addresses, services and private
+// endpoints, private DNS zones and records, DNS server roles, Azure ML
+// computes and managed networks, expectations, and the forwarding graphs'
+// loops.
 //
-// A Topology is built once by Load and is read-only afterwards, so it can be
-// shared by concurrent traces.
+// A Topology is built once and is read-only afterwards, so concurrent
+// queries share it. This package never traces a flow, resolves a name or
+// formats a report: those are queries (packages sim and dnsmock), and it
+// imports neither.
 package topology
 
 import (
+	"fmt"
 	"net/netip"
 	"sort"
 	"strings"
-
-	"gonum.org/v1/gonum/graph/simple"
 )
 
 // Well-known addresses.
@@ -52,9 +59,11 @@ type Topology struct {
 	// DNSZones are the private DNS zones, in file order.
 	DNSZones []*DNSZone
 
-	// Graph has one node per VNet (node ID = index in VNets) and one edge per
-	// connected peering direction.
-	Graph *simple.DirectedGraph
+	// RoutingLoops are the cycles of user routes through appliances, and
+	// ForwarderLoops the cycles of DNS forwarders, found at compile time
+	// (forwarding.go). Azure accepts both; lint reports them.
+	RoutingLoops   []RoutingLoop
+	ForwarderLoops []ForwarderLoop
 
 	vnets    map[string]*VNet
 	subnets  map[string]*Subnet
@@ -143,6 +152,12 @@ func (s *Subnet) ID() string {
 		return s.id
 	}
 	return s.VNet.Name + "/" + s.Name
+}
+
+// IsGatewayOrFirewall reports whether the subnet is a GatewaySubnet or an
+// AzureFirewallSubnet, whose addresses no workload uses.
+func (s *Subnet) IsGatewayOrFirewall() bool {
+	return s.Name == "GatewaySubnet" || s.Name == "AzureFirewallSubnet"
 }
 
 // FirstUsable returns the first address Azure hands out in the subnet (.4).
@@ -356,10 +371,72 @@ type Expectation struct {
 	Client   string
 	Expect   string
 	Reason   string
+	// Reach, when set, makes it a set expectation over every protocol and
+	// port from From to To.
+	Reach *Reach
 	// Index is the expectation's place in its list.
 	Index int
 
 	line int
+}
+
+// Reach is a set expectation: nothing may pass (None), or exactly Only.
+type Reach struct {
+	None bool
+	Only []ReachEntry
+}
+
+// ReachEntry is a protocol and, for Tcp and Udp, destination ports.
+type ReachEntry struct {
+	Protocol Protocol
+	Ports    []PortRange // nil for Icmp, Esp and Ah
+}
+
+// String writes the set: "none", or "only Tcp/443,445; Udp/53".
+func (r *Reach) String() string {
+	if r.None || len(r.Only) == 0 {
+		return "none"
+	}
+	parts := make([]string, len(r.Only))
+	for i, e := range r.Only {
+		parts[i] = e.String()
+	}
+	return "only " + strings.Join(parts, "; ")
+}
+
+func (e ReachEntry) String() string {
+	if !e.Protocol.HasPorts() {
+		return string(e.Protocol)
+	}
+	ps := make([]string, len(e.Ports))
+	for i, p := range e.Ports {
+		ps[i] = p.String()
+	}
+	return string(e.Protocol) + "/" + strings.Join(ps, ",")
+}
+
+// ParseReachEntry parses Tcp/443, Udp/53,5353, Tcp/8000-8999, Tcp/* or
+// Icmp, Esp, Ah.
+func ParseReachEntry(s string) (ReachEntry, error) {
+	proto, ports, hasPorts := strings.Cut(strings.TrimSpace(s), "/")
+	p, err := ParseProtocol(proto)
+	if err != nil || p == ProtocolAny {
+		return ReachEntry{}, fmt.Errorf("%q: want Tcp/PORTS, Udp/PORTS, Icmp, Esp or Ah", s)
+	}
+	if !p.HasPorts() {
+		if hasPorts {
+			return ReachEntry{}, fmt.Errorf("%q: %s has no ports", s, p)
+		}
+		return ReachEntry{Protocol: p}, nil
+	}
+	if !hasPorts {
+		return ReachEntry{}, fmt.Errorf("%q: give the ports, %s/443 or %s/* for all", s, p, p)
+	}
+	rs, err := ParsePortRanges(ports)
+	if err != nil {
+		return ReachEntry{}, fmt.Errorf("%q: ports: want *, a port 0-65535, a range lo-hi or a comma list", s)
+	}
+	return ReachEntry{Protocol: p, Ports: rs}, nil
 }
 
 // Line returns the line the expectation is written on.
@@ -441,6 +518,7 @@ type RouteTable struct {
 // UserRoute is a user-defined route; its prefix is a CIDR or a service tag.
 type UserRoute struct {
 	Name        string
+	Path        string       // routeTables[i].routes[j], for messages
 	Prefix      netip.Prefix // invalid when Tag is set
 	Tag         string
 	NextHopType string

@@ -95,8 +95,8 @@ func editDistance(a, b string, limit int) int {
 func (c *compiler) validateExpectationEndpoints() {
 	for i, e := range c.sc.Expectations {
 		path := fmt.Sprintf("expectations[%d]", i)
-		if e.Intent != "" {
-			continue
+		if e.Intent != "" || e.Reach != nil {
+			continue // intents and set expectations (reach) name no port
 		}
 		proto := strings.ToLower(e.Protocol)
 		if (proto == "" || proto == "tcp" || proto == "udp") && e.Port == 0 {
