@@ -32,7 +32,8 @@ var chunkItems = 2000
 var topKey = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*):(.*)$`)
 
 // hasAnchors reports whether data may hold a YAML anchor or alias (& or *
-// at the start of a token, followed by a name), which pieces can't split.
+// at the start of a token, followed by a name), which pieces can't split
+// and which must pass the alias guard.
 func hasAnchors(data []byte) bool {
 	for _, c := range []byte{'&', '*'} {
 		for i := 0; ; {
@@ -42,7 +43,8 @@ func hasAnchors(data []byte) bool {
 			}
 			k := i + j
 			startOK := k == 0 || strings.IndexByte(" \t\n[{,:-", data[k-1]) >= 0
-			nameOK := k+1 < len(data) && (data[k+1] == '_' || data[k+1] >= 'a' && data[k+1] <= 'z' || data[k+1] >= 'A' && data[k+1] <= 'Z' || data[k+1] >= '0' && data[k+1] <= '9')
+			// YAML anchor names are any characters but blanks and flow indicators.
+			nameOK := k+1 < len(data) && strings.IndexByte(" \t\r\n,[]{}", data[k+1]) < 0
 			if startOK && nameOK {
 				return true
 			}

@@ -113,3 +113,11 @@ func TestOneLine(t *testing.T) {
 		t.Errorf("got %s, want %s", got, want)
 	}
 }
+
+// TestAliasGuardOddNames: anchors named with punctuation are found too.
+func TestAliasGuardOddNames(t *testing.T) {
+	_, err := Parse("f.yaml", []byte("x: &-d {a: *-d}\n"))
+	if err == nil || !strings.Contains(err.Error(), "a YAML alias cycle") {
+		t.Errorf("got %v", err)
+	}
+}
