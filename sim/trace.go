@@ -201,6 +201,9 @@ func traceWith(t *Network, src, dst *Endpoint, req Request, obs pathObserver) (*
 	if !req.Quiet {
 		res.To = dst.String()
 	}
+	if err := checkFamilies(src, dst); err != nil {
+		return nil, err
+	}
 	f := topology.Flow{Src: src.Addr, Dst: dst.Addr, Protocol: req.Protocol, SrcPort: req.SrcPort, DstPort: req.Port}
 	if !req.Protocol.HasPorts() {
 		f.SrcPort, f.DstPort = 0, 0
