@@ -450,7 +450,7 @@ func goKind(t string) string {
 		return "text"
 	case strings.HasPrefix(t, "map["):
 		return "a mapping"
-	case strings.HasPrefix(t, "topology."), strings.HasPrefix(t, "*topology."):
+	case strings.HasPrefix(t, "topology."), strings.HasPrefix(t, "*topology."), strings.HasPrefix(t, "spec."), strings.HasPrefix(t, "*spec."):
 		return "a mapping"
 	}
 	return t

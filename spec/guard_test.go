@@ -121,3 +121,26 @@ func TestAliasGuardOddNames(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// TestWideMappings: a mapping with more keys than any scenario type has is
+// one error, before yaml.v3 compares every pair of its keys.
+func TestWideMappings(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("apiVersion: vnetsim/v1\nregion: eastus\n")
+	for i := 0; i < 50000; i++ {
+		fmt.Fprintf(&b, "k%d: 1\n", i)
+	}
+	_, err := Parse("f.yaml", []byte(b.String()))
+	if err == nil || !strings.HasPrefix(err.Error(), "f.yaml:1001: k998: more than 1000 keys in one mapping") {
+		t.Errorf("top level: %.200v", err)
+	}
+	b.Reset()
+	b.WriteString("apiVersion: vnetsim/v1\nregion: eastus\nvms:\n  - name: a\n    hosts:\n")
+	for i := 0; i < 5000; i++ {
+		fmt.Fprintf(&b, "      h%d.example.com: 10.0.0.1\n", i)
+	}
+	_, err = Parse("f.yaml", []byte(b.String()))
+	if err == nil || !strings.HasPrefix(err.Error(), "f.yaml:1006: vms[0].hosts.h1000.example.com: more than 1000 keys in one mapping") {
+		t.Errorf("hosts: %.200v", err)
+	}
+}

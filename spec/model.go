@@ -415,6 +415,9 @@ func (e *Expectation) Line() int { return e.line }
 func (e *Expectation) UnmarshalYAML(n *yaml.Node) error {
 	type plain Expectation
 	if n.Kind == yaml.MappingNode {
+		if msg := tooWide(n); msg != "" {
+			return &yaml.TypeError{Errors: []string{msg}}
+		}
 		var unknown []string
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			if !expectationKeys[n.Content[i].Value] {
