@@ -3,6 +3,7 @@ package spec
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -142,5 +143,15 @@ func TestWideMappings(t *testing.T) {
 	_, err = Parse("f.yaml", []byte(b.String()))
 	if err == nil || !strings.HasPrefix(err.Error(), "f.yaml:1006: vms[0].hosts.h1000.example.com: more than 1000 keys in one mapping") {
 		t.Errorf("hosts: %.200v", err)
+	}
+}
+
+// TestFieldCache: every struct type of the format is in the field cache,
+// so that decoding on every core only reads it.
+func TestFieldCache(t *testing.T) {
+	for _, v := range []any{Scenario{}, VNet{}, Subnet{}, SecurityRule{}, FirewallRule{}, Record{}, Compute{}, OutboundRule{}, Variant{}, Expectation{}, Reach{}} {
+		if _, ok := fieldCache[reflect.TypeOf(v)]; !ok {
+			t.Errorf("%T is not cached", v)
+		}
 	}
 }
