@@ -228,7 +228,7 @@ func (tr *tracer) fromVNet(src, dst *Endpoint, f topology.Flow) bool {
 	if !tr.quiet {
 		tr.hop(srcNode(src), "source", "send", "%s in %s (%s)", f.Src, sub.ID(), sub.VNet.Region)
 	}
-	if f.Dst == topology.AzureDNS {
+	if f.Dst == topology.AzureDNS || f.Dst == topology.IMDS {
 		return tr.toPlatform(src, f)
 	}
 	if !tr.outboundNSGs(src.NIC, sub, f, dstNIC(dst)) {
@@ -254,10 +254,19 @@ func dstNIC(e *Endpoint) *topology.NIC {
 	return e.NIC
 }
 
-// toPlatform handles traffic to 168.63.129.16, which user routes never
-// affect and NSGs filter only through the platform tags (reference 1.7).
+// toPlatform handles traffic to 168.63.129.16 and 169.254.169.254, which
+// user routes never affect and NSGs filter only through the platform tags
+// AzurePlatformDNS, AzurePlatformIMDS and AzurePlatformLKM (reference 1.7:
+// DHCP, DNS, IMDS and health monitoring through these addresses "aren't
+// subject to the configured network security groups unless targeted by
+// service tags specific to each service").
 func (tr *tracer) toPlatform(src *Endpoint, f topology.Flow) bool {
-	tr.hop("168.63.129.16", "platform", "bypass", "the host's virtual IP is not subject to user-defined routes")
+	node := f.Dst.String()
+	if f.Dst == topology.IMDS {
+		tr.hop(node, "platform", "bypass", "the instance metadata service is link-local to the host: not subject to user-defined routes")
+	} else {
+		tr.hop(node, "platform", "bypass", "the host's virtual IP is not subject to user-defined routes")
+	}
 	for _, lvl := range nsgLevels(src.NIC, src.Subnet, false) {
 		if tr.cuts != nil {
 			tr.cuts.nsg(lvl.nsg, false)
@@ -279,7 +288,11 @@ func (tr *tracer) toPlatform(src *Endpoint, f topology.Flow) bool {
 			}
 		}
 	}
-	tr.hop("168.63.129.16", "destination", "deliver", "Azure platform services (DNS, DHCP, health probes); NSGs apply only through AzurePlatform* tags")
+	if f.Dst == topology.IMDS {
+		tr.hop(node, "destination", "deliver", "Azure Instance Metadata Service; NSGs apply only through the AzurePlatformIMDS tag")
+	} else {
+		tr.hop(node, "destination", "deliver", "Azure platform services (DNS, DHCP, health probes); NSGs apply only through AzurePlatform* tags")
+	}
 	return true
 }
 
