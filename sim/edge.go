@@ -240,7 +240,7 @@ func (tr *tracer) toInternet(sub *topology.Subnet, at *topology.NIC, dst *Endpoi
 	}
 	if dst.Kind == EndpointService && dst.Service != nil {
 		tr.hop(dst.Service.Name, "service", "reach", "public endpoint %s over the Azure backbone", f.Dst)
-		return tr.serviceAccess(dst.Service, f, nil, ip) && tr.replyFromOutside(at, f, method)
+		return tr.serviceAccessFrom(dst.Service, f, nil, ip, sub) && tr.replyFromOutside(at, f, method)
 	}
 	if dst.Kind == EndpointServiceTag {
 		tr.hop(dst.Text, "destination", "deliver", "Azure public address %s over the Azure backbone", f.Dst)
@@ -270,6 +270,16 @@ func (tr *tracer) toService(sub *topology.Subnet, at *topology.NIC, dst *Endpoin
 // that reached its public endpoint. viaSubnet is the source subnet when the
 // request used a service endpoint; publicSrc the request's public source.
 func (tr *tracer) serviceAccess(svc *topology.Service, f topology.Flow, viaSubnet *topology.Subnet, publicSrc netip.Addr) bool {
+	return tr.serviceAccessFrom(svc, f, viaSubnet, publicSrc, nil)
+}
+
+// serviceAccessFrom is serviceAccess for a request that left Azure subnet
+// from (nil for a request from outside Azure). A request to a storage
+// account from a VNet in the account's own region travels on private
+// addresses, so IP network rules can't match it ("IP network rules have no
+// effect on requests that originate from the same Azure region as the
+// storage account", Configure Azure Storage firewalls and virtual networks).
+func (tr *tracer) serviceAccessFrom(svc *topology.Service, f topology.Flow, viaSubnet *topology.Subnet, publicSrc netip.Addr, from *topology.Subnet) bool {
 	if svc.PublicNetworkAccess == "Disabled" {
 		tr.hop(svc.Name, "service", "deny", "publicNetworkAccess is Disabled")
 		return tr.deny(ReasonPublicAccess, &BlockedBy{Kind: "service", Name: "publicNetworkAccess", Resource: svc.Name},
@@ -286,13 +296,20 @@ func (tr *tracer) serviceAccess(svc *topology.Service, f topology.Flow, viaSubne
 				}
 			}
 		}
-		if publicSrc.IsValid() && viaSubnet == nil {
+		sameRegion := viaSubnet == nil && from != nil && svc.Type == topology.TypeStorage && strings.EqualFold(from.VNet.Region, svc.Region)
+		if publicSrc.IsValid() && viaSubnet == nil && !sameRegion {
 			for _, p := range acl.IPRules {
 				if p.Contains(publicSrc) {
 					tr.hop(svc.Name, "service", "allow", "IP rule %s", p)
 					return true
 				}
 			}
+		}
+		by := &BlockedBy{Kind: "service", Name: "networkAcls", Resource: svc.Name}
+		if sameRegion {
+			tr.hop(svc.Name, "service", "deny", "the request comes from the same region (%s): it reaches %s from private address %s, which IP rules can't match; no virtual network rule matches", svc.Region, svc.Name, f.Src)
+			return tr.deny(ReasonServiceFirewall, by,
+				"the firewall of %s denies private address %s: requests from the same Azure region (%s) reach a storage account from private addresses, so IP network rules have no effect on them; allow subnet %s with a virtual network rule (service endpoint) or use a private endpoint", svc.Name, f.Src, svc.Region, from.ID())
 		}
 		tr.hop(svc.Name, "service", "deny", "networkAcls defaultAction Deny; no virtual network or IP rule matches")
 		src := fmt.Sprintf("public address %s", publicSrc)
@@ -301,7 +318,7 @@ func (tr *tracer) serviceAccess(svc *topology.Service, f topology.Flow, viaSubne
 		} else if !publicSrc.IsValid() {
 			src = "a Microsoft-owned default outbound address"
 		}
-		return tr.deny(ReasonServiceFirewall, &BlockedBy{Kind: "service", Name: "networkAcls", Resource: svc.Name},
+		return tr.deny(ReasonServiceFirewall, by,
 			"the firewall of %s denies %s: defaultAction is Deny and no virtual network rule or IP rule allows it", svc.Name, src)
 	}
 	tr.hop(svc.Name, "destination", "deliver", "%s (%s) public endpoint", svc.Name, svc.Type)

@@ -46,3 +46,47 @@ func TestPlatformAddresses(t *testing.T) {
 }
 
 var _ = strings.Contains
+
+// storageIPRules is a VM with a public IP and a storage account whose
+// firewall denies by default and lists the VM's public IP.
+func storageIPRules(stRegion string) string {
+	return `vnets:
+  - name: v
+    addressSpace: [10.0.0.0/16]
+    subnets:
+      - {name: a, addressPrefix: 10.0.0.0/24}
+vms:
+  - {name: vm1, subnet: v/a, publicIpAddress: {sku: Standard, ipAddress: 20.10.0.5}}
+  - {name: vm2, subnet: v/a}
+services:
+  - name: st
+    type: Microsoft.Storage/storageAccounts
+    region: ` + stRegion + `
+    networkAcls: {defaultAction: Deny, ipRules: [20.10.0.5, 20.10.0.0/24]}
+`
+}
+
+// TestStorageIPRulesSameRegion (rule 2): IP network rules have no effect on
+// requests from the same Azure region as the storage account, which use
+// private addresses (Configure Azure Storage firewalls and virtual networks).
+func TestStorageIPRulesSameRegion(t *testing.T) {
+	runFlowCases(t, []flowCase{
+		{name: "same region: the VM's public IP in ipRules does not admit it", scenario: storageIPRules("eastus"), from: "vm1", to: "st",
+			verdict: Denied, reason: ReasonServiceFirewall, blockedBy: "service/networkAcls/st",
+			hops: []string{"service deny st the request comes from the same region (eastus)"}, noHops: []string{"service allow st IP rule"}},
+		{name: "same region, default outbound: the reason names the private source", scenario: storageIPRules("eastus"), from: "vm2", to: "st",
+			verdict: Denied, reason: ReasonServiceFirewall, hops: []string{"service deny st the request comes from the same region (eastus)"}},
+		{name: "another region: the IP rule admits the VM's public IP", scenario: storageIPRules("westus"), from: "vm1", to: "st",
+			verdict: Allowed, hops: []string{"service allow st IP rule 20.10.0.5/32"}},
+	})
+	topo := load(t, storageIPRules("eastus"))
+	for _, from := range []string{"vm1", "vm2"} {
+		res, err := topo.Trace(Request{From: from, To: "st", Port: 443})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(res.Message, "private address 10.0.0.") || strings.Contains(res.Message, "public address") || strings.Contains(res.Message, "Microsoft-owned") {
+			t.Errorf("%s: the message must say the request comes from a private address, not a public one: %s", from, res.Message)
+		}
+	}
+}
