@@ -90,3 +90,39 @@ func TestStorageIPRulesSameRegion(t *testing.T) {
 		}
 	}
 }
+
+// TestFirewallNetworkRuleFQDNs (rule 3): network rules with FQDNs filter on
+// the addresses the firewall resolves them to (its DNS proxy, its DNS
+// servers or Azure DNS), so a flow addressed by IP to one of them matches,
+// and FQDNs sharing an address are not told apart (Use FQDN filtering in
+// network rules).
+func TestFirewallNetworkRuleFQDNs(t *testing.T) {
+	rules := `    dnsProxy: true
+    networkRuleCollections:
+      - name: allow-app
+        priority: 100
+        action: Allow
+        rules:
+          - {name: app-by-name, protocols: [TCP], sourceAddresses: ["*"], destinationFqdns: [app.corp.example], destinationPorts: ["443"]}
+privateDnsZones:
+  - name: corp.example
+    virtualNetworkLinks: [{vnet: hub}]
+    records:
+      - {name: app, type: A, values: [10.2.0.4]}
+      - {name: alias, type: A, values: [10.2.0.4]}
+      - {name: other, type: A, values: [10.2.0.5]}
+`
+	sc := strings.Replace(fwHub(rules, "", ""), "  - name: spoke\n    addressSpace: [10.1.0.0/16]\n", "  - name: spoke\n    addressSpace: [10.1.0.0/16]\n    dnsServers: [10.0.0.4]\n", 1)
+	runFlowCases(t, []flowCase{
+		{name: "a flow by IP to the address the FQDN resolves to matches", scenario: sc, from: "vm", to: "10.2.0.4",
+			verdict: Allowed, hops: []string{"firewall allow fw network rule app-by-name", "destination deliver app2"}},
+		{name: "a name sharing the address is not told apart", scenario: sc, from: "vm", to: "alias.corp.example",
+			verdict: Allowed, hops: []string{"firewall allow fw network rule app-by-name"}},
+		{name: "the named FQDN itself", scenario: sc, from: "vm", to: "app.corp.example",
+			verdict: Allowed, hops: []string{"firewall allow fw network rule app-by-name"}},
+		{name: "another address does not match", scenario: sc, from: "vm", to: "other.corp.example",
+			verdict: Denied, reason: ReasonFirewall, blockedBy: "firewall/default deny/fw"},
+		{name: "another port does not match", scenario: sc, from: "vm", to: "10.2.0.4", port: 22,
+			verdict: Denied, reason: ReasonFirewall},
+	})
+}
