@@ -3,6 +3,8 @@ package sim
 import (
 	"strings"
 	"testing"
+
+	"github.com/vnetsim/vnetsim/topology"
 )
 
 // denyAllOut is a VM behind an NSG whose only custom rule denies all
@@ -125,4 +127,109 @@ privateDnsZones:
 		{name: "another port does not match", scenario: sc, from: "vm", to: "10.2.0.4", port: 22,
 			verdict: Denied, reason: ReasonFirewall},
 	})
+}
+
+// chainedFirewalls is a spoke with its own Azure Firewall in forced
+// tunneling mode, whose AzureFirewallSubnet sends 0.0.0.0/0 to the hub
+// firewall; the hub firewall admits only the spoke firewall's subnet.
+func chainedFirewalls(mgmt string) string {
+	return `vnets:
+  - name: hub
+    addressSpace: [10.0.0.0/16]
+    subnets:
+      - {name: AzureFirewallSubnet, addressPrefix: 10.0.0.0/26}
+  - name: spoke
+    addressSpace: [10.1.0.0/16]
+    subnets:
+      - {name: snet-app, addressPrefix: 10.1.0.0/24, routeTable: rt-app}
+      - {name: AzureFirewallSubnet, addressPrefix: 10.1.1.0/26, routeTable: rt-fw}
+      - {name: AzureFirewallManagementSubnet, addressPrefix: 10.1.2.0/26}
+peerings:
+  - {name: hub-to-spoke, from: hub, to: spoke, allowForwardedTraffic: true}
+  - {name: spoke-to-hub, from: spoke, to: hub, allowForwardedTraffic: true}
+routeTables:
+  - name: rt-app
+    routes:
+      - {name: default-via-spoke-fw, addressPrefix: 0.0.0.0/0, nextHopType: VirtualAppliance, nextHopIpAddress: 10.1.1.4}
+  - name: rt-fw
+    routes:
+      - {name: default-via-hub-fw, addressPrefix: 0.0.0.0/0, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.0.4}
+vms:
+  - {name: vm, subnet: spoke/snet-app, privateIpAddress: 10.1.0.4}
+firewalls:
+  - name: fw-spoke
+    subnet: spoke/AzureFirewallSubnet
+    privateIpAddress: 10.1.1.4
+` + mgmt + `    networkRuleCollections:
+      - name: web
+        priority: 100
+        action: Allow
+        rules:
+          - {name: web-out, protocols: [TCP], sourceAddresses: [10.1.0.0/24], destinationAddresses: ["*"], destinationPorts: ["443"]}
+    applicationRuleCollections:
+      - name: sites
+        priority: 200
+        action: Allow
+        rules:
+          - {name: example, protocols: ["Http:80"], sourceAddresses: [10.1.0.0/24], targetFqdns: [www.example.com]}
+  - name: fw-hub
+    subnet: hub/AzureFirewallSubnet
+    privateIpAddress: 10.0.0.4
+    publicIpAddress: 20.0.0.10
+    networkRuleCollections:
+      - name: from-spoke-firewall
+        priority: 100
+        action: Allow
+        rules:
+          - {name: spoke-fw-out, protocols: [TCP], sourceAddresses: [10.1.1.0/26], destinationAddresses: ["*"], destinationPorts: ["80", "443"]}
+`
+}
+
+const forcedTunnel = `    managementIpConfiguration: {subnet: spoke/AzureFirewallManagementSubnet, publicIpAddress: 20.1.2.10}
+`
+
+// TestFirewallSNAT (rule 4): application-rule traffic is always SNATed to
+// a firewall private address; with forced tunneling, internet-bound
+// network-rule traffic is too (Azure Firewall SNAT private IP ranges).
+// Chained firewalls then see the first firewall's address, and replies
+// come back through both.
+func TestFirewallSNAT(t *testing.T) {
+	topo := load(t, chainedFirewalls(forcedTunnel))
+	for _, c := range []struct {
+		name string
+		port uint16
+		rule string
+		why  string
+	}{{"network rule", 443, "network rule web-out", "forced tunneling: internet-bound traffic is SNATed"},
+		{"application rule", 80, "application rule example", "application rules always SNAT"}} {
+		res := traceName(t, topo, "vm", "www.example.com", c.port)
+		if res.Verdict != Allowed {
+			t.Fatalf("%s: the hub firewall must see the spoke firewall's address:\n%s", c.name, dump(res))
+		}
+		want := []string{c.rule, c.why, "becomes 10.1.1.4", "network rule spoke-fw-out"}
+		all := dump(res)
+		at := 0
+		for _, w := range want {
+			i := strings.Index(all[at:], w)
+			if i < 0 {
+				t.Fatalf("%s: %q not found in order:\n%s", c.name, w, all)
+			}
+			at += i
+		}
+		if !strings.Contains(all, "reply") || !strings.Contains(all, "unnat") || !strings.Contains(all, "fw-hub") {
+			t.Errorf("%s: the reply must come back through both firewalls:\n%s", c.name, all)
+		}
+	}
+	// Without forced tunneling a firewall needs its own route to the
+	// internet: a 0.0.0.0/0 route to another next hop is rejected at load.
+	_, err := topology.Parse("t.yaml", []byte("apiVersion: vnetsim/v1\nregion: eastus\n"+chainedFirewalls("    publicIpAddress: 20.1.1.10\n")), topology.Options{})
+	if err == nil || !strings.Contains(err.Error(), "managementIpConfiguration") {
+		t.Errorf("a firewall subnet sending 0.0.0.0/0 to an appliance needs forced tunneling; got %v", err)
+	}
+	// The management configuration lives in AzureFirewallManagementSubnet.
+	bad := strings.Replace(forcedTunnel, "AzureFirewallManagementSubnet", "snet-app", 1)
+	_, err = topology.Parse("t.yaml", []byte("apiVersion: vnetsim/v1\nregion: eastus\n"+chainedFirewalls(bad)), topology.Options{})
+	if err == nil || !strings.Contains(err.Error(), "managementIpConfiguration.subnet") {
+		t.Errorf("want an error naming managementIpConfiguration.subnet, got %v", err)
+	}
 }

@@ -209,17 +209,26 @@ func (tr *tracer) throughFirewall(fwNIC *topology.NIC, dst *Endpoint, f topology
 		return false
 	}
 	tr.appliances = append(tr.appliances, fwNIC)
-	// Application rules always SNAT to the firewall's private address;
-	// network rules SNAT to it only for private destinations outside the
-	// firewall's private ranges (public ones are SNATed on egress).
-	snat := kind == "application" || !fw.PrivateRanges.Contains(f.Dst)
-	if snat && topology.IsPrivate(f.Dst) {
+	// Application rules always SNAT to the firewall's private address (a
+	// transparent proxy); network rules SNAT to it for private destinations
+	// outside the firewall's private ranges and, in forced tunneling mode,
+	// for internet-bound traffic; otherwise public destinations are SNATed
+	// to the public IP on egress (Azure Firewall SNAT private IP ranges).
+	var why string
+	switch {
+	case kind == "application":
+		why = "application rules always SNAT (transparent proxy)"
+	case fw.PrivateRanges.Contains(f.Dst):
+	case topology.IsPrivate(f.Dst):
+		why = f.Dst.String() + " is outside the firewall's private ranges, so network rules SNAT"
+	case fw.ForcedTunnel:
+		why = "forced tunneling: internet-bound traffic is SNATed to a private address of the firewall"
+	}
+	if why != "" {
 		tr.nat = append(tr.nat, natRecord{device: fwNIC, before: f})
-		why := "application rules SNAT"
-		if kind == "network" {
-			why = f.Dst.String() + " is outside the firewall's private ranges, so network rules SNAT"
+		if !tr.quiet {
+			tr.hop(fw.Name, "firewall", "snat", "%s: source %s becomes %s", why, f.Src, fwNIC.IP)
 		}
-		tr.hop(fw.Name, "firewall", "snat", "%s: source %s becomes %s", why, f.Src, fwNIC.IP)
 		f.Src = fwNIC.IP
 	}
 	return tr.route(fwNIC.Subnet, fwNIC, dst, f, true)

@@ -382,7 +382,7 @@ func selectSources(t *Network, sel string) ([]matrixSource, error) {
 		case "subnets", "all":
 			for _, v := range t.VNets {
 				for _, sub := range v.Subnets {
-					if sub.Name == "GatewaySubnet" || sub.Name == "AzureFirewallSubnet" {
+					if sub.Name == "GatewaySubnet" || sub.Name == "AzureFirewallSubnet" || sub.Name == "AzureFirewallManagementSubnet" {
 						continue
 					}
 					out = append(out, subnetSource(t, sub))
@@ -454,7 +454,7 @@ func selectDestinations(t *Network, sel string) ([]*Endpoint, error) {
 		case "subnets", "all":
 			for _, v := range t.VNets {
 				for _, sub := range v.Subnets {
-					if sub.Name == "GatewaySubnet" || sub.Name == "AzureFirewallSubnet" {
+					if sub.Name == "GatewaySubnet" || sub.Name == "AzureFirewallSubnet" || sub.Name == "AzureFirewallManagementSubnet" {
 						continue
 					}
 					e, _ := t.ResolveEndpoint(sub.ID())

@@ -149,10 +149,21 @@ type Firewall struct {
 	DNSServers                []string              `yaml:"dnsServers"`
 	ThreatIntelMode           string                `yaml:"threatIntelMode"`
 	PrivateRanges             []string              `yaml:"privateRanges"`
+	// ManagementIPConfiguration puts the firewall in forced tunneling mode:
+	// its management traffic leaves through AzureFirewallManagementSubnet,
+	// so AzureFirewallSubnet may send 0.0.0.0/0 elsewhere.
+	ManagementIPConfiguration *FirewallManagement `yaml:"managementIpConfiguration"`
 	NetworkRuleCollections    []FirewallCollection  `yaml:"networkRuleCollections"`
 	ApplicationRuleCollection []FirewallCollection  `yaml:"applicationRuleCollections"`
 	NATRuleCollections        []FirewallCollection  `yaml:"natRuleCollections"`
 	RuleCollectionGroups      []RuleCollectionGroup `yaml:"ruleCollectionGroups"`
+}
+
+// FirewallManagement is a firewall's management IP configuration (forced
+// tunneling mode).
+type FirewallManagement struct {
+	Subnet          string `yaml:"subnet"`
+	PublicIPAddress string `yaml:"publicIpAddress"`
 }
 
 // RuleCollectionGroup is a Firewall Policy rule collection group.

@@ -23,7 +23,15 @@ type Firewall struct {
 	// PrivateRanges are the destinations network rules do not SNAT to
 	// (IANA private ranges unless set; 255.255.255.255/32 means always SNAT).
 	PrivateRanges *PrefixSet
-	DNAT          []*FirewallCollection
+	// ForcedTunnel is set when the firewall has a management IP
+	// configuration: internet-bound traffic then leaves through
+	// AzureFirewallSubnet's routes and is SNATed to the firewall's private
+	// address (Azure Firewall SNAT private IP ranges; forced tunneling).
+	ForcedTunnel bool
+	// ManagementSubnet is AzureFirewallManagementSubnet in forced tunneling mode.
+	ManagementSubnet *Subnet
+	ManagementIP     netip.Addr
+	DNAT             []*FirewallCollection
 	Network       []*FirewallCollection
 	Application   []*FirewallCollection
 }
@@ -301,6 +309,7 @@ func (c *compiler) compileFirewalls() {
 				col.label = col.makeLabel()
 			}
 		}
+		c.compileForcedTunnel(fw, fs, s, path)
 		if s == nil {
 			continue
 		}
