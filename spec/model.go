@@ -141,18 +141,18 @@ type NATGateway struct {
 // Firewall is an Azure Firewall with classic rule collections or policy
 // rule collection groups.
 type Firewall struct {
-	Name                      string                `yaml:"name"`
-	Subnet                    string                `yaml:"subnet"`
-	PrivateIPAddress          string                `yaml:"privateIpAddress"`
-	PublicIPAddress           string                `yaml:"publicIpAddress"`
-	DNSProxy                  bool                  `yaml:"dnsProxy"`
-	DNSServers                []string              `yaml:"dnsServers"`
-	ThreatIntelMode           string                `yaml:"threatIntelMode"`
-	PrivateRanges             []string              `yaml:"privateRanges"`
+	Name             string   `yaml:"name"`
+	Subnet           string   `yaml:"subnet"`
+	PrivateIPAddress string   `yaml:"privateIpAddress"`
+	PublicIPAddress  string   `yaml:"publicIpAddress"`
+	DNSProxy         bool     `yaml:"dnsProxy"`
+	DNSServers       []string `yaml:"dnsServers"`
+	ThreatIntelMode  string   `yaml:"threatIntelMode"`
+	PrivateRanges    []string `yaml:"privateRanges"`
 	// ManagementIPConfiguration puts the firewall in forced tunneling mode:
 	// its management traffic leaves through AzureFirewallManagementSubnet,
 	// so AzureFirewallSubnet may send 0.0.0.0/0 elsewhere.
-	ManagementIPConfiguration *FirewallManagement `yaml:"managementIpConfiguration"`
+	ManagementIPConfiguration *FirewallManagement   `yaml:"managementIpConfiguration"`
 	NetworkRuleCollections    []FirewallCollection  `yaml:"networkRuleCollections"`
 	ApplicationRuleCollection []FirewallCollection  `yaml:"applicationRuleCollections"`
 	NATRuleCollections        []FirewallCollection  `yaml:"natRuleCollections"`

@@ -32,8 +32,8 @@ type Firewall struct {
 	ManagementSubnet *Subnet
 	ManagementIP     netip.Addr
 	DNAT             []*FirewallCollection
-	Network       []*FirewallCollection
-	Application   []*FirewallCollection
+	Network          []*FirewallCollection
+	Application      []*FirewallCollection
 }
 
 // FirewallCollection is a rule collection of one type.
