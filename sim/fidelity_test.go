@@ -233,3 +233,43 @@ func TestFirewallSNAT(t *testing.T) {
 		t.Errorf("want an error naming managementIpConfiguration.subnet, got %v", err)
 	}
 }
+
+// TestTargetFQDNWildcards (rule 5): a leading "*" without a dot matches any
+// name ending in the rest, the apex included; "*." matches names under the
+// suffix only (Azure Firewall FAQ, wildcards in target FQDNs); patterns
+// with a "*" anywhere but the left-most place are rejected at load.
+func TestTargetFQDNWildcards(t *testing.T) {
+	rules := func(fqdn string) string {
+		return `    applicationRuleCollections:
+      - name: web
+        priority: 100
+        action: Allow
+        rules:
+          - {name: ms, protocols: ["Https:443"], sourceAddresses: ["*"], targetFqdns: ["` + fqdn + `"]}
+`
+	}
+	for _, c := range []struct {
+		pattern, name string
+		allowed       bool
+	}{
+		{"*microsoft.com", "microsoft.com", true},
+		{"*microsoft.com", "learn.microsoft.com", true},
+		{"*microsoft.com", "notmicrosoft.com", true},
+		{"*microsoft.com", "microsoft.com.evil.net", false},
+		{"*.microsoft.com", "microsoft.com", false},
+		{"*.microsoft.com", "a.b.microsoft.com", true},
+		{"*.microsoft.com", "notmicrosoft.com", false},
+	} {
+		topo := load(t, fwHub(rules(c.pattern), "", ""))
+		res := traceName(t, topo, "vm", c.name, 443)
+		if (res.Verdict == Allowed) != c.allowed {
+			t.Errorf("%s against %s: %s, want allowed=%v\n%s", c.pattern, c.name, res.Verdict, c.allowed, dump(res))
+		}
+	}
+	for _, bad := range []string{"www.*.com", "microsoft*", "**.microsoft.com", "*.micro*soft.com"} {
+		_, err := topology.Parse("t.yaml", []byte("apiVersion: vnetsim/v1\nregion: eastus\n"+fwHub(rules(bad), "", "")), topology.Options{})
+		if err == nil || !strings.Contains(err.Error(), "targetFqdns[0]") {
+			t.Errorf("%q: want a load error on targetFqdns[0], got %v", bad, err)
+		}
+	}
+}
