@@ -124,6 +124,8 @@ func (tr *tracer) fromOutside(src, dst *Endpoint, f topology.Flow) bool {
 		return tr.deny(ReasonUnreachable, nil, "%s is a private address in no VNet and behind no gateway", f.Src)
 	}
 	switch {
+	case dst.NATGateway != nil:
+		return tr.inboundNAT(dst.NATGateway, f)
 	case dst.NIC != nil && (dst.Kind == EndpointNIC || dst.Kind == EndpointPublic || dst.Kind == EndpointAddress):
 		return tr.inboundPublic(dst.NIC, f)
 	case dst.Kind == EndpointService:
@@ -171,6 +173,17 @@ func (tr *tracer) inboundPublic(n *topology.NIC, f topology.Flow) bool {
 		tr.hop(n.Name, "destination", "deliver", "%s %s at %s in %s", n.Kind, n.Name, n.IP, n.Subnet.ID())
 	}
 	return tr.checkReply(n.Subnet, n, f)
+}
+
+// inboundNAT denies a connection initiated towards a NAT gateway's public
+// IP: a NAT gateway carries outbound flows and their replies only
+// (reference 5.2).
+func (tr *tracer) inboundNAT(n *topology.NATGateway, f topology.Flow) bool {
+	if !tr.quiet {
+		tr.hop(n.Name, "natGateway", "drop", "%s is a public IP of NAT gateway %s, which admits only replies to flows its subnets started", f.Dst, n.Name)
+	}
+	return tr.deny(ReasonUnreachable, &BlockedBy{Kind: "natGateway", Name: n.Name, Resource: f.Dst.String()},
+		"%s is a public IP of NAT gateway %s: you can't initiate an inbound connection through NAT gateway; only replies to outbound flows come back", f.Dst, n.Name)
 }
 
 // egress names how a packet leaves for the internet from NIC at in subnet
@@ -237,6 +250,9 @@ func (tr *tracer) toInternet(sub *topology.Subnet, at *topology.NIC, dst *Endpoi
 			in.Src = ip
 		}
 		return tr.inboundPublic(n, in)
+	}
+	if n := tr.t.NATGatewayByPublicIP(f.Dst); n != nil {
+		return tr.inboundNAT(n, f)
 	}
 	if dst.Kind == EndpointService && dst.Service != nil {
 		tr.hop(dst.Service.Name, "service", "reach", "public endpoint %s over the Azure backbone", f.Dst)

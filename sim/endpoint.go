@@ -34,8 +34,10 @@ type Endpoint struct {
 	Subnet  *topology.Subnet
 	Service *topology.Service
 	Gateway *topology.Gateway
-	Tag     string
-	FQDN    string
+	// NATGateway is set for a NAT gateway's public IP.
+	NATGateway *topology.NATGateway
+	Tag        string
+	FQDN       string
 	// resolved is set once a name has been resolved in a source's view, so
 	// that further traces from that source reuse the answer.
 	resolved bool
@@ -165,6 +167,10 @@ func resolveAddrNear(t *Network, e *Endpoint, a netip.Addr, near *topology.VNet)
 	}
 	if n := t.NICByPublicIP(a); n != nil {
 		e.Kind, e.NIC = EndpointPublic, n
+		return e, nil
+	}
+	if n := t.NATGatewayByPublicIP(a); n != nil {
+		e.Kind, e.NATGateway = EndpointPublic, n
 		return e, nil
 	}
 	for _, svc := range t.Services {

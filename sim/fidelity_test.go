@@ -273,3 +273,43 @@ func TestTargetFQDNWildcards(t *testing.T) {
 		}
 	}
 }
+
+const natScenario = `vnets:
+  - name: v
+    addressSpace: [10.0.0.0/16]
+    subnets:
+      - {name: a, addressPrefix: 10.0.0.0/24, natGateway: natgw}
+  - name: w
+    addressSpace: [10.9.0.0/16]
+    subnets:
+      - {name: b, addressPrefix: 10.9.0.0/24}
+natGateways:
+  - {name: natgw, publicIpAddresses: [20.30.0.1, 20.30.0.2]}
+vms:
+  - {name: vm1, subnet: v/a}
+  - {name: vm9, subnet: w/b}
+`
+
+// TestNATGatewayPublicIPs (rule 6): a NAT gateway's public IPs belong to
+// the scenario, and connections initiated from the internet to them are
+// denied: "can't initiate an inbound connection through NAT gateway"
+// (reference 5.2).
+func TestNATGatewayPublicIPs(t *testing.T) {
+	runFlowCases(t, []flowCase{
+		{name: "from the internet", scenario: natScenario, from: "internet", to: "20.30.0.2", port: 22,
+			verdict: Denied, reason: ReasonUnreachable, blockedBy: "natGateway/natgw/20.30.0.2",
+			hops: []string{"natGateway drop natgw"}},
+		{name: "from a VNet over the internet", scenario: natScenario, from: "vm9", to: "20.30.0.1", port: 443,
+			verdict: Denied, reason: ReasonUnreachable, blockedBy: "natGateway/natgw/20.30.0.1"},
+		{name: "outbound through the NAT gateway still works", scenario: natScenario, from: "vm1", to: "internet", port: 443,
+			verdict: Allowed, hops: []string{"egress snat v/a NAT gateway natgw"}},
+	})
+	topo := load(t, natScenario)
+	res, err := topo.Trace(Request{From: "internet", To: "20.30.0.1", Port: 80})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(res.Message, "can't initiate an inbound connection through NAT gateway") {
+		t.Errorf("message: %s", res.Message)
+	}
+}
