@@ -313,3 +313,80 @@ func TestNATGatewayPublicIPs(t *testing.T) {
 		t.Errorf("message: %s", res.Message)
 	}
 }
+
+// TestBatchManagementPorts (rule 7): Batch management of a compute cluster
+// needs TCP 443 and UDP 5831 (seed 000), not the compute-instance ports TCP
+// 8787 (RStudio) and 18881 (IntelliSense), which belong to the rstudio and
+// intellisense intents.
+func TestBatchManagementPorts(t *testing.T) {
+	const allowSsh = `      - {name: AllowSsh, priority: 120, direction: Inbound, access: Allow, protocol: Tcp, sourceAddressPrefix: AzureMachineLearning, sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "22"}`
+	deny := allowSsh + `
+      - {name: DenyCIPorts, priority: 200, direction: Outbound, access: Deny, protocol: Tcp, sourceAddressPrefix: "*", sourcePortRange: "*", destinationAddressPrefix: AzureMachineLearning, destinationPortRange: "8787,18881"}`
+	topo := load(t, mlScenario(allowSsh, deny))
+	s, err := topo.Simulate("batch-management", "cluster", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	WriteSimulationText(&out, s)
+	if s.Verdict != Allowed {
+		t.Errorf("batch management of a cluster must not need TCP 8787 or 18881:\n%s", out.String())
+	}
+	udp := false
+	for _, st := range s.Steps {
+		if st.Port == 8787 || st.Port == 18881 {
+			t.Errorf("step %q uses a compute-instance port", st.Name)
+		}
+		udp = udp || (st.Port == 5831 && st.Protocol == "Udp")
+	}
+	if !udp {
+		t.Errorf("UDP 5831 must stay:\n%s", out.String())
+	}
+	// The ports stay with their own intents.
+	for intent, port := range map[string]uint16{"rstudio": 8787, "intellisense": 18881} {
+		s, err := topo.Simulate(intent, "ci1", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, st := range s.Steps {
+			found = found || st.Port == port
+		}
+		if !found {
+			t.Errorf("intent %s has no step on port %d", intent, port)
+		}
+	}
+}
+
+// TestRegistryBehindVNet (rule 8): a registry whose network rule set denies
+// by default is behind the VNet, with or without rules, just as one with
+// public network access disabled: image builds need an image build compute
+// (seed 002, Azure Container Registry).
+func TestRegistryBehindVNet(t *testing.T) {
+	open := "  - {name: crmlw, type: Microsoft.ContainerRegistry/registries, publicNetworkAccess: Disabled}"
+	for name, reg := range map[string]string{
+		"default deny":               "  - {name: crmlw, type: Microsoft.ContainerRegistry/registries, networkAcls: {defaultAction: Deny}}",
+		"default deny with IP rules": "  - {name: crmlw, type: Microsoft.ContainerRegistry/registries, networkAcls: {defaultAction: Deny, ipRules: [203.0.113.0/24]}}",
+		"public access disabled":     open,
+	} {
+		topo := load(t, mlScenario(open, reg))
+		s, err := topo.Simulate("image-build", "cluster", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := s.FirstFailure()
+		if f == nil || f.Reason != ReasonImageBuild {
+			var out strings.Builder
+			WriteSimulationText(&out, s)
+			t.Errorf("%s: the registry is behind the VNet, so image builds need an image build compute:\n%s", name, out.String())
+		}
+	}
+	topo := load(t, mlScenario(open, "  - {name: crmlw, type: Microsoft.ContainerRegistry/registries, networkAcls: {defaultAction: Allow}}"))
+	s, err := topo.Simulate("image-build", "cluster", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := s.FirstFailure(); f != nil && f.Reason == ReasonImageBuild {
+		t.Errorf("a registry open to all networks is not behind the VNet: %+v", f)
+	}
+}
