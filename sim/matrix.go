@@ -94,6 +94,21 @@ func (a *Access) String() string {
 	return strings.Join(parts, "; ")
 }
 
+// mainReason is the reason most traces were denied for (the first in
+// order on a tie), or "unreachable" when none was recorded.
+func (a *Access) mainReason() string {
+	best, n := "", 0
+	for r, c := range a.Reasons {
+		if r != "" && (c > n || c == n && r < best) {
+			best, n = r, c
+		}
+	}
+	if best == "" {
+		return ReasonUnreachable
+	}
+	return best
+}
+
 // Equal reports whether two accesses allow the same.
 func (a *Access) Equal(b *Access) bool { return a.String() == b.String() }
 
@@ -353,7 +368,10 @@ type MatrixRow struct {
 	To        string              `json:"to"`
 	Allowed   map[string][]string `json:"allowed"`
 	Summary   string              `json:"summary"`
-	access    *Access
+	// Reason says why nothing passes (a trace reason code such as
+	// dns-nxdomain or nsg-denied), when nothing does.
+	Reason string `json:"reason,omitempty"`
+	access *Access
 }
 
 // Matrix is the reachability of every source to every destination.
@@ -591,7 +609,12 @@ func (t *Network) Matrix(from, to string, progress func(done, total int)) (*Matr
 				if len(groups) > 1 {
 					from = fmt.Sprintf("%s [%s]", s.name, strings.Join(g.addrs, " "))
 				}
-				m.Rows = append(m.Rows, MatrixRow{From: from, Addresses: g.addrs, To: d.Text, Allowed: g.acc.byProtocol(), Summary: g.acc.String(), access: g.acc})
+				row := MatrixRow{From: from, Addresses: g.addrs, To: d.Text, Allowed: g.acc.byProtocol(), Summary: g.acc.String(), access: g.acc}
+				if g.acc.Empty() {
+					row.Reason = g.acc.mainReason()
+					row.Summary = fmt.Sprintf("none (%s)", row.Reason)
+				}
+				m.Rows = append(m.Rows, row)
 			}
 		}
 	}
