@@ -518,3 +518,60 @@ privateDnsZones:
 	}
 	return b.String()
 }
+
+const exposedVM = `vnets:
+  - name: v
+    addressSpace: [10.0.0.0/16]
+    subnets:
+      - {name: a, addressPrefix: 10.0.0.0/24, networkSecurityGroup: nsg-a}
+networkSecurityGroups:
+  - name: nsg-a
+    securityRules:
+      - {name: AllowSsh, priority: 100, direction: Inbound, access: Allow, protocol: Tcp, sourceAddressPrefix: Internet, sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "22"}
+vms:
+  - {name: web, subnet: v/a, publicIpAddress: {sku: Standard, ipAddress: 20.50.0.5}}
+  - {name: inner, subnet: v/a}
+services:
+  - {name: st, type: Microsoft.Storage/storageAccounts}
+  - {name: kv, type: Microsoft.KeyVault/vaults, publicNetworkAccess: Disabled}
+`
+
+// TestExposureInMatrixAndDiff (rule 12): the default matrix has rows from
+// the internet to every publicly reachable endpoint, and diff reports a
+// newly open internet flow first.
+func TestExposureInMatrixAndDiff(t *testing.T) {
+	before := load(t, exposedVM)
+	m, err := before.Matrix("", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]string{}
+	for _, r := range m.Rows {
+		rows[r.From+" -> "+r.To] = r.Summary
+	}
+	if got := rows["internet -> web"]; got != "Tcp 22" {
+		t.Errorf("internet -> web = %q, want Tcp 22 (rows %v)", got, rows)
+	}
+	if _, ok := rows["internet -> st"]; !ok {
+		t.Errorf("a service with public network access is publicly reachable: no internet -> st row")
+	}
+	for _, k := range []string{"internet -> inner", "internet -> kv"} {
+		if _, ok := rows[k]; ok {
+			t.Errorf("%s: not publicly reachable, no row expected", k)
+		}
+	}
+	after := load(t, strings.Replace(exposedVM, "    securityRules:\n", `    securityRules:
+      - {name: AllowHttp, priority: 110, direction: Inbound, access: Allow, protocol: Tcp, sourceAddressPrefix: "*", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "80"}
+`, 1))
+	d, err := Diff(before, after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Changes) == 0 {
+		t.Fatal("diff: no changes")
+	}
+	c := d.Changes[0]
+	if c.Kind != "matrix" || c.Change != "newly-allowed" || c.Subject != "internet -> web" || c.Detail != "Tcp 80" {
+		t.Errorf("the first change must be the newly open internet flow, got %+v (all: %+v)", c, d.Changes)
+	}
+}
