@@ -25,6 +25,8 @@
 //     endpoint would see, refuses every name the scenario does not govern,
 //     and never forwards a query anywhere.
 //
-// A Resolver is built once from a topology and is read-only afterwards, so
-// concurrent queries share it.
+// A Resolver is built once from a compiled topology (its DNS zones, records
+// and DNS server roles are compiled data) and is read-only afterwards, so
+// concurrent queries share it. It never reads the scenario format and never
+// traces a flow itself; package sim owns the Resolver of a network.
 package dnsmock

@@ -270,7 +270,8 @@ type Resolver struct {
 	patterns  map[string]*rrset // public wildcards by the suffix after "*."
 	catalog   map[*topology.Service][]CatalogName
 	plOwner   map[string]*topology.Service // privatelink name → service
-	dnsVMs    map[netip.Addr][]*dnsVM
+	t         *topology.Topology
+	vmOf      map[*topology.NIC]*dnsVM
 	firewalls map[netip.Addr]*firewallDNS
 	vnets     []*topology.VNet
 	gateways  []*topology.Gateway
@@ -287,7 +288,7 @@ func New(t *topology.Topology, flow FlowFunc) *Resolver {
 	r := &Resolver{
 		flow: flow, zones: map[string]*zone{}, public: map[string]*rrset{}, patterns: map[string]*rrset{},
 		catalog: map[*topology.Service][]CatalogName{}, plOwner: map[string]*topology.Service{},
-		dnsVMs: map[netip.Addr][]*dnsVM{}, firewalls: map[netip.Addr]*firewallDNS{},
+		t: t, vmOf: map[*topology.NIC]*dnsVM{}, firewalls: map[netip.Addr]*firewallDNS{},
 		vnets: t.VNets, gateways: t.Gateways, serverHosts: map[string]bool{},
 	}
 	r.buildPublic(t)
@@ -295,7 +296,7 @@ func New(t *topology.Topology, flow FlowFunc) *Resolver {
 	for _, n := range t.DNSServerNICs() {
 		role, _ := t.DNSServerRole(n)
 		d := &dnsVM{nic: n, role: role, hosts: n.Hosts}
-		r.dnsVMs[n.IP] = append(r.dnsVMs[n.IP], d)
+		r.vmOf[n] = d
 		for h := range n.Hosts {
 			r.serverHosts[h] = true
 		}
@@ -694,20 +695,8 @@ func (r *Resolver) serverAt(a netip.Addr, near *topology.VNet) server {
 	if a == topology.AzureDNS {
 		return server{kind: serverAzure}
 	}
-	if vms := r.dnsVMs[a]; len(vms) > 0 {
-		best := vms[0]
-		for _, d := range vms {
-			if d.nic.VNet() == near {
-				return server{kind: serverVM, vm: d}
-			}
-		}
-		for _, d := range vms {
-			if near != nil && near.PeeringTo(d.nic.VNet()) != nil {
-				best = d
-				break
-			}
-		}
-		return server{kind: serverVM, vm: best}
+	if n := r.t.DNSServerAt(a, near); n != nil {
+		return server{kind: serverVM, vm: r.vmOf[n]}
 	}
 	if f := r.firewalls[a]; f != nil {
 		if !f.DNSProxy {

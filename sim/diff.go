@@ -210,28 +210,7 @@ func addressesOf(bm, am map[accessKey]*Access, base, to string) int {
 
 // minus returns what a allows and b does not.
 func (a *Access) minus(b *Access) *Access {
-	return &Access{TCP: a.TCP.minus(b.TCP), UDP: a.UDP.minus(b.UDP), ICMP: a.ICMP && !b.ICMP, ESP: a.ESP && !b.ESP, AH: a.AH && !b.AH}
-}
-
-// minus returns the ports of s that are not in o.
-func (s PortSet) minus(o PortSet) PortSet {
-	var out PortSet
-	for _, r := range s {
-		lo := uint32(r.Lo)
-		for _, x := range o {
-			if uint32(x.Hi) < lo || x.Lo > r.Hi {
-				continue
-			}
-			if uint32(x.Lo) > lo {
-				out = out.add(topology.PortRange{Lo: uint16(lo), Hi: x.Lo - 1})
-			}
-			lo = uint32(x.Hi) + 1
-		}
-		if lo <= uint32(r.Hi) {
-			out = out.add(topology.PortRange{Lo: uint16(lo), Hi: r.Hi})
-		}
-	}
-	return out
+	return &Access{TCP: a.TCP.Minus(b.TCP), UDP: a.UDP.Minus(b.UDP), ICMP: a.ICMP && !b.ICMP, ESP: a.ESP && !b.ESP, AH: a.AH && !b.AH}
 }
 
 // outcomeText describes a verdict with what decided it.

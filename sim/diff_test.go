@@ -10,12 +10,12 @@ import (
 
 func TestPortSetMinus(t *testing.T) {
 	var a, b PortSet
-	a = a.add(topology.PortRange{Lo: 0, Hi: 65535})
-	b = b.add(topology.PortRange{Lo: 22, Hi: 22}).add(topology.PortRange{Lo: 443, Hi: 445})
-	if got := a.minus(b).String(); got != "0-21,23-442,446-65535" {
+	a = a.Add(topology.PortRange{Lo: 0, Hi: 65535})
+	b = b.Add(topology.PortRange{Lo: 22, Hi: 22}).Add(topology.PortRange{Lo: 443, Hi: 445})
+	if got := a.Minus(b).String(); got != "0-21,23-442,446-65535" {
 		t.Errorf("minus = %s", got)
 	}
-	if got := b.minus(a); len(got) != 0 {
+	if got := b.Minus(a); len(got) != 0 {
 		t.Errorf("b - all = %s", got)
 	}
 }
@@ -86,8 +86,8 @@ func TestDiffForbidden(t *testing.T) {
 		noCompute := func(mode string) string {
 			s := managedScenario(mode, "")
 			if mode == "Disabled" {
-				s = strings.Replace(s, "    - {name: cpu, type: AmlCompute, managed: true}\n    - {name: ci, type: ComputeInstance, managed: true}\n", "", 1)
-				s = strings.Replace(s, "  computes:\n", "", 1)
+				s = edit(s, "    - {name: cpu, type: AmlCompute, managed: true}\n    - {name: ci, type: ComputeInstance, managed: true}\n", "")
+				s = edit(s, "  computes:\n", "")
 			}
 			return s
 		}

@@ -1,5 +1,13 @@
-// Package sim owns the simulation: it resolves trace endpoints, follows a flow
-// hop by hop through NSGs, routes, peerings, appliances and gateways to a
-// verdict with the deciding rule, checks the reply path, and runs a
-// scenario's expectations. It reads a topology.Topology and never changes it.
+// Package sim is the query engine: New wraps a compiled network
+// (topology.Topology) in a Network, whose methods resolve endpoints, trace a
+// flow hop by hop through NSGs, routes, peerings, appliances, firewalls and
+// gateways to a verdict with the deciding rule and the reply path, expand
+// Azure ML intents, check expectations, lint the documented requirements,
+// compute the reachability matrix and diff two networks. It also renders
+// these results as text, JSON and JUnit.
+//
+// A Network owns the network's DNS resolver (package dnsmock), built on
+// first need, and gives it the tracer that carries DNS queries as flows. It
+// reads the compiled network and never changes it; it never reads the
+// scenario format and never touches a file or the command line.
 package sim

@@ -3,19 +3,11 @@ package sim
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/vnetsim/vnetsim/topology"
 )
-
-func containsNIC(list []*topology.NIC, n *topology.NIC) bool {
-	for _, x := range list {
-		if x == n {
-			return true
-		}
-	}
-	return false
-}
 
 // checkReply traces the reply of a flow delivered at NIC at (or an address
 // of subnet sub) back to its origin: NSGs pass it by flow state, it must be
@@ -48,7 +40,7 @@ func (tr *tracer) replyFromOutside(at *topology.NIC, f topology.Flow, method str
 		return true
 	}
 	rt := tr.replyTracer()
-	if at == nil || len(tr.appliances) == 0 || !containsNIC(tr.appliances, at) {
+	if at == nil || len(tr.appliances) == 0 || !slices.Contains(tr.appliances, at) {
 		if !rt.quiet {
 			rt.hop(f.Dst.String(), "reply", "deliver", "the reply returns through %s to %s", method, tr.origin.Text)
 		}
@@ -64,7 +56,7 @@ func (tr *tracer) replyTracer() *tracer {
 		tr.res.Reply = []Hop{}
 	}
 	return &tracer{t: tr.t, res: tr.res, hops: &tr.res.Reply, visited: map[string]bool{}, origin: tr.origin,
-		reply: true, forward: tr.appliances, viaPublicIP: tr.viaPublicIP, nat: append([]natRecord(nil), tr.nat...), quiet: tr.quiet, cuts: tr.cuts}
+		reply: true, forward: tr.appliances, viaPublicIP: tr.viaPublicIP, nat: append([]natRecord(nil), tr.nat...), quiet: tr.quiet, obs: tr.obs}
 }
 
 // finishReply turns the reply tracer's outcome into the flow's verdict.
@@ -76,7 +68,7 @@ func (tr *tracer) finishReply(rt *tracer, ok bool, f topology.Flow) bool {
 		return false
 	}
 	for _, a := range tr.appliances {
-		if !containsNIC(rt.appliances, a) {
+		if !slices.Contains(rt.appliances, a) {
 			rt.hop(a.Name, "appliance", "drop", "the reply does not come back through %s", a.Name)
 			return tr.deny(ReasonAsymmetric, &BlockedBy{Kind: "appliance", Name: a.Name, Resource: a.Subnet.ID()},
 				"the request went through appliance %s but the reply from %s takes another path; the appliance drops the half-open flow", a.Name, f.Dst)

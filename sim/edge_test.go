@@ -1,15 +1,14 @@
 package sim
 
 import (
-	"strings"
 	"testing"
 )
 
 // TestApplianceRules covers an appliance's own allow/deny rules (issue 4).
 func TestApplianceRules(t *testing.T) {
 	withRules := func(rules string) string {
-		return strings.Replace(hubSpoke(hubPeerings, viaNVA, ""), "privateIpAddress: 10.0.3.4, enableIpForwarding: true}",
-			"privateIpAddress: 10.0.3.4, enableIpForwarding: true, appliance: "+rules+"}", 1)
+		return edit(hubSpoke(hubPeerings, viaNVA, ""), "privateIpAddress: 10.0.3.4, enableIpForwarding: true}",
+			"privateIpAddress: 10.0.3.4, enableIpForwarding: true, appliance: "+rules+"}")
 	}
 	cases := []flowCase{
 		{
@@ -57,7 +56,7 @@ func TestGatewayPaths(t *testing.T) {
     routes: [{name: spoke1-via-gw, addressPrefix: 10.1.0.0/16, nextHopType: VirtualNetworkGateway}]
 `
 	withSpoke2 := func(s string) string {
-		s = strings.Replace(s, "{name: snet-app, addressPrefix: 10.2.0.0/24}", "{name: snet-app, addressPrefix: 10.2.0.0/24, routeTable: rt-spoke2}", 1)
+		s = edit(s, "{name: snet-app, addressPrefix: 10.2.0.0/24}", "{name: snet-app, addressPrefix: 10.2.0.0/24, routeTable: rt-spoke2}")
 		return withRouteTables(s, spoke2Back)
 	}
 	cases := []flowCase{

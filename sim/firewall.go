@@ -89,7 +89,7 @@ func (tr *tracer) ruleHeadMatches(v *topology.VNet, r *topology.FirewallRule, f 
 	if !protoOK || !tr.fwAddrMatch(r.Src, v, f.Src) {
 		return false
 	}
-	return !f.Protocol.HasPorts() || topology.PortsContain(r.Ports, f.DstPort)
+	return !f.Protocol.HasPorts() || r.Ports.Contains(f.DstPort)
 }
 
 // fwKey names one FQDN as one firewall resolves it.
@@ -137,9 +137,11 @@ func (tr *tracer) appRuleMatches(fw *topology.Firewall, r *topology.FirewallRule
 // for HTTP, HTTPS and MSSQL, then deny. It returns the allowing rule's kind
 // ("network" or "application") or "" when denied (tr.res says why).
 func (tr *tracer) firewallDecision(fw *topology.Firewall, f topology.Flow, name string, dnatted bool) string {
-	if tr.cuts != nil {
-		tr.cuts.firewall(fw)
-		tr.cuts.retrace = true // the rule kind decides SNAT, and so the reply
+	if tr.obs != nil {
+		tr.obs.collections(fw.DNAT)
+		tr.obs.collections(fw.Network)
+		tr.obs.collections(fw.Application)
+		tr.obs.undecided() // the rule kind decides SNAT, and so the reply
 		return "network"
 	}
 	for _, col := range fw.Network {
@@ -295,10 +297,10 @@ func (tr *tracer) applianceAllows(nva *topology.NIC, f topology.Flow) bool {
 	if ar == nil || tr.reply {
 		return true
 	}
-	if tr.cuts != nil {
-		tr.cuts.collections(ar.Rules)
+	if tr.obs != nil {
+		tr.obs.collections(ar.Rules)
 		vnet := nva.VNet()
-		tr.cuts.filters = append(tr.cuts.filters, func(p topology.Protocol, port uint16) bool {
+		tr.obs.filter(func(p topology.Protocol, port uint16) bool {
 			g := topology.Flow{Src: f.Src, Dst: f.Dst, Protocol: p, SrcPort: f.SrcPort, DstPort: port}
 			for _, col := range ar.Rules {
 				if tr.ruleMatches(vnet, col.Rules[0], g) {

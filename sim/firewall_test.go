@@ -263,7 +263,7 @@ machineLearning:
 		},
 		{
 			name:     "spoke to spoke without allowForwardedTraffic on the receiving spoke",
-			scenario: strings.Replace(fwHub(allowAll, "", ""), "{name: spoke2-to-hub, from: spoke2, to: hub, allowForwardedTraffic: true}", "{name: spoke2-to-hub, from: spoke2, to: hub}", 1),
+			scenario: edit(fwHub(allowAll, "", ""), "{name: spoke2-to-hub, from: spoke2, to: hub, allowForwardedTraffic: true}", "{name: spoke2-to-hub, from: spoke2, to: hub}"),
 			from:     "vm", to: "app2", port: 22, verdict: Denied, reason: ReasonForwardedTraffic,
 			blockedBy: "peering/spoke2-to-hub/spoke2",
 		},

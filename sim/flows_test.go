@@ -26,15 +26,15 @@ const transitPeerings = `  - {name: hub-to-spoke1, from: hub, to: spoke1, allowG
 
 // withRouteTables adds route tables to a scenario built by hubSpoke.
 func withRouteTables(s, tables string) string {
-	return strings.Replace(s, "routeTables:\n", "routeTables:\n"+tables, 1)
+	return edit(s, "routeTables:\n", "routeTables:\n"+tables)
 }
 
 func withPolicy(s, policy string) string {
-	return strings.Replace(s, "{name: snet-pe, addressPrefix: 10.0.1.0/24}", "{name: snet-pe, addressPrefix: 10.0.1.0/24, privateEndpointNetworkPolicies: "+policy+"}", 1)
+	return edit(s, "{name: snet-pe, addressPrefix: 10.0.1.0/24}", "{name: snet-pe, addressPrefix: 10.0.1.0/24, privateEndpointNetworkPolicies: "+policy+"}")
 }
 
 func withSubnetKeys(s, keys string) string {
-	return strings.Replace(s, "{name: snet-app, addressPrefix: 10.1.0.0/24, routeTable: rt-app}", "{name: snet-app, addressPrefix: 10.1.0.0/24, routeTable: rt-app, "+keys+"}", 1)
+	return edit(s, "{name: snet-app, addressPrefix: 10.1.0.0/24, routeTable: rt-app}", "{name: snet-app, addressPrefix: 10.1.0.0/24, routeTable: rt-app, "+keys+"}")
 }
 
 // TestRouting covers route selection (reference 2.3-2.10) as traces show it.
@@ -157,10 +157,10 @@ func TestPeeringAndAppliances(t *testing.T) {
       - {name: spoke1-via-nva, addressPrefix: 10.1.0.0/16, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.3.4}
 `
 	withSpoke2RT := func(s string) string {
-		s = strings.Replace(s, "{name: snet-app, addressPrefix: 10.2.0.0/24}", "{name: snet-app, addressPrefix: 10.2.0.0/24, routeTable: rt-spoke2}", 1)
+		s = edit(s, "{name: snet-app, addressPrefix: 10.2.0.0/24}", "{name: snet-app, addressPrefix: 10.2.0.0/24, routeTable: rt-spoke2}")
 		return withRouteTables(s, spoke2Back)
 	}
-	noForward := strings.Replace(hubPeerings, "{name: spoke2-to-hub, from: spoke2, to: hub, allowForwardedTraffic: true}", "{name: spoke2-to-hub, from: spoke2, to: hub}", 1)
+	noForward := edit(hubPeerings, "{name: spoke2-to-hub, from: spoke2, to: hub, allowForwardedTraffic: true}", "{name: spoke2-to-hub, from: spoke2, to: hub}")
 	cases := []flowCase{
 		{
 			name:     "peering is not transitive: spoke to spoke without an appliance",
@@ -194,19 +194,19 @@ func TestPeeringAndAppliances(t *testing.T) {
 		},
 		{
 			name:     "allowVirtualNetworkAccess false stops traffic",
-			scenario: hubSpoke(strings.Replace(hubPeerings, "{name: hub-to-spoke2, from: hub, to: spoke2, allowForwardedTraffic: true}", "{name: hub-to-spoke2, from: hub, to: spoke2, allowVirtualNetworkAccess: false}", 1), noRoutes, ""),
+			scenario: hubSpoke(edit(hubPeerings, "{name: hub-to-spoke2, from: hub, to: spoke2, allowForwardedTraffic: true}", "{name: hub-to-spoke2, from: hub, to: spoke2, allowVirtualNetworkAccess: false}"), noRoutes, ""),
 			from:     "nva", to: "app2", verdict: Denied, reason: ReasonPeeringAccess,
 			blockedBy: "peering/hub-to-spoke2/hub",
 		},
 		{
 			name:     "allowVirtualNetworkAccess false on the other half stops traffic too",
-			scenario: hubSpoke(strings.Replace(hubPeerings, "{name: hub-to-spoke2, from: hub, to: spoke2, allowForwardedTraffic: true}", "{name: hub-to-spoke2, from: hub, to: spoke2, allowVirtualNetworkAccess: false}", 1), noRoutes, ""),
+			scenario: hubSpoke(edit(hubPeerings, "{name: hub-to-spoke2, from: hub, to: spoke2, allowForwardedTraffic: true}", "{name: hub-to-spoke2, from: hub, to: spoke2, allowVirtualNetworkAccess: false}"), noRoutes, ""),
 			from:     "app2", to: "nva", verdict: Denied, reason: ReasonPeeringAccess,
 			blockedBy: "peering/hub-to-spoke2/hub",
 		},
 		{
 			name:     "a VirtualAppliance next hop without IP forwarding drops",
-			scenario: strings.Replace(hubSpoke(hubPeerings, viaNVA, ""), "privateIpAddress: 10.0.3.4, enableIpForwarding: true", "privateIpAddress: 10.0.3.4", 1),
+			scenario: edit(hubSpoke(hubPeerings, viaNVA, ""), "privateIpAddress: 10.0.3.4, enableIpForwarding: true", "privateIpAddress: 10.0.3.4"),
 			from:     "app1", to: "internet", verdict: Denied, reason: ReasonIPForwarding,
 			blockedBy: "nic/nva/hub/snet-nva",
 		},
@@ -217,29 +217,29 @@ func TestPeeringAndAppliances(t *testing.T) {
 		},
 		{
 			name: "the appliance NIC's NSGs apply to forwarded traffic",
-			scenario: strings.Replace(hubSpoke(hubPeerings, viaNVA, `networkSecurityGroups:
+			scenario: edit(hubSpoke(hubPeerings, viaNVA, `networkSecurityGroups:
   - name: nsg-nva
     securityRules:
       - {name: AllowFromVNet, priority: 100, direction: Inbound, access: Allow, protocol: "*", sourceAddressPrefix: VirtualNetwork, sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "*"}
       - {name: DenyWebOut, priority: 100, direction: Outbound, access: Deny, protocol: Tcp, sourceAddressPrefix: "*", sourcePortRange: "*", destinationAddressPrefix: Internet, destinationPortRange: "443"}
-`), "privateIpAddress: 10.0.3.4, enableIpForwarding: true", "privateIpAddress: 10.0.3.4, enableIpForwarding: true, networkSecurityGroup: nsg-nva", 1),
+`), "privateIpAddress: 10.0.3.4, enableIpForwarding: true", "privateIpAddress: 10.0.3.4, enableIpForwarding: true, networkSecurityGroup: nsg-nva"),
 			from: "app1", to: "internet", verdict: Denied, reason: ReasonNSG,
 			blockedBy: "nsgRule/DenyWebOut/nsg-nva",
 			hops:      []string{"nsg allow nsg-nva NIC nva Inbound: rule AllowFromVNet", "appliance forward nva", "nsg deny nsg-nva NIC nva Outbound"},
 		},
 		{
 			name: "the appliance NIC's inbound NSG sees the packet's real destination",
-			scenario: strings.Replace(hubSpoke(hubPeerings, viaNVA, `networkSecurityGroups:
+			scenario: edit(hubSpoke(hubPeerings, viaNVA, `networkSecurityGroups:
   - name: nsg-nva
-`), "privateIpAddress: 10.0.3.4, enableIpForwarding: true", "privateIpAddress: 10.0.3.4, enableIpForwarding: true, networkSecurityGroup: nsg-nva", 1),
+`), "privateIpAddress: 10.0.3.4, enableIpForwarding: true", "privateIpAddress: 10.0.3.4, enableIpForwarding: true, networkSecurityGroup: nsg-nva"),
 			from: "app1", to: "internet", verdict: Denied, reason: ReasonNSG,
 			blockedBy: "nsgRule/DenyAllInBound/nsg-nva",
 		},
 		{
 			name: "a routing loop between two appliances is reported",
-			scenario: withRouteTables(strings.Replace(strings.Replace(hubSpoke(hubPeerings, viaNVA, `  - {name: nva2, subnet: hub/snet-pe, privateIpAddress: 10.0.1.4, enableIpForwarding: true}
+			scenario: withRouteTables(edit(strings.Replace(hubSpoke(hubPeerings, viaNVA, `  - {name: nva2, subnet: hub/snet-pe, privateIpAddress: 10.0.1.4, enableIpForwarding: true}
 `), "  - {name: snet-pe, addressPrefix: 10.0.1.0/24}", "  - {name: snet-pe, addressPrefix: 10.0.1.0/24, routeTable: rt-pe}", 1),
-				"      - {name: snet-nva, addressPrefix: 10.0.3.0/24}", "      - {name: snet-nva, addressPrefix: 10.0.3.0/24, routeTable: rt-nva}", 1), `  - name: rt-nva
+				"      - {name: snet-nva, addressPrefix: 10.0.3.0/24}", "      - {name: snet-nva, addressPrefix: 10.0.3.0/24, routeTable: rt-nva}"), `  - name: rt-nva
     routes: [{name: to-nva2, addressPrefix: 0.0.0.0/0, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.1.4}]
   - name: rt-pe
     routes: [{name: to-nva, addressPrefix: 0.0.0.0/0, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.3.4}]
@@ -277,12 +277,12 @@ func TestGatewaysAndOnPremises(t *testing.T) {
 		},
 		{
 			name:     "disableBgpRoutePropagation: the spoke subnet loses the on-premises route",
-			scenario: strings.Replace(hubSpoke(transit, noRoutes, gw), "  - name: rt-app\n", "  - name: rt-app\n    disableBgpRoutePropagation: true\n", 1),
+			scenario: edit(hubSpoke(transit, noRoutes, gw), "  - name: rt-app\n", "  - name: rt-app\n    disableBgpRoutePropagation: true\n"),
 			from:     "app1", to: "192.168.1.10", verdict: Denied, reason: ReasonNullRoute,
 		},
 		{
 			name:     "disableBgpRoutePropagation with a user route to the gateway restores it",
-			scenario: strings.Replace(hubSpoke(transit, `      - {name: onprem, addressPrefix: 192.168.0.0/16, nextHopType: VirtualNetworkGateway}`, gw), "  - name: rt-app\n", "  - name: rt-app\n    disableBgpRoutePropagation: true\n", 1),
+			scenario: edit(hubSpoke(transit, `      - {name: onprem, addressPrefix: 192.168.0.0/16, nextHopType: VirtualNetworkGateway}`, gw), "  - name: rt-app\n", "  - name: rt-app\n    disableBgpRoutePropagation: true\n"),
 			from:     "app1", to: "192.168.1.10", verdict: Allowed,
 			hops: []string{"route match spoke1/snet-app 192.168.0.0/16 -> VirtualNetworkGateway (user route rt-app/onprem)", "gateway forward vpngw"},
 		},
@@ -354,13 +354,13 @@ func TestEgress(t *testing.T) {
 		},
 		{
 			name:     "NAT gateway beats an instance public IP",
-			scenario: withSubnetKeys(strings.Replace(hubSpoke(hubPeerings, noRoutes, nat), "privateIpAddress: 10.1.0.4}", "privateIpAddress: 10.1.0.4, publicIpAddress: {sku: Standard}}", 1), "natGateway: natgw"),
+			scenario: withSubnetKeys(edit(hubSpoke(hubPeerings, noRoutes, nat), "privateIpAddress: 10.1.0.4}", "privateIpAddress: 10.1.0.4, publicIpAddress: {sku: Standard}}"), "natGateway: natgw"),
 			from:     "app1", to: "internet", verdict: Allowed,
 			hops: []string{"egress snat spoke1/snet-app NAT gateway natgw"},
 		},
 		{
 			name:     "instance public IP beats default outbound access",
-			scenario: strings.Replace(hubSpoke(hubPeerings, noRoutes, ""), "privateIpAddress: 10.1.0.4}", "privateIpAddress: 10.1.0.4, publicIpAddress: {sku: Standard, ipAddress: 20.9.9.9}}", 1),
+			scenario: edit(hubSpoke(hubPeerings, noRoutes, ""), "privateIpAddress: 10.1.0.4}", "privateIpAddress: 10.1.0.4, publicIpAddress: {sku: Standard, ipAddress: 20.9.9.9}}"),
 			from:     "app1", to: "internet", verdict: Allowed,
 			hops: []string{"egress snat spoke1/snet-app instance public IP 20.9.9.9"},
 		},
@@ -419,7 +419,7 @@ func TestPrivateEndpointNSG(t *testing.T) {
 		if policy != "" {
 			k += ", privateEndpointNetworkPolicies: " + policy
 		}
-		return strings.Replace(s, "{name: snet-pe, addressPrefix: 10.0.1.0/24}", "{name: snet-pe, addressPrefix: 10.0.1.0/24, "+k+"}", 1)
+		return edit(s, "{name: snet-pe, addressPrefix: 10.0.1.0/24}", "{name: snet-pe, addressPrefix: 10.0.1.0/24, "+k+"}")
 	}
 	cases := []flowCase{
 		{

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
@@ -109,4 +110,14 @@ func mustAddr(t testing.TB, s string) netip.Addr {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// edit returns s with the first old replaced by new. A fixture edit that
+// matches nothing would silently test the unedited scenario, so it panics,
+// which fails the test that made it.
+func edit(s, old, new string) string {
+	if !strings.Contains(s, old) {
+		panic(fmt.Sprintf("test fixture edit: %q is not in the scenario", old))
+	}
+	return strings.Replace(s, old, new, 1)
 }

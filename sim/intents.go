@@ -332,19 +332,11 @@ func imageBuild(c *intentCtx) ([]Step, error) {
 	}
 	cfg := Step{Name: "Azure Machine Learning can build images for a registry behind the VNet", From: "AzureMachineLearning", To: acr.Name, Cite: cite002ACR}
 	cfg.check = func() (string, string, string) {
-		behind := ""
-		switch {
-		case acr.PublicNetworkAccess == "Disabled":
-			behind = "publicNetworkAccess Disabled"
-		case acr.ACLs != nil && acr.ACLs.DefaultAction == "Deny":
-			// A network rule set that denies by default puts the registry
-			// behind the VNet whatever rules it lists (seed 002).
-			behind = "networkAcls defaultAction Deny"
-		}
-		if behind == "" || c.ml.ImageBuildCompute != nil {
+		why, behind := RegistryBehindVNet(acr)
+		if !behind || c.ml.ImageBuildCompute != nil {
 			return "", "", ""
 		}
-		return ReasonImageBuild, fmt.Sprintf("registry %s is behind the VNet (%s) and the workspace has no image build compute, so Azure Machine Learning can't build images", acr.Name, behind),
+		return ReasonImageBuild, fmt.Sprintf("registry %s is behind the VNet (%s) and the workspace has no image build compute, so Azure Machine Learning can't build images", acr.Name, why),
 			"set machineLearning.imageBuildCompute to a compute cluster in the VNet"
 	}
 	s := []Step{cfg}

@@ -82,7 +82,7 @@ machineLearning:
 		if !strings.Contains(s, edits[i]) {
 			panic("mlScenario: no " + edits[i])
 		}
-		s = strings.Replace(s, edits[i], edits[i+1], 1)
+		s = edit(s, edits[i], edits[i+1])
 	}
 	return s
 }
@@ -139,6 +139,8 @@ func TestIntents(t *testing.T) {
       - {name: DenyFrontDoor, priority: 100, direction: Outbound, access: Deny, protocol: Tcp, sourceAddressPrefix: "*", sourcePortRange: "*", destinationAddressPrefix: AzureFrontDoor.Frontend, destinationPortRange: "443"}
 `), intent: "studio-from-vnet", verdict: Denied, step: "AzureFrontDoor.Frontend", reason: ReasonNSG},
 		{name: "image build with the registry behind the VNet and no build compute", scen: mlScenario(), intent: "image-build", compute: "cluster", verdict: Denied, step: "can build images", reason: ReasonImageBuild, fix: "imageBuildCompute"},
+		{name: "image build with a registry whose network rule set denies by default, no build compute", scen: mlScenario("{name: crmlw, type: Microsoft.ContainerRegistry/registries, publicNetworkAccess: Disabled}", "{name: crmlw, type: Microsoft.ContainerRegistry/registries, networkAcls: {defaultAction: Deny}}"), intent: "image-build", compute: "cluster", verdict: Denied, step: "can build images", reason: ReasonImageBuild, fix: "imageBuildCompute"},
+		{name: "image build with a registry open to all networks, no build compute", scen: mlScenario("{name: crmlw, type: Microsoft.ContainerRegistry/registries, publicNetworkAccess: Disabled}", "{name: crmlw, type: Microsoft.ContainerRegistry/registries, networkAcls: {defaultAction: Allow}}"), intent: "image-build", compute: "cluster", verdict: Allowed},
 		{name: "image build on the image build compute", scen: mlScenario("  containerRegistry: crmlw\n", "  containerRegistry: crmlw\n  imageBuildCompute: cluster\n"), intent: "image-build", verdict: Allowed},
 		{name: "SSH to an attached HDInsight cluster", scen: mlScenario(), intent: "ssh-attach", compute: "hdi", verdict: Allowed},
 		{name: "SSH open to one address only", scen: mlScenario(`sourceAddressPrefix: AzureMachineLearning, sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "22"`, `sourceAddressPrefix: 203.0.113.7, sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "22"`),
@@ -247,7 +249,7 @@ func TestKubernetesAndDatabricksIntents(t *testing.T) {
 			t.Errorf("%s on %s fails at %q", c.intent, c.compute, s.FirstFailure().Name)
 		}
 	}
-	far := load(t, strings.Replace(scen, "{name: dbx, type: Databricks, subnet: ws-vnet/snet-ci}", "{name: dbx, type: Databricks, subnet: compute-vnet/snet-training}", 1))
+	far := load(t, edit(scen, "{name: dbx, type: Databricks, subnet: ws-vnet/snet-ci}", "{name: dbx, type: Databricks, subnet: compute-vnet/snet-training}"))
 	s, _ := far.Simulate("databricks", "dbx", "")
 	if s.Verdict != Denied || !strings.Contains(s.FirstFailure().Message, "not in compute-vnet") {
 		t.Errorf("Databricks outside the storage's VNet: %+v", s.FirstFailure())

@@ -3,6 +3,8 @@ package sim
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -25,6 +27,8 @@ const (
 	LintStorage445Blocked        = "storage-port-445-blocked"
 	LintServerlessAllowListNoPE  = "serverless-ip-allow-list-no-pe"
 	LintComputeOtherSubscription = "compute-vnet-other-subscription"
+	LintRoutingLoop              = "routing-loop"
+	LintDNSForwarderLoop         = "dns-forwarder-loop"
 )
 
 // Severities of a finding. An error is a documented requirement that is
@@ -45,6 +49,8 @@ const (
 	seedSecureWS    = "seed 001, Secure the workspace and associated resources/Limitations"
 	seedCustomDNS   = "seed 001, Custom DNS"
 	seedSharedZone  = "seed 002, Create a workspace that uses a private endpoint"
+	refUDR          = "reference 2.3-2.4, User-defined routes and route selection"
+	refCustomDNS    = "reference 3.4, VNet links, custom DNS and forwarding"
 )
 
 const (
@@ -143,9 +149,13 @@ func (t *Network) Lint() []Finding {
 		l.noPublicIPWorkspacePE()
 		l.subscriptions()
 		l.managedNetwork()
+		l.registryImageBuild()
 	}
+	l.endpointZones()
+	l.workspaceEndpointDNS()
 	l.sharedZones()
 	l.zoneLinks()
+	l.loops()
 	sort.SliceStable(l.out, func(i, j int) bool {
 		a, b := l.out[i], l.out[j]
 		if a.Line != b.Line {
@@ -219,20 +229,11 @@ func (l *linter) endpoints(svc *topology.Service) []*topology.PrivateEndpoint {
 func (l *linter) peVNets(svc *topology.Service) []*topology.VNet {
 	var out []*topology.VNet
 	for _, pe := range l.endpoints(svc) {
-		if v := pe.NIC.VNet(); !containsVNet(out, v) {
+		if v := pe.NIC.VNet(); !slices.Contains(out, v) {
 			out = append(out, v)
 		}
 	}
 	return out
-}
-
-func containsVNet(list []*topology.VNet, v *topology.VNet) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 func vnetNames(list []*topology.VNet) string {
@@ -300,7 +301,7 @@ func (l *linter) computeInstances() {
 		v := c.NIC.VNet()
 		otherRegion := !strings.EqualFold(c.Region, ws.Region)
 		switch {
-		case len(l.wsVNets) > 0 && !containsVNet(l.wsVNets, v):
+		case len(l.wsVNets) > 0 && !slices.Contains(l.wsVNets, v):
 			msg := fmt.Sprintf("compute instance %s is in VNet %s (%s), but workspace %s has its private endpoints in VNet %s", c.Name, v.Name, c.Region, ws.Name, vnetNames(l.wsVNets))
 			if otherRegion {
 				msg += fmt.Sprintf(" and is in region %s", ws.Region)
@@ -421,7 +422,7 @@ func (l *linter) associatedResources() {
 		sv := l.peVNets(st)
 		same := false
 		for _, v := range sv {
-			same = same || containsVNet(l.wsVNets, v)
+			same = same || slices.Contains(l.wsVNets, v)
 		}
 		if !same {
 			l.add(Finding{Code: LintStorageOutsideVNet, Severity: SeverityError, Resource: st.Name, Line: l.t.LineOf(l.pePath(l.endpoints(st)[0])),
@@ -629,7 +630,7 @@ func (l *linter) resolve(v *topology.VNet, name string) *resolution {
 // (seed 002, Create a workspace that uses a private endpoint).
 func (l *linter) sharedZones() {
 	writers := l.writers
-	for _, zone := range sortedZoneNames(writers) {
+	for _, zone := range slices.Sorted(maps.Keys(writers)) {
 		var order []*topology.Service
 		first := map[*topology.Service]zoneWriter{}
 		for _, w := range writers[zone] {
@@ -649,7 +650,7 @@ func (l *linter) sharedZones() {
 			vnets := l.peVNets(ws)
 			if l.t.ML != nil && l.t.ML.Workspace == ws {
 				for _, c := range l.vmComputes() {
-					if v := c.NIC.VNet(); !containsVNet(vnets, v) {
+					if v := c.NIC.VNet(); !slices.Contains(vnets, v) {
 						vnets = append(vnets, v)
 					}
 				}
@@ -675,15 +676,6 @@ func (l *linter) sharedZones() {
 			}
 		}
 	}
-}
-
-func sortedZoneNames[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // need is a VNet that needs a zone, and why.
@@ -734,7 +726,7 @@ func (l *linter) zoneLinks() {
 	}
 	found := map[key]*agg{}
 	var keys []key
-	for _, zone := range sortedZoneNames(needed) {
+	for _, zone := range slices.Sorted(maps.Keys(needed)) {
 		name, ok := l.zoneName(zone, writers[zone], ws)
 		if !ok {
 			continue
@@ -743,7 +735,7 @@ func (l *linter) zoneLinks() {
 		var vnetSvcs []*topology.VNet // VNets holding a private endpoint that writes here
 		for _, w := range writers[zone] {
 			forML = forML || ml[w.pe.Service]
-			if v := w.pe.NIC.VNet(); !containsVNet(vnetSvcs, v) {
+			if v := w.pe.NIC.VNet(); !slices.Contains(vnetSvcs, v) {
 				vnetSvcs = append(vnetSvcs, v)
 			}
 		}

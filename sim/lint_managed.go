@@ -20,10 +20,11 @@ const seedManaged = "seed 003, Workspace Managed Virtual Network Isolation"
 
 // managedNetwork checks the constraints of seed 003 that are configuration
 // rather than reachability: provisioning, Spark, the workspace's public
-// access before provisioning, and private plus service endpoints.
+// access before provisioning, and private plus service endpoints. Isolation
+// mode Disabled has no managed network, so none of them apply.
 func (l *linter) managedNetwork() {
 	t := l.t
-	if t.ML == nil || t.ML.Managed == nil {
+	if t.ML == nil || t.ML.Managed == nil || t.ML.Managed.Mode == topology.ModeDisabled {
 		return
 	}
 	m := t.ML.Managed

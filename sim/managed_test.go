@@ -109,7 +109,7 @@ func TestManagedNetwork(t *testing.T) {
 // TestManagedNetworkModel covers the synthesis itself: automatic private
 // endpoints by mode, the firewall only with FQDN rules, and no public IP.
 func TestManagedNetworkModel(t *testing.T) {
-	internet := load(t, strings.Replace(managedScenario("AllowInternetOutbound", ""), "{name: kvmlw, type: Microsoft.KeyVault/vaults, publicNetworkAccess: Disabled}", "{name: kvmlw, type: Microsoft.KeyVault/vaults}", 1))
+	internet := load(t, edit(managedScenario("AllowInternetOutbound", ""), "{name: kvmlw, type: Microsoft.KeyVault/vaults, publicNetworkAccess: Disabled}", "{name: kvmlw, type: Microsoft.KeyVault/vaults}"))
 	m := internet.ML.Managed
 	if m == nil || m.VNet == nil || m.Firewall != nil {
 		t.Fatalf("internet outbound: %+v", m)
@@ -131,7 +131,7 @@ func TestManagedNetworkModel(t *testing.T) {
 	if !cp.Managed || cp.PublicIP || cp.NIC.VNet() != m.VNet {
 		t.Errorf("managed compute: %+v", cp)
 	}
-	approved := load(t, strings.Replace(managedScenario("AllowOnlyApprovedOutbound", "    outboundRules:\n      - {name: pypi, type: fqdn, destination: pypi.org}\n"), "{name: kvmlw, type: Microsoft.KeyVault/vaults, publicNetworkAccess: Disabled}", "{name: kvmlw, type: Microsoft.KeyVault/vaults}", 1))
+	approved := load(t, edit(managedScenario("AllowOnlyApprovedOutbound", "    outboundRules:\n      - {name: pypi, type: fqdn, destination: pypi.org}\n"), "{name: kvmlw, type: Microsoft.KeyVault/vaults, publicNetworkAccess: Disabled}", "{name: kvmlw, type: Microsoft.KeyVault/vaults}"))
 	if approved.ML.Managed.Firewall == nil {
 		t.Error("an FQDN rule deploys a managed firewall")
 	}
@@ -175,15 +175,20 @@ func TestManagedLint(t *testing.T) {
 		want      []string
 	}{
 		{"provisioned, private workspace: nothing", managedScenario("AllowOnlyApprovedOutbound", ""), nil},
-		{"spark without provisioning", strings.Replace(managedScenario("AllowOnlyApprovedOutbound", spark), "status: Provisioned", "status: NotProvisioned", 1),
+		{"spark without provisioning", edit(managedScenario("AllowOnlyApprovedOutbound", spark), "status: Provisioned", "status: NotProvisioned"),
 			[]string{LintManagedSparkProvisioning, LintManagedSparkConda}},
-		{"public workspace before provisioning", strings.Replace(strings.Replace(managedScenario("AllowInternetOutbound", ""), "status: Provisioned", "status: NotProvisioned", 1),
-			"workspaceId: fb000000-0000-4000-8000-000000000002, publicNetworkAccess: Disabled", "workspaceId: fb000000-0000-4000-8000-000000000002", 1), []string{LintManagedPublicAccess}},
-		{"not provisioned and no compute", strings.Replace(strings.Replace(strings.Replace(managedScenario("AllowInternetOutbound", ""), "status: Provisioned", "status: NotProvisioned", 1),
-			"    - {name: cpu, type: AmlCompute, managed: true}\n    - {name: ci, type: ComputeInstance, managed: true}\n", "", 1), "  computes:\n", "", 1), []string{LintManagedNotProvisioned}},
-		{"private endpoint and service endpoint for one storage", strings.Replace(strings.Replace(managedScenario("AllowOnlyApprovedOutbound", ""),
+		{"public workspace before provisioning", edit(strings.Replace(managedScenario("AllowInternetOutbound", ""), "status: Provisioned", "status: NotProvisioned", 1),
+			"workspaceId: fb000000-0000-4000-8000-000000000002, publicNetworkAccess: Disabled", "workspaceId: fb000000-0000-4000-8000-000000000002"), []string{LintManagedPublicAccess}},
+		{"not provisioned and no compute", edit(strings.Replace(strings.Replace(managedScenario("AllowInternetOutbound", ""), "status: Provisioned", "status: NotProvisioned", 1),
+			"    - {name: cpu, type: AmlCompute, managed: true}\n    - {name: ci, type: ComputeInstance, managed: true}\n", "", 1), "  computes:\n", ""), []string{LintManagedNotProvisioned}},
+		// Isolation mode Disabled has no managed network to provision, so
+		// neither its provisioning nor the public access before it matter.
+		{"isolation mode Disabled, not provisioned, public workspace, no compute", edit(strings.Replace(strings.Replace(strings.Replace(managedScenario("Disabled", ""), "status: Provisioned", "status: NotProvisioned", 1),
+			"    - {name: cpu, type: AmlCompute, managed: true}\n    - {name: ci, type: ComputeInstance, managed: true}\n", "", 1), "  computes:\n", "", 1),
+			"workspaceId: fb000000-0000-4000-8000-000000000002, publicNetworkAccess: Disabled", "workspaceId: fb000000-0000-4000-8000-000000000002"), nil},
+		{"private endpoint and service endpoint for one storage", edit(strings.Replace(managedScenario("AllowOnlyApprovedOutbound", ""),
 			"{name: snet-clients, addressPrefix: 10.0.2.0/24}", "{name: snet-clients, addressPrefix: 10.0.2.0/24, serviceEndpoints: [Microsoft.Storage]}", 1),
-			"{name: stmlw, type: Microsoft.Storage/storageAccounts, publicNetworkAccess: Disabled}", "{name: stmlw, type: Microsoft.Storage/storageAccounts, publicNetworkAccess: Disabled, networkAcls: {defaultAction: Deny, virtualNetworkRules: [client-vnet/snet-clients]}}", 1),
+			"{name: stmlw, type: Microsoft.Storage/storageAccounts, publicNetworkAccess: Disabled}", "{name: stmlw, type: Microsoft.Storage/storageAccounts, publicNetworkAccess: Disabled, networkAcls: {defaultAction: Deny, virtualNetworkRules: [client-vnet/snet-clients]}}"),
 			[]string{LintManagedPEAndSE}},
 	}
 	for _, c := range cases {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/netip"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -12,51 +11,8 @@ import (
 	"github.com/vnetsim/vnetsim/topology"
 )
 
-// PortSet is a set of ports as sorted, disjoint, non-adjacent ranges.
-type PortSet []topology.PortRange
-
-// add returns s with r added.
-func (s PortSet) add(r topology.PortRange) PortSet {
-	out := append(PortSet{}, s...)
-	out = append(out, r)
-	sort.Slice(out, func(i, j int) bool { return out[i].Lo < out[j].Lo })
-	merged := out[:0]
-	for _, x := range out {
-		if n := len(merged); n > 0 && uint32(x.Lo) <= uint32(merged[n-1].Hi)+1 {
-			if x.Hi > merged[n-1].Hi {
-				merged[n-1].Hi = x.Hi
-			}
-			continue
-		}
-		merged = append(merged, x)
-	}
-	return merged
-}
-
-// Contains reports whether p is in the set.
-func (s PortSet) Contains(p uint16) bool {
-	for _, r := range s {
-		if r.Contains(p) {
-			return true
-		}
-	}
-	return false
-}
-
-func (s PortSet) String() string {
-	if len(s) == 1 && s[0].Lo == 0 && s[0].Hi == 65535 {
-		return "*"
-	}
-	parts := make([]string, len(s))
-	for i, r := range s {
-		if r.Lo == r.Hi {
-			parts[i] = strconv.Itoa(int(r.Lo))
-		} else {
-			parts[i] = fmt.Sprintf("%d-%d", r.Lo, r.Hi)
-		}
-	}
-	return strings.Join(parts, ",")
-}
+// PortSet is a set of ports (topology's one port-set type).
+type PortSet = topology.PortSet
 
 // Access is what one source may send one destination: per protocol, the
 // destination ports allowed (protocols without ports: all or nothing).
@@ -111,7 +67,9 @@ func (a *Access) mainReason() string {
 }
 
 // Equal reports whether two accesses allow the same.
-func (a *Access) Equal(b *Access) bool { return a.String() == b.String() }
+func (a *Access) Equal(b *Access) bool {
+	return a.TCP.Equal(b.TCP) && a.UDP.Equal(b.UDP) && a.ICMP == b.ICMP && a.ESP == b.ESP && a.AH == b.AH
+}
 
 // portCuts collects port boundaries: a port range [lo, hi] cuts at lo and
 // at hi+1.
@@ -157,6 +115,12 @@ func (c *portCuts) collections(cols []*topology.FirewallCollection) {
 		}
 	}
 }
+
+func (c *portCuts) filter(pass func(p topology.Protocol, port uint16) bool) {
+	c.filters = append(c.filters, pass)
+}
+
+func (c *portCuts) undecided() { c.retrace = true }
 
 func (c *portCuts) firewall(fw *topology.Firewall) {
 	c.collections(fw.DNAT)
@@ -339,7 +303,7 @@ func reach(t *Network, src, dst *Endpoint, intervals []topology.PortRange, names
 				}
 			}
 			if ok {
-				set = set.add(iv)
+				set = set.Add(iv)
 			}
 		}
 		if p == topology.ProtocolTCP {
@@ -744,3 +708,5 @@ func (a *Access) byProtocol() map[string][]string {
 	}
 	return out
 }
+
+var _ pathObserver = (*portCuts)(nil)

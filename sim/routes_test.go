@@ -149,7 +149,7 @@ privateEndpoints:
 		},
 		{
 			name: "disableBgpRoutePropagation drops gateway routes", subnet: "spoke1/snet-app",
-			scen:    strings.Replace(hubSpoke(transit, noRoutes, gw), "  - name: rt-app\n", "  - name: rt-app\n    disableBgpRoutePropagation: true\n", 1),
+			scen:    edit(hubSpoke(transit, noRoutes, gw), "  - name: rt-app\n", "  - name: rt-app\n    disableBgpRoutePropagation: true\n"),
 			notWant: []string{"VirtualNetworkGateway Active"},
 		},
 		{
@@ -169,8 +169,8 @@ privateEndpoints:
 		},
 		{
 			name: "decision 7: RouteTableEnabled and a user route as long as the VNet range invalidate the /32", subnet: "spoke1/snet-app",
-			scen: strings.Replace(hubSpoke(hubPeerings, `      - {name: hub-via-nva, addressPrefix: 10.0.0.0/16, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.3.4}`, pe),
-				"{name: snet-pe, addressPrefix: 10.0.1.0/24}", "{name: snet-pe, addressPrefix: 10.0.1.0/24, privateEndpointNetworkPolicies: RouteTableEnabled}", 1),
+			scen: edit(hubSpoke(hubPeerings, `      - {name: hub-via-nva, addressPrefix: 10.0.0.0/16, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.3.4}`, pe),
+				"{name: snet-pe, addressPrefix: 10.0.1.0/24}", "{name: snet-pe, addressPrefix: 10.0.1.0/24, privateEndpointNetworkPolicies: RouteTableEnabled}"),
 			want: []string{"Default Invalid 10.0.1.5/32 InterfaceEndpoint 10.0.1.5", "User Active 10.0.0.0/16 VirtualAppliance 10.0.3.4"},
 		},
 		{
@@ -180,24 +180,24 @@ privateEndpoints:
 		},
 		{
 			name: "decision 7: 0.0.0.0/0 never invalidates the /32", subnet: "spoke1/snet-app",
-			scen: strings.Replace(hubSpoke(hubPeerings, `      - {name: default, addressPrefix: 0.0.0.0/0, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.3.4}`, pe),
-				"{name: snet-pe, addressPrefix: 10.0.1.0/24}", "{name: snet-pe, addressPrefix: 10.0.1.0/24, privateEndpointNetworkPolicies: Enabled}", 1),
+			scen: edit(hubSpoke(hubPeerings, `      - {name: default, addressPrefix: 0.0.0.0/0, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.3.4}`, pe),
+				"{name: snet-pe, addressPrefix: 10.0.1.0/24}", "{name: snet-pe, addressPrefix: 10.0.1.0/24, privateEndpointNetworkPolicies: Enabled}"),
 			want: []string{"Default Active 10.0.1.5/32 InterfaceEndpoint 10.0.1.5"},
 		},
 		{
 			name: "decision 7: a route shorter than the VNet range (/8) does not invalidate", subnet: "spoke1/snet-app",
-			scen: strings.Replace(hubSpoke(hubPeerings, `      - {name: ten-via-nva, addressPrefix: 10.0.0.0/8, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.3.4}`, pe),
-				"{name: snet-pe, addressPrefix: 10.0.1.0/24}", "{name: snet-pe, addressPrefix: 10.0.1.0/24, privateEndpointNetworkPolicies: RouteTableEnabled}", 1),
+			scen: edit(hubSpoke(hubPeerings, `      - {name: ten-via-nva, addressPrefix: 10.0.0.0/8, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.3.4}`, pe),
+				"{name: snet-pe, addressPrefix: 10.0.1.0/24}", "{name: snet-pe, addressPrefix: 10.0.1.0/24, privateEndpointNetworkPolicies: RouteTableEnabled}"),
 			want: []string{"Default Active 10.0.1.5/32 InterfaceEndpoint 10.0.1.5"},
 		},
 		{
 			name: "service endpoint route only on the subnet that enables it", subnet: "spoke1/snet-app",
-			scen: strings.Replace(hubSpoke(hubPeerings, noRoutes, ""), "{name: snet-app, addressPrefix: 10.1.0.0/24, routeTable: rt-app}", "{name: snet-app, addressPrefix: 10.1.0.0/24, routeTable: rt-app, serviceEndpoints: [Microsoft.Storage]}", 1),
+			scen: edit(hubSpoke(hubPeerings, noRoutes, ""), "{name: snet-app, addressPrefix: 10.1.0.0/24, routeTable: rt-app}", "{name: snet-app, addressPrefix: 10.1.0.0/24, routeTable: rt-app, serviceEndpoints: [Microsoft.Storage]}"),
 			want: []string{"Default Active Storage.EastUS VirtualNetworkServiceEndpoint "},
 		},
 		{
 			name: "no service endpoint route on the sibling subnet", subnet: "spoke1/snet-other",
-			scen:    strings.Replace(hubSpoke(hubPeerings, noRoutes, ""), "{name: snet-app, addressPrefix: 10.1.0.0/24, routeTable: rt-app}", "{name: snet-app, addressPrefix: 10.1.0.0/24, routeTable: rt-app, serviceEndpoints: [Microsoft.Storage]}", 1),
+			scen:    edit(hubSpoke(hubPeerings, noRoutes, ""), "{name: snet-app, addressPrefix: 10.1.0.0/24, routeTable: rt-app}", "{name: snet-app, addressPrefix: 10.1.0.0/24, routeTable: rt-app, serviceEndpoints: [Microsoft.Storage]}"),
 			notWant: []string{"VirtualNetworkServiceEndpoint"},
 		},
 		{

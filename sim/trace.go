@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/vnetsim/vnetsim/topology"
@@ -105,10 +106,29 @@ type tracer struct {
 	// a trace whether or not it records hops.
 	quiet  bool
 	routed int
-	// cuts, when set, makes the trace follow the path every port would
-	// take, letting every filter pass and collecting the port boundaries of
-	// their rules (see Reach).
-	cuts *portCuts
+	// obs, when set, makes the trace follow the path every port would
+	// take: it lets every filter pass and tells obs what each one would
+	// decide (see Reach).
+	obs pathObserver
+}
+
+// pathObserver is told of the filters a trace meets when the trace follows
+// the path every port would take (it then lets each filter pass). The
+// matrix is the observer: it cuts the port range at the rules' boundaries
+// and decides each interval from the filters, without tracing again.
+type pathObserver interface {
+	// nsg is told of an NSG on the path, in one direction.
+	nsg(n *topology.NSG, inbound bool)
+	// collections is told of firewall or appliance rule collections on the
+	// path.
+	collections(cols []*topology.FirewallCollection)
+	// filter is told how a filter on the path decides each protocol and
+	// destination port.
+	filter(pass func(p topology.Protocol, port uint16) bool)
+	// undecided is told of a filter whose effect is more than pass or deny
+	// (a firewall's rule kind decides SNAT and so the reply; the
+	// platform's own rules): every interval must then be traced.
+	undecided()
 }
 
 func (tr *tracer) hop(node, kind, action, format string, args ...any) {
@@ -157,15 +177,15 @@ func (t *Network) TraceEndpoints(src, dst *Endpoint, req Request) (*Result, erro
 	return traceWith(t, src, dst, req, nil)
 }
 
-// traceWith traces a flow; with cuts, it follows the path every port would
+// traceWith traces a flow; with obs, it follows the path every port would
 // take and collects the port boundaries of the rules on it.
-func traceWith(t *Network, src, dst *Endpoint, req Request, cuts *portCuts) (*Result, error) {
+func traceWith(t *Network, src, dst *Endpoint, req Request, obs pathObserver) (*Result, error) {
 	res := &Result{Version: JSONVersion, Verdict: Allowed, Hops: []Hop{}}
 	if !req.Quiet {
 		res.From = src.String()
 		res.Hops = make([]Hop, 0, 32) // most traces take fewer hops, reply included
 	}
-	tr := &tracer{t: t, res: res, hops: &res.Hops, visited: map[string]bool{}, origin: src, quiet: req.Quiet, cuts: cuts}
+	tr := &tracer{t: t, res: res, hops: &res.Hops, visited: map[string]bool{}, origin: src, quiet: req.Quiet, obs: obs}
 	if src.Kind == EndpointService || src.Kind == EndpointFQDN {
 		return nil, fmt.Errorf("a flow can't start at %s %q; start it at a VM, compute, subnet, address, service tag or internet", src.Kind, src.Text)
 	}
@@ -268,9 +288,9 @@ func (tr *tracer) toPlatform(src *Endpoint, f topology.Flow) bool {
 		tr.hop(node, "platform", "bypass", "the host's virtual IP is not subject to user-defined routes")
 	}
 	for _, lvl := range nsgLevels(src.NIC, src.Subnet, false) {
-		if tr.cuts != nil {
-			tr.cuts.nsg(lvl.nsg, false)
-			tr.cuts.retrace = true // platform rules: evaluate with full traces
+		if tr.obs != nil {
+			tr.obs.nsg(lvl.nsg, false)
+			tr.obs.undecided() // platform rules: evaluate with full traces
 			continue
 		}
 		for _, r := range lvl.nsg.Outbound {
@@ -336,12 +356,12 @@ func (tr *tracer) applyNSGs(levels []nsgLevel, inbound bool, f topology.Flow, v 
 	if tr.reply {
 		return true // the flow record lets the reply through (reference 1.3)
 	}
-	if tr.cuts != nil {
+	if tr.obs != nil {
 		for _, lvl := range levels {
-			tr.cuts.nsg(lvl.nsg, inbound)
+			tr.obs.nsg(lvl.nsg, inbound)
 		}
 		t := tr.t
-		tr.cuts.filters = append(tr.cuts.filters, func(p topology.Protocol, port uint16) bool {
+		tr.obs.filter(func(p topology.Protocol, port uint16) bool {
 			g := topology.Flow{Src: f.Src, Dst: f.Dst, Protocol: p, SrcPort: f.SrcPort, DstPort: port}
 			for _, lvl := range levels {
 				for _, r := range lvl.nsg.Rules(inbound) {
@@ -515,7 +535,7 @@ func (tr *tracer) deliverNIC(n *topology.NIC, f topology.Flow) bool {
 
 // toAppliance forwards the packet to a VirtualAppliance next hop.
 func (tr *tracer) toAppliance(sub *topology.Subnet, dst *Endpoint, f topology.Flow, r *topology.Route) bool {
-	nva, nvaVNet := tr.findNIC(sub.VNet, r.NextHopIP)
+	nva, nvaVNet := sub.VNet.NICInReach(r.NextHopIP)
 	if nva == nil {
 		if !tr.quiet {
 			tr.hop(r.NextHopIP.String(), "appliance", "drop", "no NIC has %s in %s or a peered VNet", r.NextHopIP, sub.VNet.Name)
@@ -527,7 +547,7 @@ func (tr *tracer) toAppliance(sub *topology.Subnet, dst *Endpoint, f topology.Fl
 		return tr.deny(ReasonLoop, routeBlocker(r, sub), "routing loop: the packet reached appliance %s twice (%s)", nva.Name, r.Describe())
 	}
 	tr.visited[nva.Name] = true
-	if tr.reply && !containsNIC(tr.forward, nva) {
+	if tr.reply && !slices.Contains(tr.forward, nva) {
 		tr.hop(nva.Name, "appliance", "drop", "the reply reaches appliance %s, which did not see the flow", nva.Name)
 		return tr.deny(ReasonAsymmetric, routeBlocker(r, sub), "the reply to %s is routed by %s through appliance %s, which never saw the request; the return path is asymmetric", f.Dst, r.Describe(), nva.Name)
 	}
@@ -556,21 +576,6 @@ func (tr *tracer) toAppliance(sub *topology.Subnet, dst *Endpoint, f topology.Fl
 		return false
 	}
 	return tr.route(nva.Subnet, nva, dst, f, true)
-}
-
-// findNIC finds the NIC holding a in v or a connected peer of v.
-func (tr *tracer) findNIC(v *topology.VNet, a netip.Addr) (*topology.NIC, *topology.VNet) {
-	if n := v.NICAt(a); n != nil {
-		return n, v
-	}
-	for _, p := range v.Peerings {
-		if p.Connected() {
-			if n := p.To.NICAt(a); n != nil {
-				return n, p.To
-			}
-		}
-	}
-	return nil, nil
 }
 
 // toGateway sends the packet to the VNet's gateway (its own or a peer's).

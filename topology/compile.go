@@ -2,12 +2,13 @@ package topology
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
-	"gonum.org/v1/gonum/graph/simple"
+	"go4.org/netipx"
 
 	"github.com/vnetsim/vnetsim/internal/parallel"
 	"github.com/vnetsim/vnetsim/spec"
@@ -95,17 +96,9 @@ func (c *compiler) compile() *Topology {
 		return nil
 	}
 
-	// Derived state, built once: the graph, the VirtualNetwork tag of each
-	// VNet, and the effective routes of each subnet.
-	t.Graph = simple.NewDirectedGraph()
-	for _, v := range t.VNets {
-		t.Graph.AddNode(simple.Node(v.index))
-	}
-	for _, p := range t.Peerings {
-		if p.Connected() {
-			t.Graph.SetEdge(simple.Edge{F: simple.Node(p.From.index), T: simple.Node(p.To.index)})
-		}
-	}
+	// Derived state, built once: the VirtualNetwork tag of each VNet, the
+	// effective routes of each subnet, and the loops of the forwarding
+	// graphs.
 	var spaces []netip.Prefix
 	var owners []*VNet
 	for _, v := range t.VNets {
@@ -144,6 +137,8 @@ func (c *compiler) compile() *Topology {
 			s.Routes = shared[routeKey(s)]
 		}
 	}
+	t.RoutingLoops = t.findRoutingLoops()
+	t.ForwarderLoops = t.findForwarderLoops()
 	return t
 }
 
@@ -354,7 +349,7 @@ func (c *compiler) compileNSGs() {
 	}
 }
 
-func (c *compiler) parsePorts(path, side, single string, plural []string) []PortRange {
+func (c *compiler) parsePorts(path, side, single string, plural []string) PortSet {
 	sk, pk := side+"PortRange", side+"PortRanges"
 	if single != "" && len(plural) > 0 {
 		c.errAt(path+"."+pk, "give only one of %s and %s", sk, pk)
@@ -365,9 +360,9 @@ func (c *compiler) parsePorts(path, side, single string, plural []string) []Port
 	}
 	if len(items) == 0 {
 		c.errAt(path+"."+sk, "missing: give %s or %s (\"*\" for any)", sk, pk)
-		return []PortRange{{0, 65535}}
+		return AllPorts
 	}
-	var out []PortRange
+	var out PortSet
 	for j, it := range items {
 		rs, err := ParsePortRanges(it)
 		if err != nil {
@@ -378,7 +373,9 @@ func (c *compiler) parsePorts(path, side, single string, plural []string) []Port
 			c.errAt(k, "%q: want *, a port 0-65535, a range lo-hi or a comma list", it)
 			continue
 		}
-		out = append(out, rs...)
+		for _, r := range rs {
+			out = out.Add(r)
+		}
 	}
 	return out
 }
@@ -414,7 +411,7 @@ func (c *compiler) compileRouteTables() {
 				c.errAt(rp+".name", "duplicate route name %q in %s", r.Name, rs.Name)
 			}
 			seen[r.Name] = true
-			ur := &UserRoute{Name: r.Name}
+			ur := &UserRoute{Name: r.Name, Path: rp}
 			if p, ok := parsePrefixOrAddr(r.AddressPrefix); ok && strings.Contains(r.AddressPrefix, "/") {
 				ur.Prefix = p
 			} else if r.AddressPrefix == "" {
@@ -803,7 +800,7 @@ func (c *compiler) allocate(s *Subnet, static netip.Addr, path, owner string) ne
 		used[static] = owner
 		return static
 	}
-	last := lastAddr(s.Prefix)
+	last := netipx.PrefixLastIP(s.Prefix)
 	for a := s.FirstUsable(); s.Prefix.Contains(a) && a != last; a = a.Next() {
 		if _, ok := used[a]; !ok {
 			used[a] = owner
@@ -812,21 +809,6 @@ func (c *compiler) allocate(s *Subnet, static netip.Addr, path, owner string) ne
 	}
 	c.errAt(path, "subnet %s has no free address left", s.ID())
 	return netip.Addr{}
-}
-
-func lastAddr(p netip.Prefix) netip.Addr {
-	a := p.Masked().Addr()
-	b := a.AsSlice()
-	bits := p.Bits()
-	for i := range b {
-		for j := 0; j < 8; j++ {
-			if i*8+j >= bits {
-				b[i] |= 0x80 >> j
-			}
-		}
-	}
-	out, _ := netip.AddrFromSlice(b)
-	return out
 }
 
 // staticIP checks a static private IP: inside its subnet and not one of the
@@ -845,7 +827,7 @@ func (c *compiler) staticIP(s *Subnet, text, path string) (netip.Addr, bool) {
 		c.errAt(path, "%s is outside subnet %s (%s)", a, s.ID(), s.Prefix)
 		return netip.Addr{}, false
 	}
-	if a.Less(s.FirstUsable()) || a == lastAddr(s.Prefix) {
+	if a.Less(s.FirstUsable()) || a == netipx.PrefixLastIP(s.Prefix) {
 		c.errAt(path, "%s is one of the five addresses Azure reserves in %s (the first four and the last)", a, s.Prefix)
 		return netip.Addr{}, false
 	}
@@ -999,7 +981,7 @@ func (c *compiler) compileNICs() {
 			continue
 		}
 		gid := strings.ToLower(ps.GroupID)
-		if groups := serviceGroups[svc.Type]; !contains(groups, gid) {
+		if groups := serviceGroups[svc.Type]; !slices.Contains(groups, gid) {
 			c.errAt(path+".groupId", "%q is not a sub-resource of %s; want one of %s", ps.GroupID, svc.Type, strings.Join(groups, ", "))
 		}
 		ep := &PrivateEndpoint{Name: ps.Name, Service: svc, GroupID: gid, Zones: ps.PrivateDNSZoneGroup, Path: path}
@@ -1032,15 +1014,6 @@ func (c *compiler) compileNICs() {
 	for name, n := range c.aliases {
 		c.t.nics[name] = n
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Service types and their private endpoint sub-resources.
@@ -1092,7 +1065,7 @@ func (c *compiler) compileServices() {
 			}
 		}
 		if typ == "" {
-			c.errAt(path+".type", "%q is not a service type vnetsim models; want one of %s", ss.Type, strings.Join(sortedKeys(serviceGroups), ", "))
+			c.errAt(path+".type", "%q is not a service type vnetsim models; want one of %s", ss.Type, strings.Join(slices.Sorted(maps.Keys(serviceGroups)), ", "))
 			continue
 		}
 		svc := &Service{Name: ss.Name, Path: path, Type: typ, Region: strings.ToLower(ss.Region), Subscription: ss.Subscription, WorkspaceID: strings.ToLower(ss.WorkspaceID), PublicNetworkAccess: "Enabled"}
@@ -1186,15 +1159,6 @@ func hasServiceEndpoint(s *Subnet, se string) bool {
 		}
 	}
 	return false
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func (c *compiler) compileML(ml *spec.MachineLearning, add func(*NIC, string)) {
@@ -1358,7 +1322,7 @@ func (c *compiler) computeNSG(cp *Compute) *NSG {
 	rule := func(rname string, prio int, tag string, lo, hi uint16) {
 		c.useTag(tag)
 		nsg.Inbound = append(nsg.Inbound, &SecurityRule{Name: rname, NSG: name, Priority: prio, Direction: "Inbound", Allow: true, Protocol: ProtocolTCP,
-			Src: AddrMatch{Tag: tag, Text: tag}, Dst: AddrMatch{Any: true, Text: "*"}, SrcPorts: []PortRange{{0, 65535}}, DstPorts: []PortRange{{lo, hi}}})
+			Src: AddrMatch{Tag: tag, Text: tag}, Dst: AddrMatch{Any: true, Text: "*"}, SrcPorts: AllPorts, DstPorts: PortSet{{lo, hi}}})
 	}
 	rule("AzureMachineLearningInbound", 100, "AzureMachineLearning", 44224, 44224)
 	if cp.NodeCommunication == "Classic" {

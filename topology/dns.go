@@ -2,7 +2,9 @@ package topology
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 
@@ -12,6 +14,8 @@ import (
 // DNSServerRole is a VM's custom DNS server role (vms[].dnsServer), parsed:
 // where it forwards each query.
 type DNSServerRole struct {
+	// Path is where the role is written: vms[i].dnsServer.
+	Path string
 	// Forwarders are the conditional forwarders, the longest zone first, so
 	// that the first one whose zone holds a name is the one that applies.
 	Forwarders []Forwarder
@@ -26,6 +30,8 @@ type DNSServerRole struct {
 type Forwarder struct {
 	Zone   string // lower case, no trailing dot
 	Target netip.Addr
+	// Index is its place in the role's forwarders list as written.
+	Index int
 }
 
 // ForwarderFor returns the conditional forwarder whose zone holds name (the
@@ -150,7 +156,7 @@ func ParseDNSServerRole(s *spec.DNSServer) (*DNSServerRole, error) {
 		if err != nil {
 			return nil, &keyError{key + ".target", err.Error()}
 		}
-		role.Forwarders = append(role.Forwarders, Forwarder{Zone: zone, Target: a})
+		role.Forwarders = append(role.Forwarders, Forwarder{Zone: zone, Target: a, Index: j})
 	}
 	if s.DefaultForwarder != "" {
 		a, err := parseDNSTarget(s.DefaultForwarder)
@@ -239,6 +245,7 @@ func (c *compiler) compileDNS() {
 			if n != nil {
 				roles[n.IP] = append(roles[n.IP], vs.Name)
 				if err == nil {
+					role.Path = path + ".dnsServer"
 					n.DNSServer = role
 					c.t.dnsServerNICs = append(c.t.dnsServerNICs, n)
 				}
@@ -248,7 +255,7 @@ func (c *compiler) compileDNS() {
 		}
 		if len(vs.Hosts) > 0 {
 			hosts := map[string]netip.Addr{}
-			for _, name := range sortedKeys(vs.Hosts) {
+			for _, name := range slices.Sorted(maps.Keys(vs.Hosts)) {
 				key := path + ".hosts." + name
 				cn := CanonicalName(name)
 				if err := CheckDNSName(cn); err != nil || strings.HasPrefix(cn, "*") {

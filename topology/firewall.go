@@ -2,17 +2,21 @@ package topology
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/vnetsim/vnetsim/spec"
+	"go4.org/netipx"
 )
 
 // Firewall is a compiled Azure Firewall: its NIC in AzureFirewallSubnet and
 // its rule collections in processing order per type (reference 5.3).
 type Firewall struct {
 	Name       string
+	Path       string // firewalls[i], for messages
 	NIC        *NIC
 	PublicIP   netip.Addr
 	DNSProxy   bool
@@ -80,7 +84,7 @@ type FirewallRule struct {
 	Src            []AddrMatch
 	Dst            []AddrMatch
 	DstFQDNs       []string // network rules, with DNS proxy
-	Ports          []PortRange
+	Ports          PortSet
 	TargetFQDNs    []string // application rules, wildcards allowed
 	FQDNTags       []string
 	Translated     netip.Addr
@@ -175,36 +179,13 @@ func parseFirewallAddress(s string) ([]netip.Prefix, bool) {
 		if err1 != nil || err2 != nil || b.Less(a) || a.Is4() != b.Is4() {
 			return nil, false
 		}
-		return rangePrefixes(a.Unmap(), b.Unmap()), true
+		return netipx.IPRangeFrom(a.Unmap(), b.Unmap()).Prefixes(), true
 	}
 	p, ok := parsePrefixOrAddr(s)
 	if !ok {
 		return nil, false
 	}
 	return []netip.Prefix{p}, true
-}
-
-// rangePrefixes covers the inclusive range a-b with CIDR prefixes.
-func rangePrefixes(a, b netip.Addr) []netip.Prefix {
-	var out []netip.Prefix
-	for !b.Less(a) {
-		bits := a.BitLen()
-		for bits > 0 {
-			p := netip.PrefixFrom(a, bits-1)
-			if p.Masked().Addr() != a || b.Less(lastAddr(p)) {
-				break
-			}
-			bits--
-		}
-		p := netip.PrefixFrom(a, bits)
-		out = append(out, p)
-		last := lastAddr(p)
-		if !last.Next().IsValid() || last == b {
-			break
-		}
-		a = last.Next()
-	}
-	return out
 }
 
 var fwNetProtocols = map[string]Protocol{"tcp": ProtocolTCP, "udp": ProtocolUDP, "icmp": ProtocolICMP, "any": ProtocolAny, "*": ProtocolAny}
@@ -217,7 +198,7 @@ func (c *compiler) compileFirewalls() {
 		if !c.claim(path+".name", fs.Name, "firewall") {
 			continue
 		}
-		fw := &Firewall{Name: fs.Name, DNSProxy: fs.DNSProxy}
+		fw := &Firewall{Name: fs.Name, Path: path, DNSProxy: fs.DNSProxy}
 		s := c.subnetRef(path+".subnet", fs.Subnet)
 		if s != nil && s.Name != "AzureFirewallSubnet" {
 			c.errAt(path+".subnet", "an Azure Firewall lives in a subnet named AzureFirewallSubnet, not %s", s.Name)
@@ -399,7 +380,7 @@ func (c *compiler) compileFwCollection(cs *spec.FirewallCollection, path, kind s
 			for j, tg := range rs.FqdnTags {
 				name, ok := canonicalFQDNTag(tg)
 				if !ok {
-					c.errAt(fmt.Sprintf("%s.fqdnTags[%d]", rp, j), "unknown FQDN tag %q; vnetsim knows %s", tg, strings.Join(sortedKeys(FQDNTagHosts), ", "))
+					c.errAt(fmt.Sprintf("%s.fqdnTags[%d]", rp, j), "unknown FQDN tag %q; vnetsim knows %s", tg, strings.Join(slices.Sorted(maps.Keys(FQDNTagHosts)), ", "))
 					continue
 				}
 				r.FQDNTags = append(r.FQDNTags, name)
@@ -448,7 +429,9 @@ func (c *compiler) compileFwCollection(cs *spec.FirewallCollection, path, kind s
 					c.errAt(fmt.Sprintf("%s.destinationPorts[%d]", rp, j), "%q: want *, a port or a range lo-hi", ps)
 					continue
 				}
-				r.Ports = append(r.Ports, prs...)
+				for _, pr := range prs {
+					r.Ports = r.Ports.Add(pr)
+				}
 			}
 			if len(rs.TargetFqdns)+len(rs.FqdnTags) > 0 {
 				c.errAt(rp, "targetFqdns and fqdnTags belong in application rules")

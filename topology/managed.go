@@ -3,6 +3,7 @@ package topology
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -428,7 +429,7 @@ func (c *compiler) outboundRule(rs *spec.OutboundRule, rp, mode string) *Outboun
 			return
 		}
 		for i := 0; i+1 < len(d.Content); i += 2 {
-			if !contains(keys, d.Content[i].Value) {
+			if !slices.Contains(keys, d.Content[i].Value) {
 				c.errAt(rp+".destination."+d.Content[i].Value, "unknown key %q in a %s destination (want %s)", d.Content[i].Value, r.Type, strings.Join(keys, ", "))
 			}
 		}
@@ -454,7 +455,7 @@ func (c *compiler) outboundRule(rs *spec.OutboundRule, rp, mode string) *Outboun
 		r.Subresource, _ = field("subresource_target")
 		r.Subresource = strings.ToLower(r.Subresource)
 		groups := serviceGroups[canonicalType(svc.Type)]
-		if !contains(groups, r.Subresource) {
+		if !slices.Contains(groups, r.Subresource) {
 			c.errAt(rp+".destination.subresource_target", "%q is not a sub-resource of %s; want one of %s", r.Subresource, svc.Type, strings.Join(groups, ", "))
 			return nil
 		}

@@ -103,16 +103,6 @@ func ParsePortRanges(s string) ([]PortRange, error) {
 	return out, nil
 }
 
-// PortsContain reports whether p lies in one of the ranges.
-func PortsContain(rs []PortRange, p uint16) bool {
-	for _, r := range rs {
-		if r.Contains(p) {
-			return true
-		}
-	}
-	return false
-}
-
 // AddrMatch is one side of a rule: any address, a list of prefixes, a
 // service tag, or application security groups.
 type AddrMatch struct {
@@ -132,8 +122,8 @@ type SecurityRule struct {
 	Allow     bool
 	Protocol  Protocol
 	Src, Dst  AddrMatch
-	SrcPorts  []PortRange
-	DstPorts  []PortRange
+	SrcPorts  PortSet
+	DstPorts  PortSet
 	Default   bool
 }
 
@@ -163,10 +153,9 @@ func (n *NSG) Rules(inbound bool) []*SecurityRule {
 
 func defaultRules(nsg string) (in, out []*SecurityRule) {
 	any := AddrMatch{Any: true, Text: "*"}
-	all := []PortRange{{0, 65535}}
 	mk := func(name string, prio int, dir string, allow bool, src, dst AddrMatch) *SecurityRule {
 		return &SecurityRule{Name: name, NSG: nsg, Priority: prio, Direction: dir, Allow: allow, Protocol: ProtocolAny,
-			Src: src, Dst: dst, SrcPorts: all, DstPorts: all, Default: true}
+			Src: src, Dst: dst, SrcPorts: AllPorts, DstPorts: AllPorts, Default: true}
 	}
 	vnet := AddrMatch{Tag: "VirtualNetwork", Text: "VirtualNetwork"}
 	in = []*SecurityRule{
@@ -215,7 +204,7 @@ func (t *Topology) RuleMatches(r *SecurityRule, f Flow, v *VNet, srcNIC, dstNIC 
 	if r.Protocol != ProtocolAny && r.Protocol != f.Protocol {
 		return false
 	}
-	if f.Protocol.HasPorts() && (!PortsContain(r.SrcPorts, f.SrcPort) || !PortsContain(r.DstPorts, f.DstPort)) {
+	if f.Protocol.HasPorts() && (!r.SrcPorts.Contains(f.SrcPort) || !r.DstPorts.Contains(f.DstPort)) {
 		return false
 	}
 	return t.MatchAddr(&r.Src, f.Src, srcNIC, v) && t.MatchAddr(&r.Dst, f.Dst, dstNIC, v)

@@ -34,8 +34,9 @@ type Route struct {
 	Tag         string // the service tag a user route names as its prefix
 	NextHopType string
 	NextHopIP   netip.Addr
-	Table       string // route table of a user route
-	Name        string // route name of a user route
+	Table       string     // route table of a user route
+	Name        string     // route name of a user route
+	User        *UserRoute // the user route it comes from, nil for others
 	Peering     *Peering
 	Gateway     *Gateway
 	Endpoint    *PrivateEndpoint
@@ -266,7 +267,7 @@ func (t *Topology) computeRoutes(s *Subnet, seen []*PrivateEndpoint) *RouteSet {
 	if s.RouteTable != nil {
 		for _, ur := range s.RouteTable.Routes {
 			r := &Route{Source: SourceUser, State: "Active", NextHopType: ur.NextHopType, NextHopIP: ur.NextHopIP,
-				Table: s.RouteTable.Name, Name: ur.Name, rank: rankUser}
+				Table: s.RouteTable.Name, Name: ur.Name, User: ur, rank: rankUser}
 			if ur.Tag != "" {
 				r.Tag = ur.Tag
 				r.tagRank = tagRank(ur.Tag)

@@ -1,18 +1,24 @@
-// Package topology owns the network model of a scenario: the file format,
-// strict YAML loading and validation with file, line and key in every error,
-// address matching (CIDR tries and service tags), the effective routes of
-// every subnet, compiled NSG rules, and the graph of VNets and peerings.
+// Package topology owns the compiled network of a scenario. Compile is the
+// one place that reads the scenario format (package spec): it validates
+// every value against Azure's rules, with file, line and key in every error,
+// and builds the network a query engine reads: VNets, subnets and their
+// effective routes (cidranger tries behind PrefixSet and PrefixMap), NSGs
+// with their rules in evaluation order, service tags, peerings, gateways,
+// firewalls and appliances, NICs and their addresses, services and private
+// endpoints, private DNS zones and records, DNS server roles, Azure ML
+// computes and managed networks, expectations, and the forwarding graphs'
+// loops.
 //
-// A Topology is built once by Load and is read-only afterwards, so it can be
-// shared by concurrent traces.
+// A Topology is built once and is read-only afterwards, so concurrent
+// queries share it. This package never traces a flow, resolves a name or
+// formats a report: those are queries (packages sim and dnsmock), and it
+// imports neither.
 package topology
 
 import (
 	"net/netip"
 	"sort"
 	"strings"
-
-	"gonum.org/v1/gonum/graph/simple"
 )
 
 // Well-known addresses.
@@ -52,9 +58,11 @@ type Topology struct {
 	// DNSZones are the private DNS zones, in file order.
 	DNSZones []*DNSZone
 
-	// Graph has one node per VNet (node ID = index in VNets) and one edge per
-	// connected peering direction.
-	Graph *simple.DirectedGraph
+	// RoutingLoops are the cycles of user routes through appliances, and
+	// ForwarderLoops the cycles of DNS forwarders, found at compile time
+	// (forwarding.go). Azure accepts both; lint reports them.
+	RoutingLoops   []RoutingLoop
+	ForwarderLoops []ForwarderLoop
 
 	vnets    map[string]*VNet
 	subnets  map[string]*Subnet
@@ -441,6 +449,7 @@ type RouteTable struct {
 // UserRoute is a user-defined route; its prefix is a CIDR or a service tag.
 type UserRoute struct {
 	Name        string
+	Path        string       // routeTables[i].routes[j], for messages
 	Prefix      netip.Prefix // invalid when Tag is set
 	Tag         string
 	NextHopType string
