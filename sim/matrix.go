@@ -414,7 +414,8 @@ func subnetSource(t *Network, sub *topology.Subnet) matrixSource {
 	seen := map[string]bool{}
 	for _, n := range t.NICs {
 		// Private endpoints, gateways and firewalls don't start flows.
-		if n.Kind == topology.KindPrivateEndpoint || n.Kind == topology.KindGateway || n.Kind == topology.KindFirewall {
+		if n.Kind == topology.KindPrivateEndpoint || n.Kind == topology.KindGateway || n.Kind == topology.KindFirewall ||
+			n.Kind == topology.KindResolverInbound || n.Kind == topology.KindResolverOutbound {
 			seen[n.IP.String()] = true
 			continue
 		}

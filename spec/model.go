@@ -34,6 +34,8 @@ type Scenario struct {
 	Services                  []Service         `yaml:"services"`
 	PrivateEndpoints          []PrivateEndpoint `yaml:"privateEndpoints"`
 	PrivateDNSZones           []DNSZone         `yaml:"privateDnsZones"`
+	DNSResolvers              []DNSResolver     `yaml:"dnsResolvers"`
+	DNSForwardingRulesets     []DNSRuleset      `yaml:"dnsForwardingRulesets"`
 	MachineLearning           *MachineLearning  `yaml:"machineLearning"`
 	Expectations              []Expectation     `yaml:"expectations"`
 	Variants                  []Variant         `yaml:"variants"`
@@ -409,4 +411,38 @@ func yamlKeys(v any) map[string]bool {
 type IPGroup struct {
 	Name        string   `yaml:"name"`
 	IPAddresses []string `yaml:"ipAddresses"`
+}
+
+// DNSResolver is an Azure DNS Private Resolver in a VNet, with its inbound
+// and outbound endpoints.
+type DNSResolver struct {
+	Name              string             `yaml:"name"`
+	VNet              string             `yaml:"vnet"`
+	InboundEndpoints  []ResolverEndpoint `yaml:"inboundEndpoints"`
+	OutboundEndpoints []ResolverEndpoint `yaml:"outboundEndpoints"`
+}
+
+// ResolverEndpoint is an inbound or outbound endpoint of a DNS resolver, in
+// a subnet delegated to Microsoft.Network/dnsResolvers.
+type ResolverEndpoint struct {
+	Name             string `yaml:"name"`
+	Subnet           string `yaml:"subnet"`
+	PrivateIPAddress string `yaml:"privateIpAddress"`
+}
+
+// DNSRuleset is a DNS forwarding ruleset: rules sent through outbound
+// endpoints, applied to the VNets it is linked to.
+type DNSRuleset struct {
+	Name                string           `yaml:"name"`
+	OutboundEndpoints   []string         `yaml:"outboundEndpoints"`
+	VirtualNetworkLinks []string         `yaml:"virtualNetworkLinks"`
+	Rules               []ForwardingRule `yaml:"rules"`
+}
+
+// ForwardingRule forwards one domain to target DNS servers.
+type ForwardingRule struct {
+	Name             string   `yaml:"name"`
+	DomainName       string   `yaml:"domainName"`
+	TargetDNSServers []string `yaml:"targetDnsServers"`
+	State            string   `yaml:"forwardingRuleState"`
 }

@@ -87,6 +87,7 @@ func (c *compiler) compile() *Topology {
 	c.compileServices()
 	c.compileNICs()
 	c.compileFirewalls()
+	c.compileResolvers()
 	c.compileZones()
 	c.compileDNS()
 	c.compileExpectations()

@@ -57,6 +57,10 @@ type Topology struct {
 	Expectations     []*Expectation
 	// DNSZones are the private DNS zones, in file order.
 	DNSZones []*DNSZone
+	// DNSResolvers and Rulesets are the DNS private resolvers and the DNS
+	// forwarding rulesets.
+	DNSResolvers []*DNSResolver
+	Rulesets     []*DNSRuleset
 
 	// RoutingLoops are the cycles of user routes through appliances, and
 	// ForwarderLoops the cycles of DNS forwarders, found at compile time
