@@ -356,6 +356,11 @@ func (tr *tracer) applyNSGs(levels []nsgLevel, inbound bool, f topology.Flow, v 
 	if tr.reply {
 		return true // the flow record lets the reply through (reference 1.3)
 	}
+	if skip, ok := tr.applyAdmin(v, inbound, f, srcNIC, dstNIC); !ok {
+		return false
+	} else if skip {
+		return true
+	}
 	if tr.obs != nil {
 		for _, lvl := range levels {
 			tr.obs.nsg(lvl.nsg, inbound)

@@ -35,6 +35,7 @@ type Scenario struct {
 	PrivateEndpoints          []PrivateEndpoint `yaml:"privateEndpoints"`
 	PrivateDNSZones           []DNSZone         `yaml:"privateDnsZones"`
 	DNSResolvers              []DNSResolver     `yaml:"dnsResolvers"`
+	NetworkManagers           []NetworkManager  `yaml:"networkManagers"`
 	DNSForwardingRulesets     []DNSRuleset      `yaml:"dnsForwardingRulesets"`
 	MachineLearning           *MachineLearning  `yaml:"machineLearning"`
 	Expectations              []Expectation     `yaml:"expectations"`
@@ -445,4 +446,28 @@ type ForwardingRule struct {
 	DomainName       string   `yaml:"domainName"`
 	TargetDNSServers []string `yaml:"targetDnsServers"`
 	State            string   `yaml:"forwardingRuleState"`
+}
+
+// NetworkManager is an Azure Virtual Network Manager with its network
+// groups and the rule collections of its deployed security admin
+// configuration.
+type NetworkManager struct {
+	Name                         string                `yaml:"name"`
+	NetworkGroups                []NetworkGroup        `yaml:"networkGroups"`
+	SecurityAdminRuleCollections []AdminRuleCollection `yaml:"securityAdminRuleCollections"`
+}
+
+// NetworkGroup is a set of VNets a network manager configures.
+type NetworkGroup struct {
+	Name    string   `yaml:"name"`
+	Members []string `yaml:"members"`
+}
+
+// AdminRuleCollection is a security admin rule collection applied to
+// network groups. Its rules take the keys of NSG rules; access is Allow,
+// AlwaysAllow or Deny and priority 1-4096.
+type AdminRuleCollection struct {
+	Name            string         `yaml:"name"`
+	AppliesToGroups []string       `yaml:"appliesToGroups"`
+	Rules           []SecurityRule `yaml:"rules"`
 }

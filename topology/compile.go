@@ -83,6 +83,7 @@ func (c *compiler) compile() *Topology {
 	c.compileNATs()
 	c.compileVNets()
 	c.compilePeerings()
+	c.compileNetworkManagers()
 	c.compileGateways()
 	c.compileServices()
 	c.compileNICs()

@@ -107,6 +107,8 @@ type VNet struct {
 	VirtualNetworkTag *PrefixSet
 
 	index    int
+	adminIn  []*AdminRule // security admin rules deployed to the VNet
+	adminOut []*AdminRule
 	space    *PrefixSet
 	subnetAt *PrefixMap[*Subnet]
 	nicAt    map[netip.Addr]*NIC
