@@ -3,7 +3,7 @@
 GO ?= go
 BIN := bin/vnetsim
 
-.PHONY: all build test vet fmt demo bench servicetags clean
+.PHONY: all build test vet fmt demo bench servicetags clean browser-deps pictures
 
 all: build
 
@@ -17,8 +17,25 @@ fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
-test: vet fmt
+test: vet fmt browser-deps
 	$(GO) test -race -count=1 ./...
+
+# The browser tests need Debian's chromium, and the SVG pictures and the DOT
+# checks Graphviz. As root with apt-get they are installed; otherwise the
+# tests that need them skip with one line saying why.
+browser-deps:
+	@for p in chromium:chromium graphviz:dot; do pkg=$${p%%:*}; cmd=$${p##*:}; \
+	  command -v $$cmd >/dev/null 2>&1 && continue; \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    echo "installing $$pkg (apt-get)"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$pkg >/dev/null; } || echo "could not install $$pkg: the tests that need it will skip"; \
+	  else echo "$$pkg is not installed and this is not root with apt-get: the tests that need it will skip"; fi; \
+	done
+
+# The pictures in the README, made by the commands shown there.
+pictures: build
+	./$(BIN) graph catalog:peered-cluster-forced-tunnel -o svg > docs/peered-cluster-forced-tunnel.svg
+	./$(BIN) trace 'catalog:peered-cluster-forced-tunnel#no-aml-route' --from AzureMachineLearning.WestUS --to cpu-cluster --port 44224 -o svg > docs/trace-no-aml-route.svg
 
 demo: build
 	@echo "== vnetsim check over the embedded catalog (every scenario and its broken variants)"

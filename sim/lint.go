@@ -500,7 +500,7 @@ func fix445(c *topology.Compute, st *topology.Service, fqdn string, res *Result)
 		what = fmt.Sprintf("%s %s in %s", b.Kind, b.Name, b.Resource)
 	}
 	switch res.Reason {
-	case ReasonDNSNXDomain, ReasonDNSUnreachable, ReasonDNSServFail, ReasonPublicAccess:
+	case ReasonDNSNXDomain, ReasonDNSNoData, ReasonDNSUnreachable, ReasonDNSServFail, ReasonPublicAccess:
 		return fmt.Sprintf("make %s resolve to the private file endpoint of %s from %s (%s), then allow TCP 445 to it", fqdn, st.Name, c.Name, what)
 	}
 	return fmt.Sprintf("allow TCP 445 from %s to the private file endpoint of %s: change %s (trace it with `vnetsim trace --from %s --to %s --port 445`)", c.NIC.Subnet.ID(), st.Name, what, c.Name, fqdn)

@@ -83,7 +83,8 @@ func runDNSQuery(e *env, args []string) error {
 		return err
 	}
 	qtype, ok := dns.StringToType[strings.ToUpper(*typ)]
-	if !ok {
+	if !ok || qtype == dns.TypeNone {
+		// NONE is type 0, reserved (RFC 6895 3.1); Resolve reads 0 as A.
 		return usagef("dns query: --type %q is not a DNS record type", *typ)
 	}
 	p, err := topology.ParseProtocol(*proto)

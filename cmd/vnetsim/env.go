@@ -106,12 +106,12 @@ func parse(fs *pflag.FlagSet, args []string) error {
 const formatsKey = "vnetsim-formats"
 
 // outputFlag registers -o with the formats the command prints, text and json
-// unless given; parse rejects any other.
+// unless given, the first the default; parse rejects any other.
 func outputFlag(fs *pflag.FlagSet, formats ...string) *string {
 	if len(formats) == 0 {
 		formats = []string{"text", "json"}
 	}
-	o := fs.StringP("output", "o", "text", "output format: "+orList(formats))
+	o := fs.StringP("output", "o", formats[0], "output format: "+orList(formats))
 	fs.SetAnnotation("output", formatsKey, formats)
 	return o
 }

@@ -45,16 +45,19 @@ type command struct {
 // commands lists every command in the order the usage shows them.
 var commands = []command{
 	{"validate", "validate FILE...", runValidate},
-	{"trace", "trace FILE --from A --to B [--protocol Tcp] [--port 443] [-o text|json]", runTrace},
+	{"trace", "trace FILE --from A --to B [--protocol Tcp] [--port 443] [-o text|json|mermaid|dot|svg]", runTrace},
 	{"routes", "routes FILE --subnet VNET/SUBNET [-o text|json]", runRoutes},
 	{"nexthop", "nexthop FILE --from A --to IP [-o text|json]", runNextHop},
 	{"check", "check FILE... [-o text|json] [--junit FILE]", runCheck},
 	{"lint", "lint FILE... [-o text|json]", runLint},
-	{"simulate", "simulate FILE --intent NAME [--compute C] [--client V] [-o text|json]", runSimulate},
+	{"simulate", "simulate FILE --intent NAME [--compute C] [--client V] [-o text|json|mermaid|dot|svg]", runSimulate},
 	{"intents", "intents", runIntents},
 	{"matrix", "matrix FILE [--from SELECTOR] [--to SELECTOR] [-o text|json|csv]", runMatrix},
 	{"diff", "diff BEFORE AFTER [-o text|json]   or   vnetsim diff FILE --patch PATCH.yaml", runDiff},
 	{"dns", "dns query|serve FILE --from ENDPOINT [NAME] [--type A] [--listen 127.0.0.1:5353] [-o text|json]", runDNS},
+	{"graph", "graph FILE [-o dot|mermaid|svg]", runGraph},
+	{"report", "report FILE... [-o report.html]", runReport},
+	{"serve", "serve FILE [--listen 127.0.0.1:8080]", runServe},
 	{"gen", "gen [--vnets 100] [--subnets-per-vnet 4] [--rules-per-nsg 10] [--seed 1] [--region eastus] [-o FILE]", runGen},
 	{"catalog", "catalog", runCatalog},
 }

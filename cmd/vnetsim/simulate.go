@@ -1,6 +1,9 @@
 package main
 
-import "github.com/vnetsim/vnetsim/sim"
+import (
+	"github.com/vnetsim/vnetsim/picture"
+	"github.com/vnetsim/vnetsim/sim"
+)
 
 // runSimulate expands an Azure ML intent into its flows and traces each.
 func runSimulate(e *env, args []string) (int, error) {
@@ -8,7 +11,7 @@ func runSimulate(e *env, args []string) (int, error) {
 	intent := fs.String("intent", "", "the intent to run (vnetsim intents lists them)")
 	compute := fs.String("compute", "", "the compute the intent runs on")
 	client := fs.String("client", "", "the client VM (default: the scenario's first VM that is not an appliance or DNS server)")
-	out := outputFlag(fs)
+	out := outputFlag(fs, "text", "json", "mermaid", "dot", "svg")
 	tags := tagsFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return 0, err
@@ -28,10 +31,13 @@ func runSimulate(e *env, args []string) (int, error) {
 	if err != nil {
 		return 0, usagef("simulate: %v", err)
 	}
-	if *out == "json" {
+	switch *out {
+	case "json":
 		err = sim.WriteJSON(e.stdout, s)
-	} else {
+	case "text":
 		err = sim.WriteSimulationText(e.stdout, s)
+	default:
+		err = writePicture(e.stdout, picture.Simulation(s), *out)
 	}
 	if s.Verdict != sim.Allowed {
 		return exitFailed, err

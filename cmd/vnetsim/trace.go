@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/vnetsim/vnetsim/picture"
 	"github.com/vnetsim/vnetsim/sim"
 	"github.com/vnetsim/vnetsim/topology"
 )
@@ -13,7 +14,7 @@ func runTrace(e *env, args []string) (int, error) {
 	proto := fs.String("protocol", "Tcp", "Tcp, Udp, Icmp, Esp or Ah")
 	port := fs.Uint16("port", 443, "destination port")
 	srcPort := fs.Uint16("source-port", sim.DefaultSourcePort, "source port")
-	out := outputFlag(fs)
+	out := outputFlag(fs, "text", "json", "mermaid", "dot", "svg")
 	tags := tagsFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return 0, err
@@ -37,8 +38,11 @@ func runTrace(e *env, args []string) (int, error) {
 	if err != nil {
 		return 0, usagef("trace: %v", err)
 	}
-	if *out == "json" {
+	switch *out {
+	case "json":
 		return 0, sim.WriteJSON(e.stdout, res)
+	case "text":
+		return 0, sim.WriteTraceText(e.stdout, res)
 	}
-	return 0, sim.WriteTraceText(e.stdout, res)
+	return 0, writePicture(e.stdout, picture.Path(res), *out)
 }

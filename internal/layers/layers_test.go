@@ -1,6 +1,6 @@
 // Package layers holds one test: the packages of vnetsim import each other
 // only along the way data flows, file -> spec -> compiled network (topology)
-// -> queries (sim, dnsmock) -> output (cmd), so that no query reads the
+// -> queries (sim, dnsmock) -> output (picture, cmd), so that no query reads the
 // scenario format and no lower layer knows a higher one.
 package layers
 
@@ -26,7 +26,9 @@ var allowed = map[string][]string{
 	"dnsmock":           {"topology"},
 	"sim":               {"topology", "dnsmock", "internal/parallel"},
 	"scenarios":         {"topology"},
-	"cmd/vnetsim":       {"topology", "sim", "dnsmock", "scenarios"},
+	// picture draws from sim's results and topology's compiled network.
+	"picture":     {"topology", "sim"},
+	"cmd/vnetsim": {"topology", "sim", "dnsmock", "scenarios", "picture"},
 }
 
 func TestImportsFollowTheDataFlow(t *testing.T) {
