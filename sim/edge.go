@@ -118,6 +118,8 @@ func (tr *tracer) fromOutside(src, dst *Endpoint, f topology.Flow) bool {
 	switch {
 	case dst.NATGateway != nil:
 		return tr.inboundNAT(dst.NATGateway, f)
+	case dst.LBFrontend != nil && dst.LBFrontend.Subnet == nil:
+		return tr.throughLB(dst.LBFrontend, f, true)
 	case dst.NIC != nil && (dst.Kind == EndpointNIC || dst.Kind == EndpointPublic || dst.Kind == EndpointAddress):
 		return tr.inboundPublic(dst.NIC, f)
 	case dst.Kind == EndpointService:
@@ -216,6 +218,11 @@ func (tr *tracer) toInternet(sub *topology.Subnet, at *topology.NIC, dst *Endpoi
 		return tr.deny(ReasonNoRoute, routeBlocker(r, sub), "%s sends private address %s to the Internet, where it is dropped", r.Describe(), f.Dst)
 	}
 	method, ip, ok := egress(sub, at)
+	// NAT gateway >> instance public IP >> load balancer outbound rules >>
+	// default outbound access (reference 5.2).
+	if o := tr.t.LBOutboundRuleFor(at); o != nil && sub.NATGateway == nil && !at.PublicIP.IsValid() && at.Firewall == nil {
+		method, ip, ok = fmt.Sprintf("load balancer %s outbound rule %s, public IP %s", o.LB.Name, o.Name, o.Frontends[0].IP), o.Frontends[0].IP, true
+	}
 	storageSameRegion := tr.t.InTag("Storage."+sub.VNet.Region, f.Dst, nil)
 	switch {
 	case !ok && storageSameRegion:
@@ -245,6 +252,13 @@ func (tr *tracer) toInternet(sub *topology.Subnet, at *topology.NIC, dst *Endpoi
 	}
 	if n := tr.t.NATGatewayByPublicIP(f.Dst); n != nil {
 		return tr.inboundNAT(n, f)
+	}
+	if fe := tr.t.LBFrontendAt(f.Dst); fe != nil && fe.Subnet == nil {
+		in := f
+		if ip.IsValid() {
+			in.Src = ip
+		}
+		return tr.throughLB(fe, in, true)
 	}
 	if dst.Kind == EndpointService && dst.Service != nil {
 		tr.hop(dst.Service.Name, "service", "reach", "public endpoint %s over the Azure backbone", f.Dst)

@@ -537,8 +537,9 @@ func sortedHostNames(m map[string]netip.Addr) []string {
 }
 
 // publicEndpoints lists what the internet can address: VMs and computes
-// with public IPs, firewalls with DNAT rules, and services whose public
-// network access is not disabled.
+// with public IPs, firewalls with DNAT rules, public load balancer
+// frontends with rules, and services whose public network access is not
+// disabled.
 func publicEndpoints(t *Network) []*Endpoint {
 	var out []*Endpoint
 	for _, n := range t.NICs {
@@ -554,6 +555,15 @@ func publicEndpoints(t *Network) []*Endpoint {
 		}
 		if e, err := t.ResolveEndpoint(n.Name); err == nil {
 			out = append(out, e)
+		}
+	}
+	for _, lb := range t.LoadBalancers {
+		for _, fe := range lb.Frontends {
+			if fe.Subnet == nil && len(lb.Rules) > 0 {
+				if e, err := t.ResolveEndpoint(fe.Name); err == nil {
+					out = append(out, e)
+				}
+			}
 		}
 	}
 	for _, svc := range t.Services {

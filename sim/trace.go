@@ -495,6 +495,9 @@ func (tr *tracer) deliverInVNet(v *topology.VNet, dst *Endpoint, f topology.Flow
 	if n := v.NICAt(f.Dst); n != nil {
 		return tr.deliverNIC(n, f)
 	}
+	if fe := tr.t.LBFrontendAt(f.Dst); fe != nil && fe.Subnet != nil && fe.Subnet.VNet == v {
+		return tr.throughLB(fe, f, false)
+	}
 	sub := v.SubnetAt(f.Dst)
 	if sub == nil {
 		tr.hop(v.Name, "vnet", "drop", "%s is in the address space of %s but in no subnet", f.Dst, v.Name)
@@ -541,6 +544,15 @@ func (tr *tracer) deliverNIC(n *topology.NIC, f topology.Flow) bool {
 // toAppliance forwards the packet to a VirtualAppliance next hop.
 func (tr *tracer) toAppliance(sub *topology.Subnet, dst *Endpoint, f topology.Flow, r *topology.Route) bool {
 	nva, nvaVNet := sub.VNet.NICInReach(r.NextHopIP)
+	if fe := tr.t.LBFrontendAt(r.NextHopIP); nva == nil && fe != nil && fe.Subnet != nil && sub.VNet.Reaches(fe.Subnet.VNet) {
+		if !tr.quiet {
+			tr.hop(fe.Name, "loadBalancer", "receive", "next hop %s is the frontend of internal load balancer %s", r.NextHopIP, fe.LB.Name)
+		}
+		if nva = tr.lbNextHop(fe, f); nva == nil {
+			return false
+		}
+		nvaVNet = nva.VNet()
+	}
 	if nva == nil {
 		if !tr.quiet {
 			tr.hop(r.NextHopIP.String(), "appliance", "drop", "no NIC has %s in %s or a peered VNet", r.NextHopIP, sub.VNet.Name)

@@ -36,6 +36,7 @@ type Scenario struct {
 	PrivateDNSZones           []DNSZone         `yaml:"privateDnsZones"`
 	DNSResolvers              []DNSResolver     `yaml:"dnsResolvers"`
 	NetworkManagers           []NetworkManager  `yaml:"networkManagers"`
+	LoadBalancers             []LoadBalancer    `yaml:"loadBalancers"`
 	DNSForwardingRulesets     []DNSRuleset      `yaml:"dnsForwardingRulesets"`
 	MachineLearning           *MachineLearning  `yaml:"machineLearning"`
 	Expectations              []Expectation     `yaml:"expectations"`
@@ -470,4 +471,57 @@ type AdminRuleCollection struct {
 	Name            string         `yaml:"name"`
 	AppliesToGroups []string       `yaml:"appliesToGroups"`
 	Rules           []SecurityRule `yaml:"rules"`
+}
+
+// LoadBalancer is an Azure Load Balancer (Standard SKU): public when its
+// frontends have public IPs, internal when they sit in a subnet.
+type LoadBalancer struct {
+	Name                     string           `yaml:"name"`
+	SKU                      string           `yaml:"sku"`
+	FrontendIPConfigurations []LBFrontend     `yaml:"frontendIpConfigurations"`
+	BackendAddressPools      []LBPool         `yaml:"backendAddressPools"`
+	Probes                   []LBProbe        `yaml:"probes"`
+	LoadBalancingRules       []LBRule         `yaml:"loadBalancingRules"`
+	OutboundRules            []LBOutboundRule `yaml:"outboundRules"`
+}
+
+// LBFrontend is a frontend IP configuration.
+type LBFrontend struct {
+	Name             string `yaml:"name"`
+	PublicIPAddress  string `yaml:"publicIpAddress"`
+	Subnet           string `yaml:"subnet"`
+	PrivateIPAddress string `yaml:"privateIpAddress"`
+}
+
+// LBPool is a backend address pool of VM NICs.
+type LBPool struct {
+	Name    string   `yaml:"name"`
+	Members []string `yaml:"members"`
+}
+
+// LBProbe is a health probe (Tcp, Http or Https).
+type LBProbe struct {
+	Name     string `yaml:"name"`
+	Protocol string `yaml:"protocol"`
+	Port     int    `yaml:"port"`
+}
+
+// LBRule is a load-balancing rule; protocol All with ports 0 is HA ports.
+type LBRule struct {
+	Name                    string `yaml:"name"`
+	FrontendIPConfiguration string `yaml:"frontendIpConfiguration"`
+	BackendAddressPool      string `yaml:"backendAddressPool"`
+	Protocol                string `yaml:"protocol"`
+	FrontendPort            int    `yaml:"frontendPort"`
+	BackendPort             int    `yaml:"backendPort"`
+	Probe                   string `yaml:"probe"`
+}
+
+// LBOutboundRule gives a backend pool outbound connectivity through
+// frontends' public IPs.
+type LBOutboundRule struct {
+	Name                     string   `yaml:"name"`
+	FrontendIPConfigurations []string `yaml:"frontendIpConfigurations"`
+	BackendAddressPool       string   `yaml:"backendAddressPool"`
+	Protocol                 string   `yaml:"protocol"`
 }

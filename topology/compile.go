@@ -89,6 +89,7 @@ func (c *compiler) compile() *Topology {
 	c.compileNICs()
 	c.compileFirewalls()
 	c.compileResolvers()
+	c.compileLoadBalancers()
 	c.compileZones()
 	c.compileDNS()
 	c.compileExpectations()

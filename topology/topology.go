@@ -61,6 +61,8 @@ type Topology struct {
 	// forwarding rulesets.
 	DNSResolvers []*DNSResolver
 	Rulesets     []*DNSRuleset
+	// LoadBalancers are the Azure Load Balancers.
+	LoadBalancers []*LoadBalancer
 
 	// RoutingLoops are the cycles of user routes through appliances, and
 	// ForwarderLoops the cycles of DNS forwarders, found at compile time
