@@ -227,6 +227,8 @@ func outcomeText(o *Outcome) (verdict, decided string) {
 		decided = fmt.Sprintf("%s %s in %s", o.Trace.BlockedBy.Kind, o.Trace.BlockedBy.Name, o.Trace.BlockedBy.Resource)
 	case o.Trace != nil:
 		decided = decidedBy(o.Trace)
+	case o.Witness != "":
+		decided = o.Witness
 	case o.Simulation != nil:
 		if f := o.Simulation.FirstFailure(); f != nil {
 			decided = fmt.Sprintf("step %q", f.Name)
@@ -288,6 +290,10 @@ func diffExpectations(before, after *Network) []Change {
 
 // runOne evaluates one expectation on t.
 func runOne(t *Network, e *topology.Expectation, o *Outcome) {
+	if e.Reach != nil {
+		checkReach(t, e, o)
+		return
+	}
 	if e.Intent != "" {
 		checkIntent(t, e, o)
 		return

@@ -203,6 +203,14 @@ func egress(sub *topology.Subnet, at *topology.NIC) (method string, ip netip.Add
 
 // toInternet follows a route whose next hop is Internet.
 func (tr *tracer) toInternet(sub *topology.Subnet, at *topology.NIC, dst *Endpoint, f topology.Flow, r *topology.Route) bool {
+	// A reply to a private address is dropped here too: the internet does
+	// not route it back (found by the kernel cross-check, seeds 9 and 10).
+	if topology.IsPrivate(f.Dst) {
+		if !tr.quiet {
+			tr.hop(sub.ID(), "route", "drop", "next hop Internet can't reach private address %s", f.Dst)
+		}
+		return tr.deny(ReasonNoRoute, routeBlocker(r, sub), "%s sends private address %s to the Internet, where it is dropped", r.Describe(), f.Dst)
+	}
 	if tr.reply {
 		if tr.viaPublicIP {
 			tr.hop(dst.Text, "reply", "deliver", "the reply leaves through the public IP the request came in on")
@@ -210,12 +218,6 @@ func (tr *tracer) toInternet(sub *topology.Subnet, at *topology.NIC, dst *Endpoi
 			tr.hop(dst.Text, "reply", "deliver", "the reply returns to %s", f.Dst)
 		}
 		return true
-	}
-	if topology.IsPrivate(f.Dst) {
-		if !tr.quiet {
-			tr.hop(sub.ID(), "route", "drop", "next hop Internet can't reach private address %s", f.Dst)
-		}
-		return tr.deny(ReasonNoRoute, routeBlocker(r, sub), "%s sends private address %s to the Internet, where it is dropped", r.Describe(), f.Dst)
 	}
 	method, ip, ok := egress(sub, at)
 	// NAT gateway >> instance public IP >> load balancer outbound rules >>

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/vnetsim/vnetsim/dnsmock"
 	"github.com/vnetsim/vnetsim/topology"
@@ -30,6 +31,17 @@ const (
 	LintRoutingLoop              = "routing-loop"
 	LintDNSForwarderLoop         = "dns-forwarder-loop"
 )
+
+// LintCodes lists every lint code (JUnit has a case per code);
+// TestLintCodesDocumented checks it against the codes the package emits.
+var LintCodes = []string{
+	LintCIOutsideWorkspaceVNet, LintCIOutsideWorkspaceRegion, LintSubnetDelegated, LintSubnetTooSmall,
+	LintStorageOutsideVNet, LintResourceVNetNotPeered, LintZoneNotLinked, LintCustomDNSNotForwarded,
+	LintSharedZoneNotLinked, LintStorage445Blocked, LintServerlessAllowListNoPE, LintComputeOtherSubscription,
+	LintNoPublicIPNoWorkspacePE, LintManagedNotProvisioned, LintManagedSparkProvisioning, LintManagedPublicAccess,
+	LintManagedSparkConda, LintManagedPEAndSE, LintRoutingLoop, LintDNSForwarderLoop, LintEndpointZoneNotDocumented,
+	LintZoneNotDocumented, LintWorkspacePENoDNS, LintRegistryNoImageBuild,
+}
 
 // Severities of a finding. An error is a documented requirement that is
 // not met; a warning is one that is met for computes but not for every
@@ -78,6 +90,10 @@ type Finding struct {
 type LintReport struct {
 	Version  int       `json:"version"`
 	Findings []Finding `json:"findings"`
+	// Started is when the lint began, and Scenarios the scenarios and
+	// variants it linted, in order (for JUnit).
+	Started   time.Time `json:"-"`
+	Scenarios []string  `json:"-"`
 }
 
 // Count returns how many findings have the given severity.
@@ -95,8 +111,12 @@ func (r *LintReport) Count(severity string) int {
 // scenario): a variant's finding that the scenario itself already has is
 // reported once, on the scenario.
 func (r *LintReport) Add(ts []*Network) {
+	if r.Started.IsZero() {
+		r.Started = time.Now()
+	}
 	base := map[[3]string]bool{}
 	for i, t := range ts {
+		r.Scenarios = append(r.Scenarios, t.File)
 		for _, fd := range t.Lint() {
 			k := [3]string{fd.Code, fd.Resource, fd.Message}
 			if i > 0 && base[k] {

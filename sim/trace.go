@@ -75,7 +75,7 @@ type Result struct {
 }
 
 // JSONVersion is the version of the JSON documents vnetsim prints.
-const JSONVersion = 1
+const JSONVersion = 2
 
 // DefaultSourcePort is the ephemeral source port traces use.
 const DefaultSourcePort = 49152
@@ -558,6 +558,15 @@ func (tr *tracer) toAppliance(sub *topology.Subnet, dst *Endpoint, f topology.Fl
 			tr.hop(r.NextHopIP.String(), "appliance", "drop", "no NIC has %s in %s or a peered VNet", r.NextHopIP, sub.VNet.Name)
 		}
 		return tr.deny(ReasonNextHopUnreachable, routeBlocker(r, sub), "%s points at %s, which no NIC in %s or a peered VNet holds", r.Describe(), r.NextHopIP, sub.VNet.Name)
+	}
+	if f.Dst == nva.IP && nva.Firewall == nil {
+		// Addressed to the appliance itself: delivered like to any NIC. It
+		// forwards nothing, so neither its IP forwarding nor its flow state
+		// decide (found by the kernel cross-check, seeds 13 and 15).
+		if nvaVNet != sub.VNet && !tr.crossPeering(sub.VNet.PeeringTo(nvaVNet), f, len(tr.appliances) > 0) {
+			return false
+		}
+		return tr.deliverNIC(nva, f)
 	}
 	if tr.visited[nva.Name] {
 		tr.hop(nva.Name, "appliance", "drop", "the packet came back to %s", nva.Name)

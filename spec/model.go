@@ -350,7 +350,59 @@ type OutboundRule struct {
 	Category    string    `yaml:"category"`
 }
 
-// Expectation is one assertion of a scenario: a flow or an intent.
+// Reach is a set expectation: `reach: none` (no protocol and port from A to
+// B), or `reach: {only: [Tcp/443, Udp/53]}` (exactly those, and nothing
+// else). An entry is a protocol (Tcp, Udp, Icmp, Esp, Ah) with, for Tcp
+// and Udp, a slash and ports: 443, 8000-8999, 443,445 or *.
+type Reach struct {
+	None bool
+	Only []string
+	// OnlyLine is the line of the only list, for messages.
+	OnlyLine int
+}
+
+// ReachNone is the scalar form of Reach.
+const ReachNone = "none"
+
+// UnmarshalYAML decodes `none` or a mapping with one key, only, holding a
+// list (or one) of protocol/ports.
+func (r *Reach) UnmarshalYAML(n *yaml.Node) error {
+	bad := func() error {
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: reach: want none, or only: [Tcp/443, ...]", n.Line)}}
+	}
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if n.Value != ReachNone {
+			return bad()
+		}
+		*r = Reach{None: true}
+		return nil
+	case yaml.MappingNode:
+		if len(n.Content) != 2 || n.Content[0].Value != "only" {
+			return bad()
+		}
+		v := n.Content[1]
+		switch v.Kind {
+		case yaml.ScalarNode:
+			*r = Reach{Only: []string{v.Value}, OnlyLine: v.Line}
+			return nil
+		case yaml.SequenceNode:
+			var only []string
+			if err := v.Decode(&only); err != nil {
+				return err
+			}
+			*r = Reach{Only: only, OnlyLine: v.Line}
+			if only == nil {
+				r.Only = []string{}
+			}
+			return nil
+		}
+	}
+	return bad()
+}
+
+// Expectation is one assertion of a scenario: a flow, an intent, or a set
+// expectation (reach) over every protocol and port.
 type Expectation struct {
 	Name     string `yaml:"name"`
 	From     string `yaml:"from"`
@@ -360,8 +412,11 @@ type Expectation struct {
 	Intent   string `yaml:"intent"`
 	Compute  string `yaml:"compute"`
 	Client   string `yaml:"client"`
-	Expect   string `yaml:"expect"`
+	Expect   string `yaml:"expect" jsonschema:"enum=allowed,enum=denied"`
 	Reason   string `yaml:"reason"`
+	// Reach makes the expectation a set expectation over every protocol
+	// and port from From to To: none, or only the listed ones.
+	Reach *Reach `yaml:"reach"`
 
 	line int // where it is written, recorded while decoding
 }

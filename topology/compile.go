@@ -1441,10 +1441,15 @@ func (c *compiler) compileExpectations() {
 		if e.line == 0 {
 			e.line = c.doc.Line(path)
 		}
+		if es.Reach != nil {
+			c.compileReach(path, &es, e)
+			c.t.Expectations = append(c.t.Expectations, e)
+			continue
+		}
 		switch es.Expect {
 		case "allowed", "denied":
 		case "":
-			c.errAt(path+".expect", "missing: want allowed or denied")
+			c.errAt(path+".expect", "missing: want allowed or denied (or reach: none | only: [...])")
 		default:
 			c.errAt(path+".expect", "%q: want allowed or denied", es.Expect)
 		}
@@ -1474,6 +1479,47 @@ func (c *compiler) compileExpectations() {
 		}
 		c.t.Expectations = append(c.t.Expectations, e)
 	}
+}
+
+// compileReach checks a set expectation: from, to and reach, and nothing
+// of a single flow or an intent.
+func (c *compiler) compileReach(path string, es *spec.Expectation, e *Expectation) {
+	if es.Intent != "" || es.Compute != "" || es.Client != "" {
+		c.errAt(path+".reach", "a set expectation (reach) names from and to, not an intent, compute or client")
+	}
+	if es.Protocol != "" || es.Port != 0 {
+		c.errAt(path+".reach", "a set expectation covers every protocol and port: give them in reach: {only: [Tcp/443]}, not protocol or port")
+	}
+	if es.Expect != "" || es.Reason != "" {
+		c.errAt(path+".expect", "a set expectation (reach) has no expect or reason: reach says what may pass")
+	}
+	if es.From == "" {
+		c.errAt(path+".from", "missing")
+	}
+	if es.To == "" {
+		c.errAt(path+".to", "missing")
+	}
+	r := &Reach{None: es.Reach.None}
+	seen := map[Protocol]bool{}
+	for i, s := range es.Reach.Only {
+		ent, err := ParseReachEntry(s)
+		key := fmt.Sprintf("%s.reach.only[%d]", path, i)
+		if err != nil {
+			c.errAt(key, "%v", err)
+			continue
+		}
+		if seen[ent.Protocol] {
+			c.errAt(key, "%s is listed twice; give its ports in one entry, %s/443,8443", ent.Protocol, ent.Protocol)
+			continue
+		}
+		seen[ent.Protocol] = true
+		r.Only = append(r.Only, ent)
+	}
+	if len(es.Reach.Only) == 0 && !es.Reach.None {
+		r.None = true // only: [] allows nothing
+	}
+	e.Reach = r
+	e.Expect = r.String()
 }
 
 // virtualNetworkTag is decision 2: the VNet's address space, connected peers

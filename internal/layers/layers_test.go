@@ -29,6 +29,9 @@ var allowed = map[string][]string{
 	// picture draws from sim's results and topology's compiled network.
 	"picture":     {"topology", "sim"},
 	"cmd/vnetsim": {"topology", "sim", "dnsmock", "scenarios", "picture"},
+	// The kernel cross-check edits generated scenarios (spec), renders the
+	// compiled network (topology) and compares with the engine (sim).
+	"internal/crosscheck": {"spec", "topology", "sim", "scenarios"},
 }
 
 func TestImportsFollowTheDataFlow(t *testing.T) {
