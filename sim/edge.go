@@ -147,6 +147,9 @@ func (tr *tracer) inboundPublic(n *topology.NIC, f topology.Flow) bool {
 	if n.Firewall != nil {
 		return tr.dnat(n, f)
 	}
+	if n.Kind == topology.KindBastion {
+		return tr.inboundBastion(n, f)
+	}
 	via := "public IP"
 	if n.Kind == topology.KindCompute {
 		via = "public load balancer"
@@ -279,6 +282,9 @@ func (tr *tracer) toService(sub *topology.Subnet, at *topology.NIC, dst *Endpoin
 	if tr.reply {
 		tr.hop(dst.Text, "reply", "deliver", "the reply returns over %s", via)
 		return true
+	}
+	if !tr.endpointPolicyAllows(sub, dst, f, strings.TrimPrefix(via, "service endpoint ")) {
+		return false
 	}
 	if dst.Kind == EndpointService && dst.Service != nil {
 		if !tr.quiet {

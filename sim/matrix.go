@@ -549,7 +549,7 @@ func publicEndpoints(t *Network) []*Endpoint {
 		switch {
 		case n.Kind == topology.KindFirewall && len(n.Firewall.DNAT) == 0:
 			continue
-		case n.Kind == topology.KindVM, n.Kind == topology.KindCompute, n.Kind == topology.KindFirewall:
+		case n.Kind == topology.KindVM, n.Kind == topology.KindCompute, n.Kind == topology.KindFirewall, n.Kind == topology.KindBastion:
 		default:
 			continue
 		}

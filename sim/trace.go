@@ -222,6 +222,8 @@ func traceWith(t *Network, src, dst *Endpoint, req Request, obs pathObserver) (*
 	}
 	if ok {
 		res.Verdict, res.Reason, res.BlockedBy = Allowed, "", nil
+	} else if !req.Quiet {
+		bastionHint(src, dst, res, f)
 	}
 	return res, nil
 }

@@ -37,6 +37,8 @@ type Scenario struct {
 	DNSResolvers              []DNSResolver     `yaml:"dnsResolvers"`
 	NetworkManagers           []NetworkManager  `yaml:"networkManagers"`
 	LoadBalancers             []LoadBalancer    `yaml:"loadBalancers"`
+	ServiceEndpointPolicies   []EndpointPolicy  `yaml:"serviceEndpointPolicies"`
+	BastionHosts              []BastionHost     `yaml:"bastionHosts"`
 	DNSForwardingRulesets     []DNSRuleset      `yaml:"dnsForwardingRulesets"`
 	MachineLearning           *MachineLearning  `yaml:"machineLearning"`
 	Expectations              []Expectation     `yaml:"expectations"`
@@ -65,6 +67,7 @@ type Subnet struct {
 	DefaultOutboundAccess             *bool    `yaml:"defaultOutboundAccess"`
 	PrivateEndpointNetworkPolicies    string   `yaml:"privateEndpointNetworkPolicies"`
 	PrivateLinkServiceNetworkPolicies string   `yaml:"privateLinkServiceNetworkPolicies"`
+	ServiceEndpointPolicies           []string `yaml:"serviceEndpointPolicies"`
 }
 
 // Peering is one direction of a VNet peering, as in Azure.
@@ -263,6 +266,9 @@ type Service struct {
 	PublicNetworkAccess string       `yaml:"publicNetworkAccess"`
 	NetworkACLs         *NetworkACLs `yaml:"networkAcls"`
 	PublicIPAddress     string       `yaml:"publicIpAddress"`
+	// ScopedResources are the Application Insights components an Azure
+	// Monitor Private Link Scope holds (Microsoft.Insights/privateLinkScopes).
+	ScopedResources []string `yaml:"scopedResources"`
 }
 
 // NetworkACLs is a PaaS resource firewall (storage, key vault, registry).
@@ -579,4 +585,26 @@ type LBOutboundRule struct {
 	FrontendIPConfigurations []string `yaml:"frontendIpConfigurations"`
 	BackendAddressPool       string   `yaml:"backendAddressPool"`
 	Protocol                 string   `yaml:"protocol"`
+}
+
+// EndpointPolicy is a service endpoint policy.
+type EndpointPolicy struct {
+	Name        string                     `yaml:"name"`
+	Definitions []EndpointPolicyDefinition `yaml:"serviceEndpointPolicyDefinitions"`
+}
+
+// EndpointPolicyDefinition lists the resources a policy allows: storage
+// accounts of the scenario (service Microsoft.Storage) or a service alias
+// such as /services/Azure/MachineLearning (service Global).
+type EndpointPolicyDefinition struct {
+	Name             string   `yaml:"name"`
+	Service          string   `yaml:"service"`
+	ServiceResources []string `yaml:"serviceResources"`
+}
+
+// BastionHost is an Azure Bastion host in a VNet's AzureBastionSubnet.
+type BastionHost struct {
+	Name            string `yaml:"name"`
+	Subnet          string `yaml:"subnet"`
+	PublicIPAddress string `yaml:"publicIpAddress"`
 }

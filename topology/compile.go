@@ -90,6 +90,9 @@ func (c *compiler) compile() *Topology {
 	c.compileFirewalls()
 	c.compileResolvers()
 	c.compileLoadBalancers()
+	c.compileBastions()
+	c.compileEndpointPolicies()
+	c.checkMonitorScopes()
 	c.compileZones()
 	c.compileDNS()
 	c.compileExpectations()
@@ -1026,14 +1029,17 @@ const (
 	TypeKeyVault  = "Microsoft.KeyVault/vaults"
 	TypeRegistry  = "Microsoft.ContainerRegistry/registries"
 	TypeInsights  = "Microsoft.Insights/components"
+	// TypeMonitorScope is an Azure Monitor Private Link Scope (AMPLS).
+	TypeMonitorScope = "Microsoft.Insights/privateLinkScopes"
 )
 
 var serviceGroups = map[string][]string{
-	TypeWorkspace: {"amlworkspace"},
-	TypeStorage:   {"blob", "file", "queue", "table", "dfs", "web"},
-	TypeKeyVault:  {"vault"},
-	TypeRegistry:  {"registry"},
-	TypeInsights:  {"azuremonitor"},
+	TypeWorkspace:    {"amlworkspace"},
+	TypeStorage:      {"blob", "file", "queue", "table", "dfs", "web"},
+	TypeKeyVault:     {"vault"},
+	TypeRegistry:     {"registry"},
+	TypeInsights:     {"azuremonitor"},
+	TypeMonitorScope: {"azuremonitor"},
 }
 
 // serviceTagOf is the tag whose range holds a service's public endpoint.
@@ -1047,7 +1053,7 @@ func serviceTagOf(typ, region string) string {
 		return "AzureKeyVault." + region
 	case TypeRegistry:
 		return "AzureContainerRegistry." + region
-	case TypeInsights:
+	case TypeInsights, TypeMonitorScope:
 		return "AzureMonitor." + region
 	}
 	return "AzureCloud." + region
@@ -1120,16 +1126,7 @@ func (c *compiler) compileServices() {
 			svc.Tag = st.Name
 			n := perTag[svc.Tag]
 			perTag[svc.Tag]++
-			for _, p := range st.Prefixes() {
-				if p.Addr().Is4() {
-					a := p.Addr()
-					for k := 0; k <= n+1 && p.Contains(a.Next()); k++ {
-						a = a.Next()
-					}
-					svc.PublicIP = a
-					break
-				}
-			}
+			svc.PublicIP = nthTagAddr(st.Prefixes(), n)
 			c.useTag(st.Name)
 		} else {
 			c.errAt(path+".region", "no service tag %s for region %q in the service tags file", svc.Tag, svc.Region)

@@ -150,6 +150,8 @@ type Subnet struct {
 	// NetworkSecurityGroupEnabled or RouteTableEnabled.
 	PrivateEndpointNetworkPolicies string
 	Routes                         *RouteSet
+	// EndpointPolicies are the service endpoint policies on the subnet.
+	EndpointPolicies []*EndpointPolicy
 
 	id string // ID, built once at load time
 }
@@ -274,6 +276,7 @@ const (
 	KindCompute         NICKind = "compute"
 	KindGateway         NICKind = "gateway"
 	KindFirewall        NICKind = "firewall"
+	KindBastion         NICKind = "bastion"
 )
 
 // NIC is a network interface with one private IP.
