@@ -20,6 +20,10 @@ type Scenario struct {
 	Description string `yaml:"description"`
 	Region      string `yaml:"region"`
 	ServiceTags string `yaml:"serviceTags"`
+	// Import names files the importer reads (ARM JSON, templates, what-if,
+	// Terraform), relative to the scenario; the scenario's own keys patch
+	// the imported network as a variant patches its scenario.
+	Import []string `yaml:"import"`
 
 	VNets                     []VNet            `yaml:"vnets"`
 	Peerings                  []Peering         `yaml:"peerings"`
