@@ -58,7 +58,7 @@ func (c *compiler) claim(path, name, kind string) bool {
 func (c *compiler) compile() *Topology {
 	sc := c.sc
 	t := &Topology{
-		File: c.file, Name: sc.Name, Description: sc.Description, Region: strings.ToLower(sc.Region), Tags: c.tags, lines: c.doc.Lines(),
+		File: c.file, Name: sc.Name, Description: sc.Description, Region: strings.ToLower(sc.Region), Tags: c.tags, lines: c.doc.Lines(), origins: c.doc.Origins(),
 		variants: c.doc.VariantNames(),
 		vnets:    map[string]*VNet{}, subnets: map[string]*Subnet{}, nsgs: map[string]*NSG{}, rts: map[string]*RouteTable{},
 		gateways: map[string]*Gateway{}, nats: map[string]*NATGateway{}, nics: map[string]*NIC{}, services: map[string]*Service{},

@@ -86,6 +86,7 @@ type Topology struct {
 	tagRefs       map[string]tagRef     // every spelling of a tag the scenario uses → its meaning
 	publicIPs     map[netip.Addr]*NIC
 	lines         func(path string) int // key path → line in the scenario file
+	origins       func(line int) string // line → the imported object written there
 	variants      []string
 	dnsServerNICs []*NIC
 	// vnetAt indexes the VNets by their address spaces.
@@ -504,6 +505,16 @@ func (t *Topology) LineOf(path string) int {
 		return 0
 	}
 	return t.lines(path)
+}
+
+// OriginAt returns where the object written at line came from when an
+// importer wrote the scenario ("FILE: resource ID or Terraform address"),
+// or "" for a scenario written by hand.
+func (t *Topology) OriginAt(line int) string {
+	if t.origins == nil || line <= 0 {
+		return ""
+	}
+	return t.origins(line)
 }
 
 // VariantNames lists the variants the scenario file defines, in file order
