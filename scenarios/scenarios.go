@@ -6,6 +6,7 @@ package scenarios
 
 import (
 	"embed"
+	"github.com/vnetsim/vnetsim/importer"
 	"io/fs"
 	"os"
 	"path"
@@ -145,7 +146,7 @@ func (l *Loader) open(arg string) (*topology.Source, error) {
 		if err != nil {
 			return nil, topology.ErrorList{{File: StdinFile, Msg: err.Error()}}
 		}
-		return topology.Open(StdinFile, data, opts)
+		return openData(StdinFile, data, opts)
 	}
 	name := strings.TrimPrefix(arg, Prefix)
 	if strings.HasPrefix(arg, Prefix) || !exists(arg) {
@@ -153,7 +154,10 @@ func (l *Loader) open(arg string) (*topology.Source, error) {
 			return topology.Open(Prefix+name, data, opts)
 		}
 	}
-	return topology.OpenFile(arg, opts)
+	if importer.Importable(arg) && exists(arg) {
+		return importFile(arg, opts)
+	}
+	return openWithImports(arg, opts)
 }
 
 func exists(p string) bool {

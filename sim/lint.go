@@ -84,6 +84,9 @@ type Finding struct {
 	Message  string `json:"message"`
 	Seed     string `json:"seed"`
 	Fix      string `json:"fix"`
+	// Origin is where the object the finding points at came from when an
+	// importer wrote the scenario: "FILE: resource ID or Terraform address".
+	Origin string `json:"origin,omitempty"`
 }
 
 // LintReport is the result of linting some scenarios.
@@ -138,7 +141,11 @@ func WriteLintText(w io.Writer, r *LintReport) error {
 		if f.Line > 0 {
 			loc = fmt.Sprintf("%s:%d", f.File, f.Line)
 		}
-		fmt.Fprintf(w, "%s: %s: %s: %s (%s)\n    fix: %s\n", loc, f.Severity, f.Code, f.Message, f.Seed, f.Fix)
+		fmt.Fprintf(w, "%s: %s: %s: %s (%s)\n", loc, f.Severity, f.Code, f.Message, f.Seed)
+		if f.Origin != "" {
+			fmt.Fprintf(w, "    from: %s\n", f.Origin)
+		}
+		fmt.Fprintf(w, "    fix: %s\n", f.Fix)
 	}
 	_, err := fmt.Fprintf(w, "%s, %s\n", plural(r.Count(SeverityError), "error"), plural(r.Count(SeverityWarning), "warning"))
 	return err
@@ -230,6 +237,13 @@ func newLinter(t *Network) *linter {
 
 func (l *linter) add(f Finding) {
 	f.File = l.t.File
+	f.Origin = l.t.OriginAt(f.Line)
+	if strings.HasPrefix(f.Origin, f.File+": ") {
+		// The scenario was written in memory from this file (an ARM
+		// export, a template, a plan): its lines are not the file's, so
+		// the finding names the resource instead.
+		f.Line = 0
+	}
 	l.out = append(l.out, f)
 }
 

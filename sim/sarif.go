@@ -152,7 +152,11 @@ func (r *LintReport) SARIF() *SARIF {
 		if f.Severity == SeverityError {
 			level = "error"
 		}
-		s.add(i, level, f.Message+" ("+f.Seed+"). Fix: "+f.Fix, f.File, f.Line, map[string]any{"resource": f.Resource, "seed": f.Seed})
+		props := map[string]any{"resource": f.Resource, "seed": f.Seed}
+		if f.Origin != "" {
+			props["origin"] = f.Origin
+		}
+		s.add(i, level, f.Message+" ("+f.Seed+"). Fix: "+f.Fix, f.File, f.Line, props)
 	}
 	return s
 }

@@ -20,6 +20,10 @@ type Scenario struct {
 	Description string `yaml:"description"`
 	Region      string `yaml:"region"`
 	ServiceTags string `yaml:"serviceTags"`
+	// Import names files the importer reads (ARM JSON, templates, what-if,
+	// Terraform), relative to the scenario; the scenario's own keys patch
+	// the imported network as a variant patches its scenario.
+	Import []string `yaml:"import"`
 
 	VNets                     []VNet            `yaml:"vnets"`
 	Peerings                  []Peering         `yaml:"peerings"`
@@ -34,6 +38,12 @@ type Scenario struct {
 	Services                  []Service         `yaml:"services"`
 	PrivateEndpoints          []PrivateEndpoint `yaml:"privateEndpoints"`
 	PrivateDNSZones           []DNSZone         `yaml:"privateDnsZones"`
+	DNSResolvers              []DNSResolver     `yaml:"dnsResolvers"`
+	NetworkManagers           []NetworkManager  `yaml:"networkManagers"`
+	LoadBalancers             []LoadBalancer    `yaml:"loadBalancers"`
+	ServiceEndpointPolicies   []EndpointPolicy  `yaml:"serviceEndpointPolicies"`
+	BastionHosts              []BastionHost     `yaml:"bastionHosts"`
+	DNSForwardingRulesets     []DNSRuleset      `yaml:"dnsForwardingRulesets"`
 	MachineLearning           *MachineLearning  `yaml:"machineLearning"`
 	Expectations              []Expectation     `yaml:"expectations"`
 	Variants                  []Variant         `yaml:"variants"`
@@ -61,6 +71,7 @@ type Subnet struct {
 	DefaultOutboundAccess             *bool    `yaml:"defaultOutboundAccess"`
 	PrivateEndpointNetworkPolicies    string   `yaml:"privateEndpointNetworkPolicies"`
 	PrivateLinkServiceNetworkPolicies string   `yaml:"privateLinkServiceNetworkPolicies"`
+	ServiceEndpointPolicies           []string `yaml:"serviceEndpointPolicies"`
 }
 
 // Peering is one direction of a VNet peering, as in Azure.
@@ -141,18 +152,29 @@ type NATGateway struct {
 // Firewall is an Azure Firewall with classic rule collections or policy
 // rule collection groups.
 type Firewall struct {
-	Name                      string                `yaml:"name"`
-	Subnet                    string                `yaml:"subnet"`
-	PrivateIPAddress          string                `yaml:"privateIpAddress"`
-	PublicIPAddress           string                `yaml:"publicIpAddress"`
-	DNSProxy                  bool                  `yaml:"dnsProxy"`
-	DNSServers                []string              `yaml:"dnsServers"`
-	ThreatIntelMode           string                `yaml:"threatIntelMode"`
-	PrivateRanges             []string              `yaml:"privateRanges"`
+	Name             string   `yaml:"name"`
+	Subnet           string   `yaml:"subnet"`
+	PrivateIPAddress string   `yaml:"privateIpAddress"`
+	PublicIPAddress  string   `yaml:"publicIpAddress"`
+	DNSProxy         bool     `yaml:"dnsProxy"`
+	DNSServers       []string `yaml:"dnsServers"`
+	ThreatIntelMode  string   `yaml:"threatIntelMode"`
+	PrivateRanges    []string `yaml:"privateRanges"`
+	// ManagementIPConfiguration puts the firewall in forced tunneling mode:
+	// its management traffic leaves through AzureFirewallManagementSubnet,
+	// so AzureFirewallSubnet may send 0.0.0.0/0 elsewhere.
+	ManagementIPConfiguration *FirewallManagement   `yaml:"managementIpConfiguration"`
 	NetworkRuleCollections    []FirewallCollection  `yaml:"networkRuleCollections"`
 	ApplicationRuleCollection []FirewallCollection  `yaml:"applicationRuleCollections"`
 	NATRuleCollections        []FirewallCollection  `yaml:"natRuleCollections"`
 	RuleCollectionGroups      []RuleCollectionGroup `yaml:"ruleCollectionGroups"`
+}
+
+// FirewallManagement is a firewall's management IP configuration (forced
+// tunneling mode).
+type FirewallManagement struct {
+	Subnet          string `yaml:"subnet"`
+	PublicIPAddress string `yaml:"publicIpAddress"`
 }
 
 // RuleCollectionGroup is a Firewall Policy rule collection group.
@@ -248,6 +270,9 @@ type Service struct {
 	PublicNetworkAccess string       `yaml:"publicNetworkAccess"`
 	NetworkACLs         *NetworkACLs `yaml:"networkAcls"`
 	PublicIPAddress     string       `yaml:"publicIpAddress"`
+	// ScopedResources are the Application Insights components an Azure
+	// Monitor Private Link Scope holds (Microsoft.Insights/privateLinkScopes).
+	ScopedResources []string `yaml:"scopedResources"`
 }
 
 // NetworkACLs is a PaaS resource firewall (storage, key vault, registry).
@@ -460,4 +485,137 @@ func yamlKeys(v any) map[string]bool {
 type IPGroup struct {
 	Name        string   `yaml:"name"`
 	IPAddresses []string `yaml:"ipAddresses"`
+}
+
+// DNSResolver is an Azure DNS Private Resolver in a VNet, with its inbound
+// and outbound endpoints.
+type DNSResolver struct {
+	Name              string             `yaml:"name"`
+	VNet              string             `yaml:"vnet"`
+	InboundEndpoints  []ResolverEndpoint `yaml:"inboundEndpoints"`
+	OutboundEndpoints []ResolverEndpoint `yaml:"outboundEndpoints"`
+}
+
+// ResolverEndpoint is an inbound or outbound endpoint of a DNS resolver, in
+// a subnet delegated to Microsoft.Network/dnsResolvers.
+type ResolverEndpoint struct {
+	Name             string `yaml:"name"`
+	Subnet           string `yaml:"subnet"`
+	PrivateIPAddress string `yaml:"privateIpAddress"`
+}
+
+// DNSRuleset is a DNS forwarding ruleset: rules sent through outbound
+// endpoints, applied to the VNets it is linked to.
+type DNSRuleset struct {
+	Name                string           `yaml:"name"`
+	OutboundEndpoints   []string         `yaml:"outboundEndpoints"`
+	VirtualNetworkLinks []string         `yaml:"virtualNetworkLinks"`
+	Rules               []ForwardingRule `yaml:"rules"`
+}
+
+// ForwardingRule forwards one domain to target DNS servers.
+type ForwardingRule struct {
+	Name             string   `yaml:"name"`
+	DomainName       string   `yaml:"domainName"`
+	TargetDNSServers []string `yaml:"targetDnsServers"`
+	State            string   `yaml:"forwardingRuleState"`
+}
+
+// NetworkManager is an Azure Virtual Network Manager with its network
+// groups and the rule collections of its deployed security admin
+// configuration.
+type NetworkManager struct {
+	Name                         string                `yaml:"name"`
+	NetworkGroups                []NetworkGroup        `yaml:"networkGroups"`
+	SecurityAdminRuleCollections []AdminRuleCollection `yaml:"securityAdminRuleCollections"`
+}
+
+// NetworkGroup is a set of VNets a network manager configures.
+type NetworkGroup struct {
+	Name    string   `yaml:"name"`
+	Members []string `yaml:"members"`
+}
+
+// AdminRuleCollection is a security admin rule collection applied to
+// network groups. Its rules take the keys of NSG rules; access is Allow,
+// AlwaysAllow or Deny and priority 1-4096.
+type AdminRuleCollection struct {
+	Name            string         `yaml:"name"`
+	AppliesToGroups []string       `yaml:"appliesToGroups"`
+	Rules           []SecurityRule `yaml:"rules"`
+}
+
+// LoadBalancer is an Azure Load Balancer (Standard SKU): public when its
+// frontends have public IPs, internal when they sit in a subnet.
+type LoadBalancer struct {
+	Name                     string           `yaml:"name"`
+	SKU                      string           `yaml:"sku"`
+	FrontendIPConfigurations []LBFrontend     `yaml:"frontendIpConfigurations"`
+	BackendAddressPools      []LBPool         `yaml:"backendAddressPools"`
+	Probes                   []LBProbe        `yaml:"probes"`
+	LoadBalancingRules       []LBRule         `yaml:"loadBalancingRules"`
+	OutboundRules            []LBOutboundRule `yaml:"outboundRules"`
+}
+
+// LBFrontend is a frontend IP configuration.
+type LBFrontend struct {
+	Name             string `yaml:"name"`
+	PublicIPAddress  string `yaml:"publicIpAddress"`
+	Subnet           string `yaml:"subnet"`
+	PrivateIPAddress string `yaml:"privateIpAddress"`
+}
+
+// LBPool is a backend address pool of VM NICs.
+type LBPool struct {
+	Name    string   `yaml:"name"`
+	Members []string `yaml:"members"`
+}
+
+// LBProbe is a health probe (Tcp, Http or Https).
+type LBProbe struct {
+	Name     string `yaml:"name"`
+	Protocol string `yaml:"protocol"`
+	Port     int    `yaml:"port"`
+}
+
+// LBRule is a load-balancing rule; protocol All with ports 0 is HA ports.
+type LBRule struct {
+	Name                    string `yaml:"name"`
+	FrontendIPConfiguration string `yaml:"frontendIpConfiguration"`
+	BackendAddressPool      string `yaml:"backendAddressPool"`
+	Protocol                string `yaml:"protocol"`
+	FrontendPort            int    `yaml:"frontendPort"`
+	BackendPort             int    `yaml:"backendPort"`
+	Probe                   string `yaml:"probe"`
+}
+
+// LBOutboundRule gives a backend pool outbound connectivity through
+// frontends' public IPs.
+type LBOutboundRule struct {
+	Name                     string   `yaml:"name"`
+	FrontendIPConfigurations []string `yaml:"frontendIpConfigurations"`
+	BackendAddressPool       string   `yaml:"backendAddressPool"`
+	Protocol                 string   `yaml:"protocol"`
+}
+
+// EndpointPolicy is a service endpoint policy.
+type EndpointPolicy struct {
+	Name        string                     `yaml:"name"`
+	Definitions []EndpointPolicyDefinition `yaml:"serviceEndpointPolicyDefinitions"`
+}
+
+// EndpointPolicyDefinition lists the resources a policy allows: storage
+// accounts of the scenario (service Microsoft.Storage) or a service alias
+// such as /services/Azure/MachineLearning (service Global).
+type EndpointPolicyDefinition struct {
+	Name             string   `yaml:"name"`
+	Service          string   `yaml:"service"`
+	ServiceResources []string `yaml:"serviceResources"`
+}
+
+// BastionHost is an Azure Bastion host in a VNet's AzureBastionSubnet.
+type BastionHost struct {
+	Name            string `yaml:"name"`
+	Subnet          string `yaml:"subnet"`
+	PublicIPAddress string `yaml:"publicIpAddress"`
 }

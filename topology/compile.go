@@ -58,7 +58,7 @@ func (c *compiler) claim(path, name, kind string) bool {
 func (c *compiler) compile() *Topology {
 	sc := c.sc
 	t := &Topology{
-		File: c.file, Name: sc.Name, Description: sc.Description, Region: strings.ToLower(sc.Region), Tags: c.tags, lines: c.doc.Lines(),
+		File: c.file, Name: sc.Name, Description: sc.Description, Region: strings.ToLower(sc.Region), Tags: c.tags, lines: c.doc.Lines(), origins: c.doc.Origins(),
 		variants: c.doc.VariantNames(),
 		vnets:    map[string]*VNet{}, subnets: map[string]*Subnet{}, nsgs: map[string]*NSG{}, rts: map[string]*RouteTable{},
 		gateways: map[string]*Gateway{}, nats: map[string]*NATGateway{}, nics: map[string]*NIC{}, services: map[string]*Service{},
@@ -83,10 +83,16 @@ func (c *compiler) compile() *Topology {
 	c.compileNATs()
 	c.compileVNets()
 	c.compilePeerings()
+	c.compileNetworkManagers()
 	c.compileGateways()
 	c.compileServices()
 	c.compileNICs()
 	c.compileFirewalls()
+	c.compileResolvers()
+	c.compileLoadBalancers()
+	c.compileBastions()
+	c.compileEndpointPolicies()
+	c.checkMonitorScopes()
 	c.compileZones()
 	c.compileDNS()
 	c.compileExpectations()
@@ -1024,14 +1030,17 @@ const (
 	TypeKeyVault  = "Microsoft.KeyVault/vaults"
 	TypeRegistry  = "Microsoft.ContainerRegistry/registries"
 	TypeInsights  = "Microsoft.Insights/components"
+	// TypeMonitorScope is an Azure Monitor Private Link Scope (AMPLS).
+	TypeMonitorScope = "Microsoft.Insights/privateLinkScopes"
 )
 
 var serviceGroups = map[string][]string{
-	TypeWorkspace: {"amlworkspace"},
-	TypeStorage:   {"blob", "file", "queue", "table", "dfs", "web"},
-	TypeKeyVault:  {"vault"},
-	TypeRegistry:  {"registry"},
-	TypeInsights:  {"azuremonitor"},
+	TypeWorkspace:    {"amlworkspace"},
+	TypeStorage:      {"blob", "file", "queue", "table", "dfs", "web"},
+	TypeKeyVault:     {"vault"},
+	TypeRegistry:     {"registry"},
+	TypeInsights:     {"azuremonitor"},
+	TypeMonitorScope: {"azuremonitor"},
 }
 
 // serviceTagOf is the tag whose range holds a service's public endpoint.
@@ -1045,7 +1054,7 @@ func serviceTagOf(typ, region string) string {
 		return "AzureKeyVault." + region
 	case TypeRegistry:
 		return "AzureContainerRegistry." + region
-	case TypeInsights:
+	case TypeInsights, TypeMonitorScope:
 		return "AzureMonitor." + region
 	}
 	return "AzureCloud." + region
@@ -1118,16 +1127,7 @@ func (c *compiler) compileServices() {
 			svc.Tag = st.Name
 			n := perTag[svc.Tag]
 			perTag[svc.Tag]++
-			for _, p := range st.Prefixes() {
-				if p.Addr().Is4() {
-					a := p.Addr()
-					for k := 0; k <= n+1 && p.Contains(a.Next()); k++ {
-						a = a.Next()
-					}
-					svc.PublicIP = a
-					break
-				}
-			}
+			svc.PublicIP = nthTagAddr(st.Prefixes(), n)
 			c.useTag(st.Name)
 		} else {
 			c.errAt(path+".region", "no service tag %s for region %q in the service tags file", svc.Tag, svc.Region)

@@ -58,6 +58,12 @@ type Topology struct {
 	Expectations     []*Expectation
 	// DNSZones are the private DNS zones, in file order.
 	DNSZones []*DNSZone
+	// DNSResolvers and Rulesets are the DNS private resolvers and the DNS
+	// forwarding rulesets.
+	DNSResolvers []*DNSResolver
+	Rulesets     []*DNSRuleset
+	// LoadBalancers are the Azure Load Balancers.
+	LoadBalancers []*LoadBalancer
 
 	// RoutingLoops are the cycles of user routes through appliances, and
 	// ForwarderLoops the cycles of DNS forwarders, found at compile time
@@ -80,6 +86,7 @@ type Topology struct {
 	tagRefs       map[string]tagRef     // every spelling of a tag the scenario uses → its meaning
 	publicIPs     map[netip.Addr]*NIC
 	lines         func(path string) int // key path → line in the scenario file
+	origins       func(line int) string // line → the imported object written there
 	variants      []string
 	dnsServerNICs []*NIC
 	// vnetAt indexes the VNets by their address spaces.
@@ -104,6 +111,8 @@ type VNet struct {
 	VirtualNetworkTag *PrefixSet
 
 	index    int
+	adminIn  []*AdminRule // security admin rules deployed to the VNet
+	adminOut []*AdminRule
 	space    *PrefixSet
 	subnetAt *PrefixMap[*Subnet]
 	nicAt    map[netip.Addr]*NIC
@@ -142,6 +151,8 @@ type Subnet struct {
 	// NetworkSecurityGroupEnabled or RouteTableEnabled.
 	PrivateEndpointNetworkPolicies string
 	Routes                         *RouteSet
+	// EndpointPolicies are the service endpoint policies on the subnet.
+	EndpointPolicies []*EndpointPolicy
 
 	id string // ID, built once at load time
 }
@@ -266,6 +277,7 @@ const (
 	KindCompute         NICKind = "compute"
 	KindGateway         NICKind = "gateway"
 	KindFirewall        NICKind = "firewall"
+	KindBastion         NICKind = "bastion"
 )
 
 // NIC is a network interface with one private IP.
@@ -493,6 +505,16 @@ func (t *Topology) LineOf(path string) int {
 		return 0
 	}
 	return t.lines(path)
+}
+
+// OriginAt returns where the object written at line came from when an
+// importer wrote the scenario ("FILE: resource ID or Terraform address"),
+// or "" for a scenario written by hand.
+func (t *Topology) OriginAt(line int) string {
+	if t.origins == nil || line <= 0 {
+		return ""
+	}
+	return t.origins(line)
 }
 
 // VariantNames lists the variants the scenario file defines, in file order

@@ -14,6 +14,7 @@ func runCheck(e *env, args []string) (int, error) {
 	out := outputFlag(fs, "text", "json", "yaml", "sarif")
 	junit := junitFlag(fs)
 	sarif := sarifFlag(fs)
+	fs.StringVar(&e.plan, "plan", "", "run the expectations against the network a Terraform plan or ARM what-if leaves")
 	tags := tagsFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return 0, err

@@ -4,7 +4,10 @@ import (
 	"io"
 	"time"
 
+	"github.com/vnetsim/vnetsim/importer"
+	"github.com/vnetsim/vnetsim/scenarios"
 	"github.com/vnetsim/vnetsim/sim"
+	"github.com/vnetsim/vnetsim/topology"
 )
 
 // runDiff compares two scenarios, or one scenario and itself with a patch.
@@ -52,6 +55,13 @@ func diff(e *env, args []string, patch, out, junit, tags string) (int, error) {
 			return 0, err
 		}
 		after = sim.New(t)
+	case patch == "" && len(args) == 1 && importer.Importable(args[0]):
+		// a Terraform plan or an ARM what-if: before and after the change
+		b, a, err := scenarios.LoadChange(args[0], topology.Options{ServiceTagsFile: tags})
+		if err != nil {
+			return 0, err
+		}
+		before, after = sim.New(b), sim.New(a)
 	case patch == "" && len(args) == 2:
 		if before, err = e.load(args[0], tags); err != nil {
 			return 0, err
@@ -60,7 +70,7 @@ func diff(e *env, args []string, patch, out, junit, tags string) (int, error) {
 			return 0, err
 		}
 	default:
-		return 0, usagef("diff: give BEFORE AFTER, or FILE --patch PATCH.yaml")
+		return 0, usagef("diff: give BEFORE AFTER, or FILE --patch PATCH.yaml, or one Terraform plan or ARM what-if (.json)")
 	}
 	rep, err := sim.Diff(before, after)
 	if err != nil {

@@ -33,6 +33,9 @@ type env struct {
 	// described collects the flag sets commands define; when it is not
 	// nil the commands are only being described (help, completion).
 	described *[]*pflag.FlagSet
+	// plan, for check --plan, is a Terraform plan or ARM what-if whose
+	// planned network the suites run against.
+	plan string
 }
 
 // usageError is a mistake on the command line (exit code 2).
@@ -273,7 +276,13 @@ func (e *env) eachScenario(files []string, tags string, fn func(file string, ts 
 func (e *env) loadAll(file, tags string) ([]*sim.Network, error) {
 	stop := e.loading(file)
 	defer stop()
-	ts, err := e.loader(tags).LoadAll(file)
+	var ts []*topology.Topology
+	var err error
+	if e.plan != "" {
+		ts, err = scenarios.LoadAllPlanned(file, e.plan, topology.Options{ServiceTagsFile: tags})
+	} else {
+		ts, err = e.loader(tags).LoadAll(file)
+	}
 	if err != nil {
 		return nil, err
 	}

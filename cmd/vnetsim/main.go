@@ -11,6 +11,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/vnetsim/vnetsim/scenarios"
 	"io"
 	"os"
 	"strings"
@@ -63,13 +64,14 @@ var commands = []command{
 	{"trace", "trace FILE --from A --to B [--protocol Tcp] [--port 443] [--exit-code] [-o text|json|yaml|mermaid|dot|svg]", runTrace},
 	{"routes", "routes FILE --subnet VNET/SUBNET [-o text|json|yaml]", runRoutes},
 	{"nexthop", "nexthop FILE --from A --to IP [--exit-code] [-o text|json|yaml]", runNextHop},
-	{"check", "check FILE... [-o text|json|yaml|sarif] [--junit FILE] [--sarif FILE]", runCheck},
+	{"check", "check FILE... [-o text|json|yaml|sarif] [--junit FILE] [--sarif FILE] [--plan PLAN.json]", runCheck},
 	{"lint", "lint FILE... [-o text|json|yaml|sarif] [--junit FILE] [--sarif FILE]", runLint},
 	{"simulate", "simulate FILE --intent NAME [--compute C] [--client V] [-o text|json|yaml|mermaid|dot|svg] [--junit FILE]", runSimulate},
 	{"intents", "intents", runIntents},
 	{"matrix", "matrix FILE [--from SELECTOR] [--to SELECTOR] [-o text|json|yaml|csv]", runMatrix},
-	{"diff", "diff BEFORE AFTER [-o text|json|yaml] [--junit FILE] [--detailed-exitcode]   or   vnetsim diff FILE --patch PATCH.yaml", runDiff},
+	{"diff", "diff BEFORE AFTER [-o text|json|yaml] [--junit FILE] [--detailed-exitcode]   or   vnetsim diff FILE --patch PATCH.yaml   or   vnetsim diff PLAN.json|WHATIF.json", runDiff},
 	{"dns", "dns query|serve FILE --from ENDPOINT [NAME] [--type A] [--exit-code] [--listen 127.0.0.1:5353] [-o text|json|yaml]", runDNS},
+	{"import", "import FILE|DIR... [--parameters FILE] [--format KIND] [--strict] [--before] [-o FILE]", runImport},
 	{"graph", "graph FILE [-o dot|mermaid|svg]", runGraph},
 	{"report", "report FILE... [-o report.html]", runReport},
 	{"serve", "serve FILE [--listen 127.0.0.1:8080]", runServe},
@@ -121,6 +123,7 @@ func runIO(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, commands: commands}
+	scenarios.ImportNotes = importNotes(stderr)
 	switch args[0] {
 	case "-h", "--help":
 		fmt.Fprint(stdout, usage(commands))

@@ -25,10 +25,18 @@ var allowed = map[string][]string{
 	"topology":          {"spec", "internal/parallel"},
 	"dnsmock":           {"topology"},
 	"sim":               {"topology", "dnsmock", "internal/parallel"},
-	"scenarios":         {"topology"},
+	// The loader turns every input a FILE may name (a scenario, its
+	// import: list, an ARM export, a template, a plan) into documents and
+	// compiles them.
+	"scenarios": {"topology", "spec", "importer", "importer/arm"},
+	// The importers read real estates and write the scenario format.
+	"importer":           {"spec", "importer/arm", "importer/armexpr", "importer/terraform"},
+	"importer/arm":       {},
+	"importer/armexpr":   {},
+	"importer/terraform": {"importer/arm"},
 	// picture draws from sim's results and topology's compiled network.
 	"picture":     {"topology", "sim"},
-	"cmd/vnetsim": {"topology", "sim", "dnsmock", "scenarios", "picture"},
+	"cmd/vnetsim": {"topology", "sim", "dnsmock", "scenarios", "picture", "importer", "importer/arm"},
 	// The kernel cross-check edits generated scenarios (spec), renders the
 	// compiled network (topology) and compares with the engine (sim).
 	"internal/crosscheck": {"spec", "topology", "sim", "scenarios"},
