@@ -168,6 +168,19 @@ func (c *compiler) validateSubnetPlacement() {
 			place(fmt.Sprintf("machineLearning.computes[%d].subnet", i), cp.Subnet, "a compute")
 		}
 	}
+	for i, lb := range c.sc.LoadBalancers {
+		for j, fe := range lb.FrontendIPConfigurations {
+			place(fmt.Sprintf("loadBalancers[%d].frontendIpConfigurations[%d].subnet", i, j), fe.Subnet, "a load balancer frontend")
+		}
+	}
+	for i, r := range c.sc.DNSResolvers {
+		for j, e := range r.InboundEndpoints {
+			place(fmt.Sprintf("dnsResolvers[%d].inboundEndpoints[%d].subnet", i, j), e.Subnet, "a DNS resolver endpoint")
+		}
+		for j, e := range r.OutboundEndpoints {
+			place(fmt.Sprintf("dnsResolvers[%d].outboundEndpoints[%d].subnet", i, j), e.Subnet, "a DNS resolver endpoint")
+		}
+	}
 	for i, fw := range c.sc.Firewalls {
 		if _, sub, ok := strings.Cut(fw.Subnet, "/"); ok && !strings.EqualFold(sub, firewallSubnet) {
 			c.errAt(fmt.Sprintf("firewalls[%d].subnet", i), "Azure Firewall is deployed in a subnet named AzureFirewallSubnet, not %s", sub)
@@ -516,6 +529,18 @@ func (c *compiler) validatePublicIPs() {
 	for i, s := range c.sc.Services {
 		if s.PublicIPAddress != "" {
 			claim(fmt.Sprintf("services[%d].publicIpAddress", i), s.PublicIPAddress, "service "+s.Name)
+		}
+	}
+	for i, b := range c.sc.BastionHosts {
+		if b.PublicIPAddress != "" {
+			claim(fmt.Sprintf("bastionHosts[%d].publicIpAddress", i), b.PublicIPAddress, "Bastion "+b.Name)
+		}
+	}
+	for i, lb := range c.sc.LoadBalancers {
+		for j, fe := range lb.FrontendIPConfigurations {
+			if fe.PublicIPAddress != "" {
+				claim(fmt.Sprintf("loadBalancers[%d].frontendIpConfigurations[%d].publicIpAddress", i, j), fe.PublicIPAddress, "load balancer "+lb.Name)
+			}
 		}
 	}
 }

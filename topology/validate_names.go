@@ -210,4 +210,16 @@ func (c *compiler) validateNames() {
 			name(fmt.Sprintf("machineLearning.computes[%d].name", i), cp.Name, ruleFree)
 		}
 	}
+	for i, lb := range sc.LoadBalancers {
+		name(fmt.Sprintf("loadBalancers[%d].name", i), lb.Name, ruleNetwork)
+	}
+	for i, b := range sc.BastionHosts {
+		name(fmt.Sprintf("bastionHosts[%d].name", i), b.Name, ruleNetwork)
+	}
+	for i, r := range sc.DNSResolvers {
+		name(fmt.Sprintf("dnsResolvers[%d].name", i), r.Name, ruleNetwork)
+	}
+	for i, m := range sc.NetworkManagers {
+		name(fmt.Sprintf("networkManagers[%d].name", i), m.Name, ruleNetwork)
+	}
 }
