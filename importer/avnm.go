@@ -98,7 +98,7 @@ func (c *conv) networkManagers() {
 		c.comments[fmt.Sprintf("networkManagers[%d]", i)] = c.comment(r)
 		c.sc.NetworkManagers = append(c.sc.NetworkManagers, out)
 	}
-	c.orphans("child of network manager", arm.NetworkGroup, arm.StaticMember, arm.AdminConfig, arm.AdminCollection, arm.AdminRule)
+	c.orphans("child of", arm.NetworkGroup, arm.StaticMember, arm.AdminConfig, arm.AdminCollection, arm.AdminRule)
 }
 
 // adminRule reads a security admin rule: sources and destinations

@@ -43,6 +43,11 @@ func (c *conv) bastions() {
 			c.problem(r, "resource", r.Node.Path, "%s: not imported", what)
 			continue
 		}
+		if b, _ := p.Bool("enablePrivateOnlyBastion"); b {
+			pipNode.Use("publicIPAddress")
+			c.problem(r, "resource", r.Node.Path, "a private-only Bastion host (no public endpoint) is not modelled: not imported")
+			continue
+		}
 		_, sn, _ := strings.Cut(out.Subnet, "/")
 		bits, _ := c.prefixBits(out.Subnet)
 		switch {
@@ -63,9 +68,6 @@ func (c *conv) bastions() {
 			}
 		}
 		p.Use("dnsName", "scaleUnits", "disableCopyPaste", "enableFileCopy", "enableIpConnect", "enableShareableLink", "enableTunneling", "enableKerberos", "enableSessionRecording")
-		if b, _ := p.Bool("enablePrivateOnlyBastion"); !b {
-			p.Use("enablePrivateOnlyBastion")
-		}
 		c.comments[fmt.Sprintf("bastionHosts[%d]", len(c.sc.BastionHosts))] = c.comment(r)
 		c.sc.BastionHosts = append(c.sc.BastionHosts, out)
 	}

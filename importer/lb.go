@@ -130,7 +130,7 @@ func (c *conv) loadBalancers() {
 		c.comments[path] = c.comment(r)
 		c.sc.LoadBalancers = append(c.sc.LoadBalancers, out)
 	}
-	c.orphans("backend pool", arm.LBBackendPool)
+	c.orphans("backend pool of load balancer", arm.LBBackendPool)
 }
 
 // lbPools reads a load balancer's backend pools, inline or as child

@@ -65,7 +65,7 @@ func (c *conv) orphans(what string, types ...string) {
 			if !c.consumed[r] {
 				c.consumed[r] = true
 				r.Node.Use("properties", "kind")
-				c.problem(r, "resource", r.Node.Path, "%s of %s, which is not in the input or not imported: not imported", what, arm.Parent(r.ID))
+				c.problem(r, "resource", r.Node.Path, "%s %s, which is not in the input or not imported: not imported", what, arm.Parent(r.ID))
 			}
 		}
 	}
