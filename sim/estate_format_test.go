@@ -9,8 +9,11 @@ import (
 
 // genFormat writes a generated estate in the given format.
 func genFormat(w io.Writer, o scenarios.GenOptions, format string) error {
-	if format != "yaml" {
-		return fmt.Errorf("format %q is not written yet", format)
+	switch format {
+	case "yaml":
+		return scenarios.Generate(w, o)
+	case "json":
+		return scenarios.GenerateJSON(w, o)
 	}
-	return scenarios.Generate(w, o)
+	return fmt.Errorf("format %q: want yaml or json", format)
 }

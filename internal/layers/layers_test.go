@@ -27,7 +27,7 @@ var allowed = map[string][]string{
 	"topology":            {"spec", "internal/parallel"},
 	"dnsmock":             {"topology"},
 	"sim":                 {"topology", "dnsmock", "internal/parallel"},
-	"scenarios":           {"topology"},
+	"scenarios":           {"topology", "spec"},
 	"cmd/vnetsim":         {"topology", "sim", "dnsmock", "scenarios"},
 }
 
