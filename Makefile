@@ -78,7 +78,7 @@ ab:
 #   make servicetags FILE=ServiceTags_Public_20250101.json
 servicetags:
 	@test -n "$(FILE)" || { echo "usage: make servicetags FILE=ServiceTags_Public_YYYYMMDD.json"; exit 2; }
-	cd topology && $(GO) run gen_servicetags.go "$(abspath $(FILE))" servicetags.txt.gz
+	cd topology && $(GO) run gen_servicetags.go "$(abspath $(FILE))" servicetags.txt
 
 clean:
 	rm -rf bin

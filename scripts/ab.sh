@@ -26,7 +26,7 @@ mkdir -p "$VNETSIM_BENCH_DIR"
 
 tree() { # tree REV DIR: the source of REV in DIR
   if [ "$1" = "." ]; then
-    (cd "$root" && git ls-files -co --exclude-standard -z | tar --null -T - -cf -) | tar -xf - -C "$2"
+    (cd "$root" && git ls-files -co --exclude-standard -z | tar --ignore-failed-read --null -T - -cf - 2>/dev/null) | tar -xf - -C "$2"
   else
     git -C "$root" archive "$1" | tar -xf - -C "$2"
   fi

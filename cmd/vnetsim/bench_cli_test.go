@@ -20,7 +20,7 @@ import (
 // package sim, written once into VNETSIM_BENCH_DIR) as YAML and JSON. It
 // reports the wall time, the peak resident memory of the process (MiB-peak)
 // and, timed after each run in the same loop, route-trie lookups of a
-// catalog scenario (package yardstick).
+// catalog scenario (package yardstick), and the CPU time of the process.
 func BenchmarkCLI(b *testing.B) {
 	bin := os.Getenv("VNETSIM_BIN")
 	if bin == "" {
@@ -65,6 +65,7 @@ func BenchmarkCLI(b *testing.B) {
 func runCLI(b *testing.B, stick *yardstick.Stick, bin string, args ...string) {
 	var work, look time.Duration
 	var peak int64
+	var cpu time.Duration
 	looks := 0
 	for b.Loop() {
 		cmd := exec.Command(bin, args...)
@@ -74,6 +75,7 @@ func runCLI(b *testing.B, stick *yardstick.Stick, bin string, args ...string) {
 		if code := cmd.ProcessState.ExitCode(); err != nil && code != 1 {
 			b.Fatalf("%v: %v\n%s", cmd, err, out)
 		}
+		cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 			peak = max(peak, ru.Maxrss) // KiB on Linux
 		}
@@ -82,4 +84,7 @@ func runCLI(b *testing.B, stick *yardstick.Stick, bin string, args ...string) {
 	}
 	yardstick.Report(b, work, b.N, look, looks)
 	b.ReportMetric(float64(peak)/1024, "MiB-peak")
+	// CPU time (user and system) of the process: on a shared machine, less
+	// noisy than the wall time, which counts waiting for a core.
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
 }
