@@ -136,7 +136,7 @@ func printAB(w io.Writer, a, b *results) {
 			continue
 		}
 		for _, u := range a.units[name] {
-			if !slices.Contains([]string{"ns/op", "lookups", "allocs/run", "allocs/op", "B/op", "MiB-peak", "MiB-heap", "traces/s", "queries/s", "p99-µs", "MB-file", "cpu-ms/op"}, u) {
+			if !slices.Contains([]string{"ns/op", "lookups", "allocs/run", "allocs/op", "B/op", "MiB-peak", "MiB-heap", "traces/s", "queries/s", "p99-µs", "MB-file", "cpu-ms/op", "cpu-s/op"}, u) {
 				continue
 			}
 			va, vb := a.vals[name][u], b.vals[name][u]
@@ -168,7 +168,13 @@ var targets = []target{
 	{"load 1,000 VNets / 1M rules (YAML)", "BenchmarkCLI/validate/estate=1000x100/format=yaml", "ns/op", "<= 10 s"},
 	{"", "BenchmarkCLI/validate/estate=1000x100/format=yaml", "MiB-peak", "<= 2560 MiB"},
 	{"load in process, 5,000 VNets (JSON)", "BenchmarkEstateLoad/estate=5000x10/format=json", "ns/op", "-"},
+	{"", "BenchmarkEstateLoad/estate=5000x10/format=json", "cpu-s/op", "(CPU time)"},
+	{"load in process, 5,000 VNets (YAML)", "BenchmarkEstateLoad/estate=5000x10/format=yaml", "ns/op", "-"},
+	{"", "BenchmarkEstateLoad/estate=5000x10/format=yaml", "cpu-s/op", "(CPU time)"},
 	{"load in process, 1,000 VNets / 1M rules (JSON)", "BenchmarkEstateLoad/estate=1000x100/format=json", "ns/op", "-"},
+	{"", "BenchmarkEstateLoad/estate=1000x100/format=json", "cpu-s/op", "(CPU time)"},
+	{"load in process, 1,000 VNets / 1M rules (YAML)", "BenchmarkEstateLoad/estate=1000x100/format=yaml", "ns/op", "-"},
+	{"", "BenchmarkEstateLoad/estate=1000x100/format=yaml", "cpu-s/op", "(CPU time)"},
 	{"full trace with hops and reply, 1,000 VNets", "BenchmarkEstateTrace/estate=1000x10/quiet=false", "ns/op", "<= 10 µs"},
 	{"full trace with hops and reply, 5,000 VNets", "BenchmarkEstateTrace/estate=5000x10/quiet=false", "ns/op", "<= 10 µs"},
 	{"quiet trace, 1,000 VNets", "BenchmarkEstateTrace/estate=1000x10/quiet=true", "ns/op", "<= 3 µs"},

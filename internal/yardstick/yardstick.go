@@ -9,6 +9,7 @@ package yardstick
 
 import (
 	"net/netip"
+	"syscall"
 	"testing"
 	"time"
 
@@ -99,6 +100,17 @@ func Report(b *testing.B, work time.Duration, n int, look time.Duration, looks i
 		b.ReportMetric(perLook, "ns/lookup")
 		b.ReportMetric(perOp/perLook, "lookups")
 	}
+}
+
+// CPUTime returns the CPU time (user and system, every thread) the process
+// has used: on a shared machine a load's CPU time varies far less than its
+// wall time, which counts waiting for a core.
+func CPUTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // Lookups runs n lookups and returns how long they took, for benchmarks
