@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -369,4 +370,39 @@ func loadErr(t *testing.T, name string, data []byte, fast bool) spec.ErrorList {
 		t.Fatalf("want an ErrorList, got %v", err)
 	}
 	return errs
+}
+
+// TestCompileParallelSameAsSerial: NSGs compiled on every core give the
+// network, and the errors in their order, that compiling them on one core
+// gives.
+func TestCompileParallelSameAsSerial(t *testing.T) {
+	var buf bytes.Buffer
+	if err := scenarios.Generate(&buf, scenarios.GenOptions{VNets: 40, SubnetsPerVNet: 3, RulesPerNSG: 20, Seed: 9}); err != nil {
+		t.Fatal(err)
+	}
+	good := buf.Bytes()
+	bad := bytes.Replace(good, []byte("priority: 110,"), []byte("priority: 99,"), -1)
+	bad = bytes.Replace(bad, []byte(`destinationPortRange: "25"`), []byte(`destinationPortRange: "70000"`), -1)
+	bad = bytes.Replace(bad, []byte("sourceAddressPrefix: 192.168.0.0/16"), []byte("sourceAddressPrefix: 192.168.0.0/33"), -1)
+	compile := func(procs int, data []byte) (*topology.Topology, error) {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		return topology.Parse("e.yaml", data, topology.Options{})
+	}
+	one, err := compile(1, good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	many, err := compile(8, good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameNetwork(t, "one core against eight", one, many)
+	_, e1 := compile(1, bad)
+	_, e8 := compile(8, bad)
+	if e1 == nil || e1.Error() != e8.Error() {
+		t.Fatalf("the errors differ:\n%v\n---\n%v", e1, e8)
+	}
+	if n := strings.Count(e1.Error(), "\n"); n < 30 {
+		t.Fatalf("want errors in many NSGs, got %d lines", n+1)
+	}
 }
