@@ -23,7 +23,10 @@
 //     injects (package sim provides it; dnsmock must not import sim);
 //   - Handler and Serve: a DNS server over UDP and TCP that answers what one
 //     endpoint would see, refuses every name the scenario does not govern,
-//     and never forwards a query anywhere.
+//     and never forwards a query anywhere; over TCP it answers every query
+//     a connection sends and bounds connections in all and per client,
+//     closing the one that has waited longest for a query to admit a new
+//     one (tcppool.go; miekg/dns gives the timeouts and the read loop).
 //
 // A Resolver is built once from a compiled topology (its DNS zones, records
 // and DNS server roles are compiled data) and is read-only afterwards, so

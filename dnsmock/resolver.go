@@ -29,6 +29,7 @@ const maxForwarding = 8
 // Failure reasons, the same stable codes traces use.
 const (
 	ReasonNXDomain    = "dns-nxdomain"
+	ReasonNoData      = "dns-nodata"
 	ReasonUnreachable = "dns-unreachable"
 	ReasonServFail    = "dns-servfail"
 	ReasonRefused     = "dns-refused"
@@ -149,6 +150,9 @@ type Answer struct {
 
 	code int
 	rrs  []rr
+	// authority is the private DNS zone whose SOA goes in the authority
+	// section of a negative answer (RFC 2308 section 3), or "".
+	authority string
 }
 
 // RcodeValue returns the DNS response code.
@@ -171,10 +175,34 @@ type rr struct {
 	ttl   uint32
 	cname string
 	addr  netip.Addr
+	soa   bool // the SOA of the private DNS zone whose apex is name
+}
+
+// The SOA record Azure gives every private DNS zone at its apex (the
+// Microsoft.Network/privateDnsZones/SOA resource "@"; its host is not
+// editable, and vnetsim does not model editing the rest).
+const (
+	soaTTL     = 3600
+	soaHost    = "azureprivatedns.net."
+	soaMbox    = "azureprivatedns-host.microsoft.com."
+	soaSerial  = 1
+	soaRefresh = 3600
+	soaRetry   = 300
+	soaExpire  = 2419200
+	soaMinTTL  = 10
+)
+
+// SOA returns the SOA record of the private DNS zone whose apex is zone.
+func SOA(zone string, ttl uint32) *dns.SOA {
+	return &dns.SOA{Hdr: dns.RR_Header{Name: dns.Fqdn(zone), Rrtype: dns.TypeSOA, Class: dns.ClassINET, Ttl: ttl},
+		Ns: soaHost, Mbox: soaMbox, Serial: soaSerial, Refresh: soaRefresh, Retry: soaRetry, Expire: soaExpire, Minttl: soaMinTTL}
 }
 
 func (r rr) record() Record {
 	switch {
+	case r.soa:
+		soa := SOA(r.name, r.ttl)
+		return Record{Name: r.name + ".", Type: "SOA", TTL: r.ttl, Value: strings.TrimPrefix(soa.String(), soa.Hdr.String())}
 	case r.cname != "":
 		return Record{Name: r.name + ".", Type: "CNAME", TTL: r.ttl, Value: r.cname + "."}
 	case r.addr.Is4():
@@ -548,11 +576,12 @@ func typeName(t uint16) string {
 
 // result is what one server answered.
 type result struct {
-	code    int
-	rrs     []rr
-	failure *Diagnosis
-	gap     *Diagnosis
-	outside bool
+	code      int
+	rrs       []rr
+	failure   *Diagnosis
+	gap       *Diagnosis
+	outside   bool
+	authority string // the private zone of a negative answer
 }
 
 // failed reports whether a stub resolver would try its next server.
@@ -569,6 +598,8 @@ type run struct {
 	name  string // the question, canonical
 	qtype uint16
 	steps []Step
+	// rulesetHops counts the DNS forwarding rules the query went through.
+	rulesetHops int
 }
 
 func (rn *run) step(server, action, zone, name, format string, args ...any) {
@@ -600,9 +631,11 @@ func (r *Resolver) Resolve(c Client, q Query) *Answer {
 	for _, x := range res.rrs {
 		ans.Answers = append(ans.Answers, x.record())
 	}
-	ans.Failure, ans.PrivateLinkGap, ans.Outside = res.failure, res.gap, res.outside
-	if res.code == dns.RcodeSuccess && len(ans.Addrs()) == 0 && ans.Failure == nil && rn.qtype != dns.TypeCNAME {
-		ans.Failure = &Diagnosis{Reason: ReasonNXDomain, Message: fmt.Sprintf("%s has no %s record", name, ans.Type)}
+	ans.Failure, ans.PrivateLinkGap, ans.Outside, ans.authority = res.failure, res.gap, res.outside, res.authority
+	if res.code == dns.RcodeSuccess && !rn.answered(res.rrs) && ans.Failure == nil {
+		// NODATA: the name exists (or stands for an internet name) but
+		// has no record of the type.
+		ans.Failure = &Diagnosis{Reason: ReasonNoData, Message: fmt.Sprintf("%s exists but has no %s record", name, ans.Type)}
 	}
 	final := ans.Rcode
 	if len(ans.Answers) > 0 {
@@ -664,6 +697,25 @@ func (rn *run) resolve(c Client) result {
 	return first
 }
 
+// answered reports whether rrs hold a record of the query's type.
+func (rn *run) answered(rrs []rr) bool {
+	for _, r := range rrs {
+		switch {
+		case r.soa:
+			if rn.qtype == dns.TypeSOA {
+				return true
+			}
+		case r.cname != "":
+			if rn.qtype == dns.TypeCNAME {
+				return true
+			}
+		case rn.addrType(r.addr):
+			return true
+		}
+	}
+	return false
+}
+
 // addrType reports whether a is an answer to the query's type.
 func (rn *run) addrType(a netip.Addr) bool {
 	return rn.qtype == dns.TypeA && a.Is4() || rn.qtype == dns.TypeAAAA && a.Is6()
@@ -677,6 +729,7 @@ const (
 	serverAzure
 	serverVM
 	serverFirewall
+	serverResolver // a DNS private resolver's inbound endpoint
 	serverOnPrem
 	serverInternet
 )
@@ -685,6 +738,7 @@ type server struct {
 	kind serverKind
 	vm   *dnsVM
 	fw   *firewallDNS
+	in   *topology.ResolverEndpoint
 	gw   *topology.Gateway
 	why  string // for serverNone
 }
@@ -697,6 +751,9 @@ func (r *Resolver) serverAt(a netip.Addr, near *topology.VNet) server {
 	}
 	if n := r.t.DNSServerAt(a, near); n != nil {
 		return server{kind: serverVM, vm: r.vmOf[n]}
+	}
+	if s, ok := r.inboundServer(a); ok {
+		return s
 	}
 	if f := r.firewalls[a]; f != nil {
 		if !f.DNSProxy {
@@ -730,6 +787,8 @@ func (s server) client(a netip.Addr) Client {
 		return s.vm.client()
 	case serverFirewall:
 		return Client{Name: s.fw.Name, Addr: a, Subnet: s.fw.Subnet}
+	case serverResolver:
+		return Client{Name: s.in.Name, Addr: a, NIC: s.in.NIC, Subnet: s.in.NIC.Subnet}
 	}
 	return Client{Name: a.String(), Addr: a}
 }
@@ -742,6 +801,8 @@ func (s server) describe(a netip.Addr) string {
 		return fmt.Sprintf("%s (DNS server VM %s)", a, s.vm.nic.Name)
 	case serverFirewall:
 		return fmt.Sprintf("%s (DNS proxy of firewall %s)", a, s.fw.Name)
+	case serverResolver:
+		return fmt.Sprintf("%s (inbound endpoint %s of DNS private resolver in %s)", a, s.in.Name, s.in.Resolver.VNet.Name)
 	case serverOnPrem:
 		return fmt.Sprintf("%s (on-premises DNS server behind %s)", a, s.gw.Name)
 	case serverInternet:
@@ -802,6 +863,10 @@ func (rn *run) ask(from Client, addr netip.Addr, chain []string) result {
 		return rn.custom(srv.vm, append(chain, srv.vm.nic.Name))
 	case serverFirewall:
 		return rn.proxy(srv.fw, chain)
+	case serverResolver:
+		v := srv.in.Resolver.VNet
+		rn.step(srv.in.Name, "resolve", "", rn.name, "inbound endpoint %s resolves %s as Azure DNS does from %s", srv.in.Name, rn.name, v.Name)
+		return rn.chase(v, nil, rn.name)
 	case serverOnPrem:
 		who := addr.String() + " (on-premises)"
 		rn.step(who, "public", "", rn.name, "an on-premises DNS server: its own configuration is outside the scenario, so it resolves %s from public DNS", rn.name)
@@ -915,17 +980,28 @@ func (rn *run) chase(v *topology.VNet, pc *publicContext, name string) result {
 		}
 		seen[cur] = true
 		var set *rrset
+		var setZone *zone
 		public, fellBack := true, false
 		if v != nil {
+			if fwd, ok := rn.forwardByRuleset(v, cur, res); ok {
+				return fwd
+			}
 			if z, l := rn.r.linkedZone(v, cur); z != nil {
 				s, exists := z.lookup(cur)
 				switch {
+				case cur == z.name && rn.qtype == dns.TypeSOA:
+					rn.step(server, "zone", z.name, cur, "%s: private DNS zone %s (linked to %s): SOA %s %s (the zone apex)", cur, z.name, v.Name, soaHost, soaMbox)
+					res.code = dns.RcodeSuccess
+					res.rrs = append(res.rrs, rr{name: cur, ttl: soaTTL, soa: true})
+					return res
 				case s != nil:
-					set, public = s, false
+					set, setZone, public = s, z, false
 					rn.step(server, "zone", z.name, cur, "%s: private DNS zone %s (linked to %s): %s (%s)", cur, z.name, v.Name, rrText(s), s.origin)
 				case exists:
 					rn.step(server, "nodata", z.name, cur, "%s exists in private DNS zone %s (linked to %s) but has no %s record", cur, z.name, v.Name, typeName(rn.qtype))
-					return result{code: dns.RcodeSuccess, rrs: res.rrs, gap: res.gap}
+					return result{code: dns.RcodeSuccess, rrs: res.rrs, gap: res.gap, authority: z.name,
+						failure: &Diagnosis{Reason: ReasonNoData, BlockedBy: &Blocker{Kind: "dnsRecord", Name: z.name, Resource: v.Name},
+							Message: fmt.Sprintf("%s exists in private DNS zone %s (linked to %s) but has no %s record", cur, z.name, v.Name, typeName(rn.qtype))}}
 				case l.redirect && (rn.qtype == dns.TypeA || rn.qtype == dns.TypeAAAA || rn.qtype == dns.TypeCNAME):
 					rn.step(server, "fallback", z.name, cur, "private DNS zone %s (linked to %s with NxDomainRedirect) has no record for %s: falling back to public DNS", z.name, v.Name, cur)
 					fellBack = true
@@ -935,7 +1011,7 @@ func (rn *run) chase(v *topology.VNet, pc *publicContext, name string) result {
 					}
 				default:
 					rn.step(server, "nxdomain", z.name, cur, "%s: private DNS zone %s (linked to %s) has no record for it: NXDOMAIN", cur, z.name, v.Name)
-					res.code = dns.RcodeNameError
+					res.code, res.authority = dns.RcodeNameError, z.name
 					res.failure = &Diagnosis{Reason: ReasonNXDomain, BlockedBy: &Blocker{Kind: "dnsRecord", Name: z.name, Resource: v.Name},
 						Message: fmt.Sprintf("private DNS zone %s is linked to %s but has no record for %s%s, so Azure DNS answers NXDOMAIN", z.name, v.Name, cur, rn.r.recordHint(cur, z.name))}
 					return res
@@ -987,6 +1063,15 @@ func (rn *run) chase(v *topology.VNet, pc *publicContext, name string) result {
 		for _, a := range set.addrs {
 			if rn.addrType(a) {
 				res.rrs = append(res.rrs, rr{name: cur, ttl: set.ttl, addr: a})
+			}
+		}
+		if !rn.answered(res.rrs) {
+			res.failure = &Diagnosis{Reason: ReasonNoData, BlockedBy: &Blocker{Kind: "dnsRecord", Name: cur, Resource: "public DNS"},
+				Message: fmt.Sprintf("%s has %s in public DNS but no %s record", cur, rrText(set), typeName(rn.qtype))}
+			if setZone != nil {
+				res.authority = setZone.name
+				res.failure.BlockedBy = &Blocker{Kind: "dnsRecord", Name: setZone.name, Resource: v.Name}
+				res.failure.Message = fmt.Sprintf("%s has %s in private DNS zone %s (linked to %s) but no %s record", cur, rrText(set), setZone.name, v.Name, typeName(rn.qtype))
 			}
 		}
 		return res

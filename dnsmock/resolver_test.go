@@ -200,6 +200,12 @@ func TestResolveAzureDNS(t *testing.T) {
 			decided: "zone " + az + " privatelink.api.azureml.ms",
 		},
 		{
+			name: "a public name asked for AAAA: the chain, then no data", from: "lonely-vm", qname: "stother.blob.core.windows.net", qtype: dns.TypeAAAA, rcode: dns.RcodeSuccess,
+			answers: []string{"stother.blob.core.windows.net 300 CNAME stother.eastus.frontend.vnetsim.internal"},
+			decided: "public " + az, failure: "dns-nodata dnsRecord/stother.eastus.frontend.vnetsim.internal/public DNS",
+			messages: []string{"has A " + otherIP + " in public DNS but no AAAA record"},
+		},
+		{
 			name: "CNAME query stops at the first CNAME", from: "cpu-cluster", qname: api, qtype: dns.TypeCNAME, rcode: dns.RcodeSuccess,
 			answers: []string{api + " 300 CNAME " + apiPL},
 			decided: "public " + az,
@@ -320,7 +326,31 @@ func TestResolveAzureDNS(t *testing.T) {
 		},
 		{
 			name: "empty non-terminal: no data, not NXDOMAIN", from: "jumpbox", qname: "apps.contoso.internal", rcode: dns.RcodeSuccess,
-			decided: "nodata " + az + " contoso.internal", failure: "dns-nxdomain",
+			decided: "nodata " + az + " contoso.internal", failure: "dns-nodata dnsRecord/contoso.internal/ws-vnet",
+			messages: []string{"apps.contoso.internal exists in private DNS zone contoso.internal (linked to ws-vnet) but has no A record"},
+		},
+		{
+			name: "the zone apex without records: no data", from: "jumpbox", qname: "contoso.internal", rcode: dns.RcodeSuccess,
+			decided: "nodata " + az + " contoso.internal", failure: "dns-nodata dnsRecord/contoso.internal/ws-vnet",
+		},
+		{
+			name: "the zone apex answers SOA", from: "jumpbox", qname: "contoso.internal", qtype: dns.TypeSOA, rcode: dns.RcodeSuccess,
+			answers: []string{"contoso.internal 3600 SOA azureprivatedns.net. azureprivatedns-host.microsoft.com. 1 3600 300 2419200 10"},
+			decided: "zone " + az + " contoso.internal",
+		},
+		{
+			name: "a privatelink zone's apex answers SOA", from: "cpu-cluster", qname: "privatelink.blob.core.windows.net", qtype: dns.TypeSOA, rcode: dns.RcodeSuccess,
+			answers: []string{"privatelink.blob.core.windows.net 3600 SOA azureprivatedns.net. azureprivatedns-host.microsoft.com. 1 3600 300 2419200 10"},
+			decided: "zone " + az + " privatelink.blob.core.windows.net",
+		},
+		{
+			name: "SOA below the apex: no data", from: "jumpbox", qname: "app.contoso.internal", qtype: dns.TypeSOA, rcode: dns.RcodeSuccess,
+			decided: "zone " + az + " contoso.internal", failure: "dns-nodata dnsRecord/contoso.internal/ws-vnet",
+			messages: []string{"app.contoso.internal has A 10.0.2.50 in private DNS zone contoso.internal (linked to ws-vnet) but no SOA record"},
+		},
+		{
+			name: "SOA of a zone not linked to the client's VNet: NXDOMAIN", from: "lonely-vm", qname: "contoso.internal", qtype: dns.TypeSOA, rcode: dns.RcodeNameError,
+			decided: "nxdomain " + az, failure: "dns-nxdomain dnsZone/contoso.internal/lonely-vnet",
 		},
 		{
 			name: "AAAA record with its own TTL", from: "jumpbox", qname: "v6.contoso.internal", qtype: dns.TypeAAAA, rcode: dns.RcodeSuccess,
@@ -329,7 +359,8 @@ func TestResolveAzureDNS(t *testing.T) {
 		},
 		{
 			name: "A query for a name with only AAAA: no data", from: "jumpbox", qname: "v6.contoso.internal", rcode: dns.RcodeSuccess,
-			decided: "zone " + az + " contoso.internal", failure: "dns-nxdomain",
+			decided: "zone " + az + " contoso.internal", failure: "dns-nodata dnsRecord/contoso.internal/ws-vnet",
+			messages: []string{"v6.contoso.internal has AAAA fd00::5 in private DNS zone contoso.internal (linked to ws-vnet) but no A record"},
 		},
 		{
 			name: "CNAME loop: SERVFAIL without answers", from: "jumpbox", qname: "loop1.contoso.internal", rcode: dns.RcodeServerFailure,
@@ -438,6 +469,10 @@ func TestResolveCustomDNS(t *testing.T) {
 		{
 			name: "a host record on the DNS server", from: "app-good", qname: "legacy.corp.contoso.com", rcode: dns.RcodeSuccess,
 			answers: []string{"legacy.corp.contoso.com 3600 A 10.10.1.100"}, decided: "answer dns1",
+		},
+		{
+			name: "a host record on the DNS server, asked for AAAA: no data", from: "app-good", qname: "legacy.corp.contoso.com", qtype: dns.TypeAAAA, rcode: dns.RcodeSuccess,
+			decided: "nodata dns1", failure: "dns-nodata", messages: []string{"legacy.corp.contoso.com exists but has no AAAA record"},
 		},
 		{
 			name: "a conditional forwarder to on-premises, for a name outside the scenario", from: "app-good", qname: "fileserver.corp.contoso.com", outside: true, rcode: dns.RcodeSuccess,

@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/miekg/dns"
@@ -56,6 +55,10 @@ func (h *Handler) Reply(req *dns.Msg, proto topology.Protocol) (m *dns.Msg) {
 	}
 	m = new(dns.Msg)
 	m.SetReply(req)
+	// The server stands for a client's resolver: recursion is available
+	// on every response, refusals and errors included (RFC 1035 4.1.1: RA
+	// says what the server supports, not how this query went).
+	m.RecursionAvailable = true
 	defer func() {
 		if p := recover(); p != nil {
 			m.Answer, m.Ns, m.Extra = nil, nil, nil
@@ -84,7 +87,8 @@ func (h *Handler) Reply(req *dns.Msg, proto topology.Protocol) (m *dns.Msg) {
 		m.Rcode = dns.RcodeRefused
 		return m
 	case metaType(q.Qtype):
-		// No zone transfers, no ANY (RFC 8482), no meta types.
+		// No zone transfers, no ANY (RFC 8482), no meta or reserved types
+		// (docs/dns.md).
 		m.Rcode = dns.RcodeNotImplemented
 		return m
 	}
@@ -93,17 +97,24 @@ func (h *Handler) Reply(req *dns.Msg, proto topology.Protocol) (m *dns.Msg) {
 	if ans.Failure != nil && ans.Failure.Reason == ReasonBadName {
 		m.Rcode = dns.RcodeRefused
 	}
-	m.RecursionAvailable = m.Rcode != dns.RcodeRefused
 	m.Answer = answerRRs(ans, q.Name)
+	if ans.authority != "" && ans.Failure != nil && (m.Rcode == dns.RcodeNameError || m.Rcode == dns.RcodeSuccess) {
+		// A negative answer (NXDOMAIN or NODATA) from a private zone
+		// carries the zone's SOA in the authority section, with the TTL
+		// RFC 2308 section 3 gives it: min(TTL, MINIMUM).
+		m.Ns = []dns.RR{SOA(ans.authority, min(soaTTL, soaMinTTL))}
+	}
 	return m
 }
 
+// metaType reports whether t can't be answered from data: type 0 (reserved,
+// RFC 6895 section 3.1; Resolver.Resolve would read it as A), OPT, the
+// meta and question types 128-255 (TKEY, TSIG, IXFR, AXFR, MAILB, MAILA,
+// ANY and the unassigned rest) and the reserved 65535. The server answers
+// them NOTIMP, as RFC 8906 section 3.1.2 allows for meta types and as Knot
+// DNS answers type 0.
 func metaType(t uint16) bool {
-	switch t {
-	case dns.TypeANY, dns.TypeAXFR, dns.TypeIXFR, dns.TypeMAILA, dns.TypeMAILB, dns.TypeOPT, dns.TypeTSIG, dns.TypeTKEY:
-		return true
-	}
-	return false
+	return t == 0 || t == dns.TypeOPT || t >= 128 && t <= 255 || t == 65535
 }
 
 // answerRRs turns an answer into resource records. The owner name of the
@@ -118,6 +129,10 @@ func answerRRs(a *Answer, qname string) []dns.RR {
 		}
 		hdr := dns.RR_Header{Name: owner, Class: dns.ClassINET, Ttl: r.ttl}
 		switch {
+		case r.soa:
+			soa := SOA(r.name, r.ttl)
+			soa.Hdr.Name = owner
+			out = append(out, soa)
 		case r.cname != "":
 			hdr.Rrtype = dns.TypeCNAME
 			out = append(out, &dns.CNAME{Hdr: hdr, Target: dns.Fqdn(r.cname)})
@@ -132,33 +147,66 @@ func answerRRs(a *Answer, qname string) []dns.RR {
 	return out
 }
 
-// Limits of the server: it is meant for one machine's tests, so it bounds
-// what a misbehaving client can make it hold.
-const (
-	maxTCPConns    = 64
-	maxInFlight    = 256
-	ioTimeout      = 2 * time.Second
-	udpReadTimeout = 200 * time.Millisecond
-	tcpIdleTimeout = 10 * time.Second
-	shutdownWait   = 5 * time.Second
-)
+// limits bound what a misbehaving client can make the server hold: it is
+// meant for one machine's tests.
+type limits struct {
+	tcpConns     int           // open TCP connections in all
+	tcpPerClient int           // open TCP connections from one address
+	inFlight     int           // queries being answered at once
+	read         time.Duration // for a connection's first query, whole (length and message)
+	idle         time.Duration // for each later query, whole
+	write        time.Duration // for each reply
+	udpRead      time.Duration // the UDP read loop's wake-up, so that shutdown is prompt
+	shutdown     time.Duration
+}
+
+// defaultLimits follow CoreDNS's TCP timeouts (read 3 s, idle 10 s) and
+// RFC 7766 section 6.2.3 (idle timeouts of the order of seconds; per-client
+// limits looser than the whole).
+var defaultLimits = limits{
+	tcpConns:     64,
+	tcpPerClient: 16,
+	inFlight:     256,
+	read:         3 * time.Second,
+	idle:         10 * time.Second,
+	write:        2 * time.Second,
+	udpRead:      200 * time.Millisecond,
+	shutdown:     5 * time.Second,
+}
 
 // Serve runs h over UDP and TCP on addr (host:port; port 0 picks a free port,
 // the same for both) until ctx is done, then shuts both servers down and
 // returns. started, when not nil, receives the address once both listen.
+//
+// Over TCP it answers every query a connection sends, pipelined or not, and
+// never closes a connection after a number of queries (MaxTCPQueries -1);
+// a connection closes when the client closes it, when a query does not
+// arrive whole within the read timeout (the first) or the idle timeout (the
+// later ones), or when a reply can't be written within the write timeout.
+// Connections are bounded in all and per client address; a new connection
+// beyond either bound closes the connection of that bound that has waited
+// longest for a query (RFC 7766 section 6.2.3), so slow or idle clients
+// can't keep a new client out. A query already read is still answered.
 func Serve(ctx context.Context, addr string, h dns.Handler, started func(net.Addr)) error {
+	return serve(ctx, addr, h, started, defaultLimits)
+}
+
+func serve(ctx context.Context, addr string, h dns.Handler, started func(net.Addr), lim limits) error {
 	pc, ln, err := listenBoth(addr)
 	if err != nil {
 		return err
 	}
-	lh := &limitHandler{next: h, slots: make(chan struct{}, maxInFlight)}
+	lh := &limitHandler{next: h, slots: make(chan struct{}, lim.inFlight)}
+	pool := newConnPool(ln, lim)
 	ready := make(chan struct{}, 2)
 	notify := func() { ready <- struct{}{} }
 	// The UDP read timeout also bounds how long a shutdown waits for the
 	// read loop to notice it.
-	udp := &dns.Server{PacketConn: pc, Handler: lh, ReadTimeout: udpReadTimeout, WriteTimeout: ioTimeout, NotifyStartedFunc: notify}
-	tcp := &dns.Server{Listener: &limitListener{Listener: ln, slots: make(chan struct{}, maxTCPConns)}, Handler: lh,
-		ReadTimeout: ioTimeout, WriteTimeout: ioTimeout, IdleTimeout: func() time.Duration { return tcpIdleTimeout }, MaxTCPQueries: 128, NotifyStartedFunc: notify}
+	udp := &dns.Server{PacketConn: pc, Handler: lh, ReadTimeout: lim.udpRead, WriteTimeout: lim.write, NotifyStartedFunc: notify,
+		DecorateWriter: raWriter}
+	tcp := &dns.Server{Listener: pool, Handler: lh, ReadTimeout: lim.read, WriteTimeout: lim.write,
+		IdleTimeout: func() time.Duration { return lim.idle }, MaxTCPQueries: -1, NotifyStartedFunc: notify,
+		DecorateReader: pool.reader, DecorateWriter: raWriter}
 	errc := make(chan error, 2)
 	go func() { errc <- udp.ActivateAndServe() }()
 	go func() { errc <- tcp.ActivateAndServe() }()
@@ -185,7 +233,7 @@ func Serve(ctx context.Context, addr string, h dns.Handler, started func(net.Add
 			serveErr = fmt.Errorf("Serve(%q): %w", addr, err)
 		}
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownWait)
+	sctx, cancel := context.WithTimeout(context.Background(), lim.shutdown)
 	defer cancel()
 	var errs []error
 	for _, s := range []*dns.Server{udp, tcp} {
@@ -207,6 +255,20 @@ func Serve(ctx context.Context, addr string, h dns.Handler, started func(net.Add
 		return fmt.Errorf("Serve(%q): shutdown: %w", addr, errors.Join(errs...))
 	}
 	return nil
+}
+
+// raWriter sets recursion-available on every response the server sends,
+// the library's own FORMERR and NOTIMP replies to messages the handler never
+// sees included, so that RA is the same on every response.
+func raWriter(w dns.Writer) dns.Writer { return raWrite{w} }
+
+type raWrite struct{ dns.Writer }
+
+func (w raWrite) Write(b []byte) (int, error) {
+	if len(b) >= 4 && b[2]&0x80 != 0 { // QR: a response
+		b[3] |= 0x80 // RA
+	}
+	return w.Writer.Write(b)
 }
 
 // listenBoth binds UDP and TCP on the same port.
@@ -254,32 +316,4 @@ func (l *limitHandler) ServeDNS(w dns.ResponseWriter, r *dns.Msg) {
 	}
 	defer func() { <-l.slots }()
 	l.next.ServeDNS(w, r)
-}
-
-// limitListener bounds the open TCP connections.
-type limitListener struct {
-	net.Listener
-	slots chan struct{}
-}
-
-func (l *limitListener) Accept() (net.Conn, error) {
-	l.slots <- struct{}{}
-	c, err := l.Listener.Accept()
-	if err != nil {
-		<-l.slots
-		return nil, err
-	}
-	return &limitConn{Conn: c, release: func() { <-l.slots }}, nil
-}
-
-type limitConn struct {
-	net.Conn
-	once    sync.Once
-	release func()
-}
-
-func (c *limitConn) Close() error {
-	err := c.Conn.Close()
-	c.once.Do(c.release)
-	return err
 }

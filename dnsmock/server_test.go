@@ -62,6 +62,11 @@ func handlerFor(t testing.TB, file, from string) *dnsmock.Handler {
 	return &dnsmock.Handler{Resolver: sim.New(topo).Resolver(), Client: clientOf(t, topo, from)}
 }
 
+// soa is the text of the SOA record Azure gives a private DNS zone.
+func soa(zone string, ttl int) string {
+	return dns.Fqdn(zone) + " " + strconv.Itoa(ttl) + " IN SOA azureprivatedns.net. azureprivatedns-host.microsoft.com. 1 3600 300 2419200 10"
+}
+
 func query(name string, qtype uint16) *dns.Msg {
 	m := new(dns.Msg)
 	m.SetQuestion(dns.Fqdn(name), qtype)
@@ -104,18 +109,37 @@ func TestHandler(t *testing.T) {
 		silent  bool // nothing is written
 		rcode   int
 		answers []string
-		ra      bool
+		ns      []string // the authority section
 	}{
-		{name: "a governed name", req: query(api, dns.TypeA), rcode: dns.RcodeSuccess, ra: true,
+		{name: "a governed name", req: query(api, dns.TypeA), rcode: dns.RcodeSuccess,
 			answers: []string{api + ". 300 IN CNAME " + apiPL + ".", apiPL + ". 10 IN A 10.0.1.5"}},
-		{name: "the question's case is kept", req: query(strings.ToUpper(api), dns.TypeA), rcode: dns.RcodeSuccess, ra: true,
+		{name: "the question's case is kept", req: query(strings.ToUpper(api), dns.TypeA), rcode: dns.RcodeSuccess,
 			answers: []string{strings.ToUpper(api) + ". 300 IN CNAME " + apiPL + ".", apiPL + ". 10 IN A 10.0.1.5"}},
-		{name: "NXDOMAIN under a linked zone", req: query("nothere.contoso.internal", dns.TypeA), rcode: dns.RcodeNameError, ra: true},
-		{name: "no data", req: query("app.contoso.internal", dns.TypeMX), rcode: dns.RcodeSuccess, ra: true},
+		{name: "NXDOMAIN under a linked zone, with the zone's SOA", req: query("nothere.contoso.internal", dns.TypeA), rcode: dns.RcodeNameError,
+			ns: []string{soa("contoso.internal", 10)}},
+		{name: "no data, with the zone's SOA", req: query("app.contoso.internal", dns.TypeMX), rcode: dns.RcodeSuccess,
+			ns: []string{soa("contoso.internal", 10)}},
+		{name: "no data at the end of a CNAME chain", req: query("www.contoso.internal", dns.TypeAAAA), rcode: dns.RcodeSuccess,
+			answers: []string{"www.contoso.internal. 3600 IN CNAME app.contoso.internal."}, ns: []string{soa("contoso.internal", 10)}},
+		{name: "the zone apex answers SOA", req: query("contoso.internal", dns.TypeSOA), rcode: dns.RcodeSuccess,
+			answers: []string{soa("contoso.internal", 3600)}},
+		{name: "the apex SOA keeps the question's case", req: query("Contoso.Internal", dns.TypeSOA), rcode: dns.RcodeSuccess,
+			answers: []string{soa("Contoso.Internal", 3600)}},
+		{name: "the zone apex has no A record", req: query("contoso.internal", dns.TypeA), rcode: dns.RcodeSuccess,
+			ns: []string{soa("contoso.internal", 10)}},
+		{name: "NXDOMAIN from public DNS has no SOA", req: query("nothere.privatelink.notebooks.azure.net", dns.TypeA), rcode: dns.RcodeNameError},
 		{name: "a name outside the scenario is refused", req: query("example.org", dns.TypeA), rcode: dns.RcodeRefused},
 		{name: "the root is refused", req: query(".", dns.TypeNS), rcode: dns.RcodeRefused},
 		{name: "a binary label is refused", req: query("a\\000b.contoso.internal", dns.TypeA), rcode: dns.RcodeRefused},
 		{name: "ANY is not implemented (RFC 8482)", req: query(api, dns.TypeANY), rcode: dns.RcodeNotImplemented},
+		{name: "type 0 is not implemented, not read as A", req: query(api, 0), rcode: dns.RcodeNotImplemented},
+		{name: "type 0 of a name outside the scenario", req: query("example.org", 0), rcode: dns.RcodeNotImplemented},
+		{name: "OPT as a question", req: query(api, dns.TypeOPT), rcode: dns.RcodeNotImplemented},
+		{name: "TSIG as a question", req: query(api, dns.TypeTSIG), rcode: dns.RcodeNotImplemented},
+		{name: "an unassigned meta type", req: query(api, 128), rcode: dns.RcodeNotImplemented},
+		{name: "the reserved type 65535", req: query(api, 65535), rcode: dns.RcodeNotImplemented},
+		{name: "an unknown data type: the CNAME, then no data", req: query(api, 65280), rcode: dns.RcodeSuccess,
+			answers: []string{api + ". 300 IN CNAME " + apiPL + "."}, ns: []string{soa("privatelink.api.azureml.ms", 10)}},
 		{name: "no zone transfers", req: query("contoso.internal", dns.TypeAXFR), rcode: dns.RcodeNotImplemented},
 		{name: "CHAOS class is refused", req: func() *dns.Msg {
 			m := query("version.bind", dns.TypeTXT)
@@ -131,7 +155,7 @@ func TestHandler(t *testing.T) {
 		{name: "no question", req: func() *dns.Msg { m := query(api, dns.TypeA); m.Question = nil; return m }(), rcode: dns.RcodeFormatError},
 		{name: "a response is never answered", req: func() *dns.Msg { m := query(api, dns.TypeA); m.Response = true; return m }(), silent: true},
 		{name: "EDNS version 1", req: edns(query(api, dns.TypeA), 1), rcode: dns.RcodeBadVers},
-		{name: "EDNS version 0", req: edns(query(api, dns.TypeA), 0), rcode: dns.RcodeSuccess, ra: true,
+		{name: "EDNS version 0", req: edns(query(api, dns.TypeA), 0), rcode: dns.RcodeSuccess,
 			answers: []string{api + ". 300 IN CNAME " + apiPL + ".", apiPL + ". 10 IN A 10.0.1.5"}},
 	}
 	for _, c := range cases {
@@ -157,8 +181,8 @@ func TestHandler(t *testing.T) {
 			if m.Rcode != c.rcode {
 				t.Errorf("rcode = %s, want %s", dns.RcodeToString[m.Rcode], dns.RcodeToString[c.rcode])
 			}
-			if m.RecursionAvailable != c.ra {
-				t.Errorf("RA = %v, want %v", m.RecursionAvailable, c.ra)
+			if !m.RecursionAvailable {
+				t.Error("RA is not set; it must be on every response")
 			}
 			if m.Authoritative {
 				t.Error("AA is set; the server is a resolver, not an authority")
@@ -169,6 +193,13 @@ func TestHandler(t *testing.T) {
 			}
 			if got := rrTexts(m.Answer); strings.Join(got, "\n") != strings.Join(want, "\n") {
 				t.Errorf("answers:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+			wantNS := c.ns
+			if wantNS == nil {
+				wantNS = []string{}
+			}
+			if got := rrTexts(m.Ns); strings.Join(got, "\n") != strings.Join(wantNS, "\n") {
+				t.Errorf("authority:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(wantNS, "\n"))
 			}
 			if (c.req.IsEdns0() != nil) != (m.IsEdns0() != nil) {
 				t.Errorf("EDNS in request %v, in reply %v", c.req.IsEdns0() != nil, m.IsEdns0() != nil)
@@ -398,21 +429,11 @@ func TestServeStops(t *testing.T) {
 }
 
 // FuzzHandler feeds the handler arbitrary messages: it must never panic,
-// and whatever it writes must be a well-formed reply to the query.
+// and whatever it writes must be a well-formed reply to the query. Its seed
+// corpus is testdata/fuzz/FuzzHandler (queries of every kind the handler
+// distinguishes, over UDP and TCP); `go test` runs the seeds, and
+// `go test -fuzz FuzzHandler ./dnsmock` searches further.
 func FuzzHandler(f *testing.F) {
-	for _, m := range []*dns.Msg{
-		query(ws1+".workspace.eastus.api.azureml.ms", dns.TypeA),
-		query("many.contoso.internal", dns.TypeA),
-		query("loop1.contoso.internal", dns.TypeAAAA),
-		query("example.org", dns.TypeMX),
-		query("contoso.internal", dns.TypeAXFR),
-	} {
-		b, _ := m.Pack()
-		f.Add(b, false)
-		f.Add(b, true)
-	}
-	f.Add([]byte{0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 0x0c, 0, 1, 0, 1}, false) // a name pointing at itself
-	f.Add([]byte("\x00\x00\x01\x00\x00\x01\x00\x00\x00\x00\x00\x01\x00\x00\x01\x00\x01\x00\x00\x29\x10\x00\x01\x00\x00\x00\x00\x00"), false)
 	h := handlerFor(f, "links.yaml", "jumpbox")
 	f.Fuzz(func(t *testing.T, data []byte, tcp bool) {
 		req := new(dns.Msg)
@@ -437,11 +458,34 @@ func FuzzHandler(f *testing.F) {
 		if m.Id != req.Id || !m.Response || len(m.Question) > 1 {
 			t.Fatalf("not a reply: id %d/%d response %v questions %d", m.Id, req.Id, m.Response, len(m.Question))
 		}
+		if !m.RecursionAvailable {
+			t.Fatal("RA is not set")
+		}
 		if !tcp && req.IsEdns0() == nil && len(w.wire[0]) > dns.MinMsgSize {
 			t.Fatalf("a UDP reply of %d bytes without EDNS", len(w.wire[0]))
 		}
-		if m.Rcode == dns.RcodeServerFailure && len(m.Answer) > 0 {
-			t.Fatal("SERVFAIL with answers")
+		for _, rr := range m.Answer {
+			// NXDOMAIN may follow a CNAME chain to a name that does not
+			// exist (RFC 6604); other errors have no answers.
+			if m.Rcode != dns.RcodeSuccess && (m.Rcode != dns.RcodeNameError || rr.Header().Rrtype != dns.TypeCNAME) {
+				t.Fatalf("%s with answer %s", dns.RcodeToString[m.Rcode], rr)
+			}
+		}
+		if len(req.Question) == 1 {
+			qt := req.Question[0].Qtype
+			if (qt == 0 || qt == dns.TypeANY || qt == dns.TypeAXFR) && m.Rcode != dns.RcodeNotImplemented && m.Rcode != dns.RcodeBadVers && m.Rcode != dns.RcodeRefused && m.Rcode != dns.RcodeFormatError {
+				t.Fatalf("type %d answered %s", qt, dns.RcodeToString[m.Rcode])
+			}
+			for _, rr := range m.Answer {
+				if rt := rr.Header().Rrtype; rt != qt && rt != dns.TypeCNAME {
+					t.Fatalf("a %s record in the answer to a type %d question", dns.TypeToString[rt], qt)
+				}
+			}
+		}
+		for _, rr := range m.Ns {
+			if rr.Header().Rrtype != dns.TypeSOA || m.Rcode != dns.RcodeSuccess && m.Rcode != dns.RcodeNameError {
+				t.Fatalf("authority %s in a %s reply", rr, dns.RcodeToString[m.Rcode])
+			}
 		}
 	})
 }

@@ -6,6 +6,7 @@ package scenarios
 
 import (
 	"embed"
+	"github.com/vnetsim/vnetsim/importer"
 	"io/fs"
 	"os"
 	"path"
@@ -39,12 +40,45 @@ func Read(name string) ([]byte, error) {
 	return files.ReadFile(path.Clean(strings.TrimSuffix(name, ".yaml")) + ".yaml")
 }
 
+// StdinName is the FILE that stands for standard input, and StdinFile the
+// name standard input goes by in messages (<stdin>:3: key: message).
+const (
+	StdinName = "-"
+	StdinFile = "<stdin>"
+)
+
+// Loader loads scenarios named on a command line: a path, catalog:NAME, or
+// "-" for standard input (when Stdin is set), each with an optional
+// #VARIANT suffix.
+type Loader struct {
+	Options topology.Options
+	// Stdin returns standard input; nil when "-" is not allowed.
+	Stdin func() ([]byte, error)
+}
+
 // Load loads a scenario from a path, or from the catalog when arg is
 // catalog:NAME (or a bare catalog name that is not a file on disk). A
 // #VARIANT suffix (file.yaml#no-dns-link) selects one of its variants.
 func Load(arg string, opts topology.Options) (*topology.Topology, error) {
+	return (&Loader{Options: opts}).Load(arg)
+}
+
+// LoadAll loads a scenario and every variant it defines, in file order; with
+// a #VARIANT suffix, only that variant.
+func LoadAll(arg string, opts topology.Options) ([]*topology.Topology, error) {
+	return (&Loader{Options: opts}).LoadAll(arg)
+}
+
+// LoadPatched loads the scenario file arg names with a patch file merged in,
+// the way variants merge theirs (diff --patch), and compiles the result.
+func LoadPatched(arg, patchFile string, patch []byte, opts topology.Options) (*topology.Topology, error) {
+	return (&Loader{Options: opts}).LoadPatched(arg, patchFile, patch)
+}
+
+// Load is the package's Load through l.
+func (l *Loader) Load(arg string) (*topology.Topology, error) {
 	file, variant := splitVariant(arg)
-	src, err := open(file, opts)
+	src, err := l.open(file)
 	if err != nil {
 		return nil, err
 	}
@@ -54,11 +88,10 @@ func Load(arg string, opts topology.Options) (*topology.Topology, error) {
 	return src.Variant(variant)
 }
 
-// LoadAll loads a scenario and every variant it defines, in file order; with
-// a #VARIANT suffix, only that variant.
-func LoadAll(arg string, opts topology.Options) ([]*topology.Topology, error) {
+// LoadAll is the package's LoadAll through l.
+func (l *Loader) LoadAll(arg string) ([]*topology.Topology, error) {
 	file, variant := splitVariant(arg)
-	src, err := open(file, opts)
+	src, err := l.open(file)
 	if err != nil {
 		return nil, err
 	}
@@ -84,12 +117,14 @@ func LoadAll(arg string, opts topology.Options) ([]*topology.Topology, error) {
 	return out, nil
 }
 
-// LoadPatched loads the scenario file arg names with a patch file merged in,
-// the way variants merge theirs (diff --patch), and compiles the result.
-func LoadPatched(arg, patchFile string, patch []byte, opts topology.Options) (*topology.Topology, error) {
-	src, err := open(arg, opts)
+// LoadPatched is the package's LoadPatched through l.
+func (l *Loader) LoadPatched(arg, patchFile string, patch []byte) (*topology.Topology, error) {
+	src, err := l.open(arg)
 	if err != nil {
 		return nil, err
+	}
+	if patchFile == StdinName {
+		patchFile = StdinFile
 	}
 	return src.Patched(patchFile, patch)
 }
@@ -104,14 +139,25 @@ func splitVariant(arg string) (file, variant string) {
 	return arg[:i], arg[i+1:]
 }
 
-func open(arg string, opts topology.Options) (*topology.Source, error) {
+func (l *Loader) open(arg string) (*topology.Source, error) {
+	opts := l.Options
+	if arg == StdinName && l.Stdin != nil {
+		data, err := l.Stdin()
+		if err != nil {
+			return nil, topology.ErrorList{{File: StdinFile, Msg: err.Error()}}
+		}
+		return openData(StdinFile, data, opts)
+	}
 	name := strings.TrimPrefix(arg, Prefix)
 	if strings.HasPrefix(arg, Prefix) || !exists(arg) {
 		if data, err := Read(name); err == nil {
 			return topology.Open(Prefix+name, data, opts)
 		}
 	}
-	return topology.OpenFile(arg, opts)
+	if importer.Importable(arg) && exists(arg) {
+		return importFile(arg, opts)
+	}
+	return openWithImports(arg, opts)
 }
 
 func exists(p string) bool {

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/vnetsim/vnetsim/topology"
 )
@@ -18,10 +19,14 @@ type Outcome struct {
 	Reason  string `json:"reason,omitempty"`
 	Message string `json:"message,omitempty"`
 	// Hop is the step or hop where the flow was decided or blocked.
-	Hop        string      `json:"hop,omitempty"`
+	Hop string `json:"hop,omitempty"`
+	// Witness, for a set expectation that fails, is a flow that shows it.
+	Witness    string      `json:"witness,omitempty"`
 	Error      string      `json:"error,omitempty"`
 	Trace      *Result     `json:"trace,omitempty"`
 	Simulation *Simulation `json:"simulation,omitempty"`
+	// Time is how long the expectation took to decide.
+	Time time.Duration `json:"-"`
 }
 
 // CheckReport is the result of running every expectation of some scenarios.
@@ -30,6 +35,10 @@ type CheckReport struct {
 	Passed   int       `json:"passed"`
 	Failed   int       `json:"failed"`
 	Outcomes []Outcome `json:"outcomes"`
+	// Started is when the check began, and Scenarios the scenarios and
+	// variants it ran, in order (for JUnit).
+	Started   time.Time `json:"-"`
+	Scenarios []string  `json:"-"`
 }
 
 // OK reports whether every expectation was met.
@@ -38,14 +47,23 @@ func (r *CheckReport) OK() bool { return r.Failed == 0 }
 // Check runs every expectation of t and adds the outcomes to rep.
 func (t *Network) Check(rep *CheckReport) {
 	rep.Version = JSONVersion
+	if rep.Started.IsZero() {
+		rep.Started = time.Now()
+	}
+	rep.Scenarios = append(rep.Scenarios, t.File)
 	for _, e := range t.Expectations {
+		start := time.Now()
 		o := Outcome{File: t.File, Line: e.Line(), Name: e.Name, Expect: e.Expect}
-		if o.Name == "" && e.Intent != "" {
+		if o.Name == "" && e.Reach != nil {
+			o.Name = fmt.Sprintf("%s -> %s reach %s", e.From, e.To, e.Reach)
+		} else if o.Name == "" && e.Intent != "" {
 			o.Name = fmt.Sprintf("intent %s on %s", e.Intent, e.Compute)
 		} else if o.Name == "" {
 			o.Name = fmt.Sprintf("%s -> %s %s/%d", e.From, e.To, e.Protocol, e.Port)
 		}
-		if e.Intent != "" {
+		if e.Reach != nil {
+			checkReach(t, e, &o)
+		} else if e.Intent != "" {
 			checkIntent(t, e, &o)
 		} else {
 			proto := topology.ProtocolTCP
@@ -62,6 +80,7 @@ func (t *Network) Check(rep *CheckReport) {
 				o.Hop = blockingHop(res)
 			}
 		}
+		o.Time = time.Since(start)
 		if o.Passed {
 			rep.Passed++
 		} else {
@@ -78,6 +97,10 @@ func (t *Network) ValidateExpectations() topology.ErrorList {
 	for _, e := range t.Expectations {
 		if e.Intent != "" {
 			errs = append(errs, validateIntentExpectation(t, e)...)
+			continue
+		}
+		if e.Reach != nil {
+			errs = append(errs, validateReach(t, e)...)
 			continue
 		}
 		for _, side := range []struct{ key, val string }{{"from", e.From}, {"to", e.To}} {

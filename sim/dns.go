@@ -11,6 +11,7 @@ import (
 // Reasons for name resolution failures.
 const (
 	ReasonDNSNXDomain    = dnsmock.ReasonNXDomain
+	ReasonDNSNoData      = dnsmock.ReasonNoData
 	ReasonDNSUnreachable = dnsmock.ReasonUnreachable
 	ReasonDNSServFail    = dnsmock.ReasonServFail
 )
@@ -85,7 +86,8 @@ func DNSClient(e *Endpoint) dnsmock.Client {
 // resolveName resolves a destination name in the source's DNS view (the
 // service's primary FQDN when the destination is a service named by its
 // name), adds a "dns" hop for each step, and points dst at the answer, or
-// denies the flow: dns-nxdomain, dns-unreachable, dns-servfail, or
+// denies the flow: dns-nxdomain, dns-nodata (the name exists without an A
+// record), dns-unreachable, dns-servfail, or
 // public-access-disabled when the name resolved to the public address of a
 // service whose public network access is disabled (naming the missing
 // private DNS link, record or forwarder).
@@ -96,6 +98,7 @@ func (tr *tracer) resolveName(src, dst *Endpoint) error {
 		fqdn, ok := r.PrimaryFQDN(dst.Service)
 		if !ok {
 			tr.hop(dst.Service.Name, "dns", "skip", "%s (%s) has no DNS name in vnetsim's catalog; tracing to its public endpoint %s", dst.Service.Name, dst.Service.Type, dst.Addr)
+			dst.resolved = true // its public address is the answer, for every port
 			return nil
 		}
 		name = fqdn

@@ -64,6 +64,12 @@ privateDnsZones:
   - name: privatelink.file.core.windows.net
     virtualNetworkLinks:
       - {vnet: ws-vnet}
+  - name: corp.internal
+    virtualNetworkLinks:
+      - {vnet: ws-vnet}
+    records:
+      - {name: v6only, type: AAAA, values: ["fd00::1"]}
+      - {name: web.apps, type: A, values: [10.0.2.80]}
 machineLearning:
   workspace: mlw
   computes:
@@ -158,6 +164,14 @@ func TestTraceByName(t *testing.T) {
 	}{
 		{"a linked zone without the record: NXDOMAIN", "jumpbox", "stmlw.file.core.windows.net", sim.Denied, "dns-nxdomain",
 			"dnsRecord/privatelink.file.core.windows.net/ws-vnet", "dns answer jumpbox"},
+		{"a name with only an AAAA record: NODATA, not NXDOMAIN", "jumpbox", "v6only.corp.internal", sim.Denied, "dns-nodata",
+			"dnsRecord/corp.internal/ws-vnet", "dns answer jumpbox"},
+		{"an empty non-terminal: NODATA", "jumpbox", "apps.corp.internal", sim.Denied, "dns-nodata",
+			"dnsRecord/corp.internal/ws-vnet", "dns answer jumpbox"},
+		{"the zone apex without an A record: NODATA", "jumpbox", "corp.internal", sim.Denied, "dns-nodata",
+			"dnsRecord/corp.internal/ws-vnet", "dns answer jumpbox"},
+		{"a name under the zone that does not exist: NXDOMAIN", "jumpbox", "nothere.corp.internal", sim.Denied, "dns-nxdomain",
+			"dnsRecord/corp.internal/ws-vnet", "dns answer jumpbox"},
 		{"the DNS query itself is denied", "blocked-vm", "mlw", sim.Denied, "dns-unreachable",
 			"nsgRule/DenyAzureDns/nsg-no-dns", "dns answer blocked-vm"},
 		{"a public service by name goes out to its public endpoint", "jumpbox", "stpublic", sim.Allowed, "", "",

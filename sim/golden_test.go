@@ -74,7 +74,7 @@ func TestGoldenRoutes(t *testing.T) {
 		t.Fatal(err)
 	}
 	var txt bytes.Buffer
-	WriteRoutesText(&txt, "compute-vnet/snet-training", routes)
+	WriteRoutesText(&txt, "compute-vnet/snet-training", routes.Value)
 	golden(t, "routes-training.txt.golden", txt.Bytes())
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 )
 
 // mlScenario is a workspace VNet with private endpoints for the workspace,
@@ -213,11 +214,17 @@ expectations:
 	if rep.Passed != 2 || rep.Failed != 1 || rep.Outcomes[0].Passed || rep.Outcomes[0].Reason != ReasonAsymmetric {
 		t.Fatalf("report: %+v", rep)
 	}
+	// Times and timestamps vary; pin them for the golden file.
+	rep.Started = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for i := range rep.Outcomes {
+		rep.Outcomes[i].Time = time.Duration(i+1) * time.Millisecond
+	}
 	var x bytes.Buffer
 	if err := WriteJUnit(&x, rep); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "check-intents.junit.xml.golden", x.Bytes())
+	validateJUnit(t, x.Bytes())
 }
 
 func TestKubernetesAndDatabricksIntents(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/vnetsim/vnetsim/dnsmock"
 	"github.com/vnetsim/vnetsim/topology"
@@ -30,6 +31,17 @@ const (
 	LintRoutingLoop              = "routing-loop"
 	LintDNSForwarderLoop         = "dns-forwarder-loop"
 )
+
+// LintCodes lists every lint code (JUnit has a case per code);
+// TestLintCodesDocumented checks it against the codes the package emits.
+var LintCodes = []string{
+	LintCIOutsideWorkspaceVNet, LintCIOutsideWorkspaceRegion, LintSubnetDelegated, LintSubnetTooSmall,
+	LintStorageOutsideVNet, LintResourceVNetNotPeered, LintZoneNotLinked, LintCustomDNSNotForwarded,
+	LintSharedZoneNotLinked, LintStorage445Blocked, LintServerlessAllowListNoPE, LintComputeOtherSubscription,
+	LintNoPublicIPNoWorkspacePE, LintManagedNotProvisioned, LintManagedSparkProvisioning, LintManagedPublicAccess,
+	LintManagedSparkConda, LintManagedPEAndSE, LintRoutingLoop, LintDNSForwarderLoop, LintEndpointZoneNotDocumented,
+	LintZoneNotDocumented, LintWorkspacePENoDNS, LintRegistryNoImageBuild,
+}
 
 // Severities of a finding. An error is a documented requirement that is
 // not met; a warning is one that is met for computes but not for every
@@ -72,12 +84,19 @@ type Finding struct {
 	Message  string `json:"message"`
 	Seed     string `json:"seed"`
 	Fix      string `json:"fix"`
+	// Origin is where the object the finding points at came from when an
+	// importer wrote the scenario: "FILE: resource ID or Terraform address".
+	Origin string `json:"origin,omitempty"`
 }
 
 // LintReport is the result of linting some scenarios.
 type LintReport struct {
 	Version  int       `json:"version"`
 	Findings []Finding `json:"findings"`
+	// Started is when the lint began, and Scenarios the scenarios and
+	// variants it linted, in order (for JUnit).
+	Started   time.Time `json:"-"`
+	Scenarios []string  `json:"-"`
 }
 
 // Count returns how many findings have the given severity.
@@ -95,8 +114,12 @@ func (r *LintReport) Count(severity string) int {
 // scenario): a variant's finding that the scenario itself already has is
 // reported once, on the scenario.
 func (r *LintReport) Add(ts []*Network) {
+	if r.Started.IsZero() {
+		r.Started = time.Now()
+	}
 	base := map[[3]string]bool{}
 	for i, t := range ts {
+		r.Scenarios = append(r.Scenarios, t.File)
 		for _, fd := range t.Lint() {
 			k := [3]string{fd.Code, fd.Resource, fd.Message}
 			if i > 0 && base[k] {
@@ -118,7 +141,11 @@ func WriteLintText(w io.Writer, r *LintReport) error {
 		if f.Line > 0 {
 			loc = fmt.Sprintf("%s:%d", f.File, f.Line)
 		}
-		fmt.Fprintf(w, "%s: %s: %s: %s (%s)\n    fix: %s\n", loc, f.Severity, f.Code, f.Message, f.Seed, f.Fix)
+		fmt.Fprintf(w, "%s: %s: %s: %s (%s)\n", loc, f.Severity, f.Code, f.Message, f.Seed)
+		if f.Origin != "" {
+			fmt.Fprintf(w, "    from: %s\n", f.Origin)
+		}
+		fmt.Fprintf(w, "    fix: %s\n", f.Fix)
 	}
 	_, err := fmt.Fprintf(w, "%s, %s\n", plural(r.Count(SeverityError), "error"), plural(r.Count(SeverityWarning), "warning"))
 	return err
@@ -210,6 +237,13 @@ func newLinter(t *Network) *linter {
 
 func (l *linter) add(f Finding) {
 	f.File = l.t.File
+	f.Origin = l.t.OriginAt(f.Line)
+	if strings.HasPrefix(f.Origin, f.File+": ") {
+		// The scenario was written in memory from this file (an ARM
+		// export, a template, a plan): its lines are not the file's, so
+		// the finding names the resource instead.
+		f.Line = 0
+	}
 	l.out = append(l.out, f)
 }
 
@@ -500,7 +534,7 @@ func fix445(c *topology.Compute, st *topology.Service, fqdn string, res *Result)
 		what = fmt.Sprintf("%s %s in %s", b.Kind, b.Name, b.Resource)
 	}
 	switch res.Reason {
-	case ReasonDNSNXDomain, ReasonDNSUnreachable, ReasonDNSServFail, ReasonPublicAccess:
+	case ReasonDNSNXDomain, ReasonDNSNoData, ReasonDNSUnreachable, ReasonDNSServFail, ReasonPublicAccess:
 		return fmt.Sprintf("make %s resolve to the private file endpoint of %s from %s (%s), then allow TCP 445 to it", fqdn, st.Name, c.Name, what)
 	}
 	return fmt.Sprintf("allow TCP 445 from %s to the private file endpoint of %s: change %s (trace it with `vnetsim trace --from %s --to %s --port 445`)", c.NIC.Subnet.ID(), st.Name, what, c.Name, fqdn)

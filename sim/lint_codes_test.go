@@ -111,4 +111,16 @@ func TestLintCodesDocumented(t *testing.T) {
 	for _, c := range stale {
 		t.Errorf("docs/lint.md documents %s, which no Finding emits", c)
 	}
+	listed := map[string]bool{}
+	for _, c := range LintCodes {
+		listed[c] = true
+		if _, ok := emitted[c]; !ok {
+			t.Errorf("LintCodes lists %s, which no Finding emits", c)
+		}
+	}
+	for code, where := range emitted {
+		if !listed[code] {
+			t.Errorf("code %s (%s) is missing from LintCodes", code, where)
+		}
+	}
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/vnetsim/vnetsim/dnsmock"
 )
 
@@ -17,6 +19,39 @@ func WriteJSON(w io.Writer, v any) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
+}
+
+// WriteYAML writes v as YAML with the same fields, names and order as its
+// JSON (-o yaml): it is the JSON document re-encoded in block style.
+func WriteYAML(w io.Writer, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return err
+	}
+	blockStyle(&doc)
+	enc := yaml.NewEncoder(w)
+	enc.SetIndent(2)
+	if err := enc.Encode(&doc); err != nil {
+		return err
+	}
+	return enc.Close()
+}
+
+// blockStyle turns the flow style and quoting that JSON parsed into into
+// YAML's plain block style; the encoder quotes a string that would read as
+// another type.
+func blockStyle(n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode {
+		n.Tag = n.ShortTag()
+	}
+	n.Style = 0
+	for _, c := range n.Content {
+		blockStyle(c)
+	}
 }
 
 // WriteSummaryText prints what validate found in a scenario file: its size,
@@ -102,7 +137,7 @@ func WriteRoutesText(w io.Writer, subnet string, routes []EffectiveRoute) error 
 // WriteNextHopText writes a next hop answer.
 func WriteNextHopText(w io.Writer, nh *NextHop) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "next hop type\t%s\n", nh.NextHopType)
+	fmt.Fprintf(tw, "next hop type\t%s\n", nh.RouteNextHopType)
 	ip := nh.NextHopIPAddress
 	if ip == "" {
 		ip = "-"
@@ -133,6 +168,9 @@ func WriteCheckText(w io.Writer, rep *CheckReport) error {
 				fmt.Fprintf(w, "      error: %s\n", o.Error)
 			} else if o.Message != "" {
 				fmt.Fprintf(w, "      why: %s\n", o.Message)
+				if o.Witness != "" {
+					fmt.Fprintf(w, "      witness: %s\n", o.Witness)
+				}
 			} else if o.Trace != nil && len(o.Trace.Hops) > 0 {
 				h := o.Trace.Hops[len(o.Trace.Hops)-1]
 				fmt.Fprintf(w, "      last hop: %s %s %s %s\n", h.Kind, h.Action, h.Node, h.Detail)

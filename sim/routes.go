@@ -21,8 +21,17 @@ type EffectiveRoute struct {
 	InvalidReason    string   `json:"invalidReason,omitempty"`
 }
 
+// EffectiveRouteList is the answer of `vnetsim routes`, shaped like the
+// REST answer of a NIC's effective route table ({"value": [...]}), with
+// vnetsim's version and subnet alongside.
+type EffectiveRouteList struct {
+	Version int              `json:"version"`
+	Subnet  string           `json:"subnet"`
+	Value   []EffectiveRoute `json:"value"`
+}
+
 // EffectiveRoutes lists a subnet's effective routes.
-func (t *Network) EffectiveRoutes(subnetID string) ([]EffectiveRoute, error) {
+func (t *Network) EffectiveRoutes(subnetID string) (*EffectiveRouteList, error) {
 	s := t.Subnet(subnetID)
 	if s == nil {
 		return nil, fmt.Errorf("subnet %q: no such subnet (give vnet/subnet)", subnetID)
@@ -39,17 +48,61 @@ func (t *Network) EffectiveRoutes(subnetID string) ([]EffectiveRoute, error) {
 		}
 		out = append(out, er)
 	}
-	return out, nil
+	return &EffectiveRouteList{Version: JSONVersion, Subnet: s.ID(), Value: out}, nil
 }
 
 // NextHop is the answer of `vnetsim nexthop`, shaped like Network Watcher's
-// next hop.
+// next hop (nextHopType in its vocabulary, nextHopIpAddress, routeTableId:
+// a route table's resource ID or "System Route"), with vnetsim's fields
+// alongside: the effective route's own next hop type, the route table and
+// route names and the matching prefix.
 type NextHop struct {
+	Version          int    `json:"version"`
 	NextHopType      string `json:"nextHopType"`
 	NextHopIPAddress string `json:"nextHopIpAddress"`
+	RouteTableID     string `json:"routeTableId"`
+	RouteNextHopType string `json:"routeNextHopType"`
 	RouteTable       string `json:"routeTable"`
 	Route            string `json:"route"`
 	AddressPrefix    string `json:"addressPrefix"`
+}
+
+// Network Watcher's next hop types, and the one vnetsim adds for the host's
+// virtual IP, which Network Watcher's list does not name.
+const (
+	NextHopInternet         = "Internet"
+	NextHopVirtualAppliance = "VirtualAppliance"
+	NextHopGateway          = "VirtualNetworkGateway"
+	NextHopVirtualNetwork   = "VirtualNetwork"
+	NextHopPeering          = "VirtualNetworkPeering"
+	NextHopServiceEndpoint  = "VirtualNetworkServiceEndpoint"
+	NextHopNone             = "None"
+	NextHopPlatform         = "Platform"
+)
+
+// SystemRoute is the routeTableId of a route that no route table holds.
+const SystemRoute = "System Route"
+
+// watcherHopType maps an effective route's next hop type to Network
+// Watcher's vocabulary.
+func watcherHopType(routeType string) string {
+	switch routeType {
+	case topology.HopVnetLocal, topology.HopInterface:
+		return NextHopVirtualNetwork
+	case topology.HopPeering, topology.HopGlobalPeering:
+		return NextHopPeering
+	}
+	return routeType // Internet, VirtualAppliance, VirtualNetworkGateway, VirtualNetworkServiceEndpoint, None
+}
+
+// routeTableID is a route table's Azure resource ID. Scenarios have no
+// resource groups: the group is always "vnetsim", and the subscription is
+// the VNet's when the scenario gives one, else the zero GUID.
+func routeTableID(subscription, table string) string {
+	if subscription == "" {
+		subscription = "00000000-0000-0000-0000-000000000000"
+	}
+	return "/subscriptions/" + subscription + "/resourceGroups/vnetsim/providers/Microsoft.Network/routeTables/" + table
 }
 
 // FindNextHop returns the next hop that the source's subnet uses for dst.
@@ -73,20 +126,24 @@ func (t *Network) FindNextHop(from, to string) (*NextHop, error) {
 		a = dst.Addr
 	}
 	a = a.Unmap()
-	if a == topology.AzureDNS {
-		// The host's virtual IP is not subject to user-defined routes (reference 1.7).
-		return &NextHop{NextHopType: "Platform", RouteTable: "System Route", Route: "168.63.129.16 is not subject to user-defined routes", AddressPrefix: "168.63.129.16/32"}, nil
+	if a == topology.AzureDNS || a == topology.IMDS {
+		// The host's virtual IP and the link-local metadata service are not
+		// subject to user-defined routes (reference 1.7).
+		return &NextHop{Version: JSONVersion, NextHopType: NextHopPlatform, RouteNextHopType: NextHopPlatform, RouteTableID: SystemRoute, RouteTable: SystemRoute,
+			Route: a.String() + " is not subject to user-defined routes", AddressPrefix: a.String() + "/32"}, nil
 	}
 	r, p, ok := src.Subnet.Routes.Lookup(a)
 	if !ok {
-		return &NextHop{NextHopType: topology.HopNone, RouteTable: "System Route"}, nil
+		return &NextHop{Version: JSONVersion, NextHopType: NextHopNone, RouteNextHopType: topology.HopNone, RouteTableID: SystemRoute, RouteTable: SystemRoute}, nil
 	}
-	nh := &NextHop{NextHopType: r.NextHopType, RouteTable: "System Route", AddressPrefix: p.String()}
+	nh := &NextHop{Version: JSONVersion, NextHopType: watcherHopType(r.NextHopType), RouteNextHopType: r.NextHopType,
+		RouteTableID: SystemRoute, RouteTable: SystemRoute, AddressPrefix: p.String()}
 	if r.NextHopIP.IsValid() {
 		nh.NextHopIPAddress = r.NextHopIP.String()
 	}
 	if r.Source == topology.SourceUser {
 		nh.RouteTable, nh.Route = r.Table, r.Name
+		nh.RouteTableID = routeTableID(src.Subnet.VNet.Subscription, r.Table)
 	} else if r.Source == topology.SourceGateway {
 		nh.RouteTable = "Gateway Route"
 	}

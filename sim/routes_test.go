@@ -236,7 +236,7 @@ vnets:
 				t.Fatal(err)
 			}
 			var lines []string
-			for _, r := range routes {
+			for _, r := range routes.Value {
 				lines = append(lines, routeLine(r))
 			}
 			all := strings.Join(lines, "\n")

@@ -231,6 +231,8 @@ func advise(t *Network, st Step, res *Result) string {
 		return "reach the service through a private endpoint whose name resolves in the source's DNS view, or enable public network access"
 	case ReasonDNSNXDomain:
 		return "add the missing record to the private DNS zone linked to the source's VNet, or set resolutionPolicy: NxDomainRedirect on the link"
+	case ReasonDNSNoData:
+		return "give the name an A record (or a CNAME to one) in the private DNS zone linked to the source's VNet; it exists but has no address"
 	case ReasonDNSUnreachable, ReasonDNSServFail:
 		return "make the source's DNS server reachable on UDP/TCP 53 and give it a forwarder to 168.63.129.16 (reference 3.4)"
 	case ReasonFirewall:

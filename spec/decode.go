@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,6 +26,42 @@ type positions struct {
 	byLine map[int][]string
 	value  map[string]string    // scalar text at a path
 	kind   map[string]yaml.Kind // node kind at a path
+	// origins are the list items that an importer marked with a
+	// "# from FILE: ID" comment, in file order.
+	origins []origin
+}
+
+// origin is where an imported object came from, and the line it starts on
+// in the scenario written from it.
+type origin struct {
+	line int
+	text string // FILE: resource ID or Terraform address
+}
+
+// originComment returns the "from FILE: ID" of an importer's comment above
+// a list item, or "".
+func originComment(n *yaml.Node) string {
+	c := n.HeadComment
+	if c == "" && n.Kind == yaml.MappingNode && len(n.Content) > 0 {
+		c = n.Content[0].HeadComment
+	}
+	for _, l := range strings.Split(c, "\n") {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(l), "# from "); ok {
+			return rest
+		}
+	}
+	return ""
+}
+
+// originAt returns the origin of the innermost imported object written at
+// or before line: the last marked list item that starts there or above.
+func (p *positions) originAt(line int) string {
+	p.ensure()
+	i := sort.Search(len(p.origins), func(i int) bool { return p.origins[i].line > line })
+	if i == 0 {
+		return ""
+	}
+	return p.origins[i-1].text
 }
 
 // newPositions returns the positions of the tree that tree returns.
@@ -103,6 +140,9 @@ func (p *positions) walk(n *yaml.Node, path string) {
 			ip := fmt.Sprintf("%s[%d]", path, i)
 			p.add(ip, c.Line)
 			p.note(ip, c)
+			if o := originComment(c); o != "" {
+				p.origins = append(p.origins, origin{line: c.Line, text: o})
+			}
 			p.walk(c, ip)
 		}
 	case yaml.AliasNode:

@@ -43,6 +43,19 @@ func (d *Document) Line(path string) int {
 	return d.pos.lookup(path)
 }
 
+// Origins returns, for a line of the scenario, where the object written
+// there came from when an importer wrote it ("FILE: resource ID"), or "".
+// Like Lines, it keeps nothing of d but its positions.
+func (d *Document) Origins() func(line int) string {
+	pos := d.pos
+	return func(line int) string {
+		if pos == nil {
+			return ""
+		}
+		return pos.originAt(line)
+	}
+}
+
 // Lines returns Line without the rest of d, for a compiled network that
 // names lines in messages but must not keep the decoded scenario.
 func (d *Document) Lines() func(path string) int {

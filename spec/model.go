@@ -20,6 +20,10 @@ type Scenario struct {
 	Description string `yaml:"description" json:"description"`
 	Region      string `yaml:"region" json:"region"`
 	ServiceTags string `yaml:"serviceTags" json:"serviceTags"`
+	// Import names files the importer reads (ARM JSON, templates, what-if,
+	// Terraform), relative to the scenario; the scenario's own keys patch
+	// the imported network as a variant patches its scenario.
+	Import []string `yaml:"import" json:"import"`
 
 	VNets                     []VNet            `yaml:"vnets" json:"vnets"`
 	Peerings                  []Peering         `yaml:"peerings" json:"peerings"`
@@ -34,6 +38,12 @@ type Scenario struct {
 	Services                  []Service         `yaml:"services" json:"services"`
 	PrivateEndpoints          []PrivateEndpoint `yaml:"privateEndpoints" json:"privateEndpoints"`
 	PrivateDNSZones           []DNSZone         `yaml:"privateDnsZones" json:"privateDnsZones"`
+	DNSResolvers              []DNSResolver     `yaml:"dnsResolvers" json:"dnsResolvers"`
+	NetworkManagers           []NetworkManager  `yaml:"networkManagers" json:"networkManagers"`
+	LoadBalancers             []LoadBalancer    `yaml:"loadBalancers" json:"loadBalancers"`
+	ServiceEndpointPolicies   []EndpointPolicy  `yaml:"serviceEndpointPolicies" json:"serviceEndpointPolicies"`
+	BastionHosts              []BastionHost     `yaml:"bastionHosts" json:"bastionHosts"`
+	DNSForwardingRulesets     []DNSRuleset      `yaml:"dnsForwardingRulesets" json:"dnsForwardingRulesets"`
 	MachineLearning           *MachineLearning  `yaml:"machineLearning" json:"machineLearning"`
 	Expectations              []Expectation     `yaml:"expectations" json:"expectations"`
 	Variants                  []Variant         `yaml:"variants" json:"variants"`
@@ -61,6 +71,7 @@ type Subnet struct {
 	DefaultOutboundAccess             *bool    `yaml:"defaultOutboundAccess" json:"defaultOutboundAccess"`
 	PrivateEndpointNetworkPolicies    string   `yaml:"privateEndpointNetworkPolicies" json:"privateEndpointNetworkPolicies"`
 	PrivateLinkServiceNetworkPolicies string   `yaml:"privateLinkServiceNetworkPolicies" json:"privateLinkServiceNetworkPolicies"`
+	ServiceEndpointPolicies           []string `yaml:"serviceEndpointPolicies" json:"serviceEndpointPolicies"`
 }
 
 // Peering is one direction of a VNet peering, as in Azure.
@@ -141,18 +152,29 @@ type NATGateway struct {
 // Firewall is an Azure Firewall with classic rule collections or policy
 // rule collection groups.
 type Firewall struct {
-	Name                      string                `yaml:"name" json:"name"`
-	Subnet                    string                `yaml:"subnet" json:"subnet"`
-	PrivateIPAddress          string                `yaml:"privateIpAddress" json:"privateIpAddress"`
-	PublicIPAddress           string                `yaml:"publicIpAddress" json:"publicIpAddress"`
-	DNSProxy                  bool                  `yaml:"dnsProxy" json:"dnsProxy"`
-	DNSServers                []string              `yaml:"dnsServers" json:"dnsServers"`
-	ThreatIntelMode           string                `yaml:"threatIntelMode" json:"threatIntelMode"`
-	PrivateRanges             []string              `yaml:"privateRanges" json:"privateRanges"`
+	Name             string   `yaml:"name" json:"name"`
+	Subnet           string   `yaml:"subnet" json:"subnet"`
+	PrivateIPAddress string   `yaml:"privateIpAddress" json:"privateIpAddress"`
+	PublicIPAddress  string   `yaml:"publicIpAddress" json:"publicIpAddress"`
+	DNSProxy         bool     `yaml:"dnsProxy" json:"dnsProxy"`
+	DNSServers       []string `yaml:"dnsServers" json:"dnsServers"`
+	ThreatIntelMode  string   `yaml:"threatIntelMode" json:"threatIntelMode"`
+	PrivateRanges    []string `yaml:"privateRanges" json:"privateRanges"`
+	// ManagementIPConfiguration puts the firewall in forced tunneling mode:
+	// its management traffic leaves through AzureFirewallManagementSubnet,
+	// so AzureFirewallSubnet may send 0.0.0.0/0 elsewhere.
+	ManagementIPConfiguration *FirewallManagement   `yaml:"managementIpConfiguration" json:"managementIpConfiguration"`
 	NetworkRuleCollections    []FirewallCollection  `yaml:"networkRuleCollections" json:"networkRuleCollections"`
 	ApplicationRuleCollection []FirewallCollection  `yaml:"applicationRuleCollections" json:"applicationRuleCollections"`
 	NATRuleCollections        []FirewallCollection  `yaml:"natRuleCollections" json:"natRuleCollections"`
 	RuleCollectionGroups      []RuleCollectionGroup `yaml:"ruleCollectionGroups" json:"ruleCollectionGroups"`
+}
+
+// FirewallManagement is a firewall's management IP configuration (forced
+// tunneling mode).
+type FirewallManagement struct {
+	Subnet          string `yaml:"subnet" json:"subnet"`
+	PublicIPAddress string `yaml:"publicIpAddress" json:"publicIpAddress"`
 }
 
 // RuleCollectionGroup is a Firewall Policy rule collection group.
@@ -248,6 +270,9 @@ type Service struct {
 	PublicNetworkAccess string       `yaml:"publicNetworkAccess" json:"publicNetworkAccess"`
 	NetworkACLs         *NetworkACLs `yaml:"networkAcls" json:"networkAcls"`
 	PublicIPAddress     string       `yaml:"publicIpAddress" json:"publicIpAddress"`
+	// ScopedResources are the Application Insights components an Azure
+	// Monitor Private Link Scope holds (Microsoft.Insights/privateLinkScopes).
+	ScopedResources []string `yaml:"scopedResources" json:"scopedResources"`
 }
 
 // NetworkACLs is a PaaS resource firewall (storage, key vault, registry).
@@ -335,7 +360,59 @@ type OutboundRule struct {
 	Category    string    `yaml:"category" json:"category"`
 }
 
-// Expectation is one assertion of a scenario: a flow or an intent.
+// Reach is a set expectation: `reach: none` (no protocol and port from A to
+// B), or `reach: {only: [Tcp/443, Udp/53]}` (exactly those, and nothing
+// else). An entry is a protocol (Tcp, Udp, Icmp, Esp, Ah) with, for Tcp
+// and Udp, a slash and ports: 443, 8000-8999, 443,445 or *.
+type Reach struct {
+	None bool
+	Only []string
+	// OnlyLine is the line of the only list, for messages.
+	OnlyLine int
+}
+
+// ReachNone is the scalar form of Reach.
+const ReachNone = "none"
+
+// UnmarshalYAML decodes `none` or a mapping with one key, only, holding a
+// list (or one) of protocol/ports.
+func (r *Reach) UnmarshalYAML(n *yaml.Node) error {
+	bad := func() error {
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: reach: want none, or only: [Tcp/443, ...]", n.Line)}}
+	}
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if n.Value != ReachNone {
+			return bad()
+		}
+		*r = Reach{None: true}
+		return nil
+	case yaml.MappingNode:
+		if len(n.Content) != 2 || n.Content[0].Value != "only" {
+			return bad()
+		}
+		v := n.Content[1]
+		switch v.Kind {
+		case yaml.ScalarNode:
+			*r = Reach{Only: []string{v.Value}, OnlyLine: v.Line}
+			return nil
+		case yaml.SequenceNode:
+			var only []string
+			if err := v.Decode(&only); err != nil {
+				return err
+			}
+			*r = Reach{Only: only, OnlyLine: v.Line}
+			if only == nil {
+				r.Only = []string{}
+			}
+			return nil
+		}
+	}
+	return bad()
+}
+
+// Expectation is one assertion of a scenario: a flow, an intent, or a set
+// expectation (reach) over every protocol and port.
 type Expectation struct {
 	Name     string `yaml:"name" json:"name"`
 	From     string `yaml:"from" json:"from"`
@@ -345,8 +422,11 @@ type Expectation struct {
 	Intent   string `yaml:"intent" json:"intent"`
 	Compute  string `yaml:"compute" json:"compute"`
 	Client   string `yaml:"client" json:"client"`
-	Expect   string `yaml:"expect" json:"expect"`
+	Expect   string `yaml:"expect" json:"expect" jsonschema:"enum=allowed,enum=denied"`
 	Reason   string `yaml:"reason" json:"reason"`
+	// Reach makes the expectation a set expectation over every protocol
+	// and port from From to To: none, or only the listed ones.
+	Reach *Reach `yaml:"reach" json:"reach"`
 
 	line int // where it is written, recorded while decoding
 }
@@ -398,4 +478,137 @@ func yamlKeys(v any) map[string]bool {
 type IPGroup struct {
 	Name        string   `yaml:"name" json:"name"`
 	IPAddresses []string `yaml:"ipAddresses" json:"ipAddresses"`
+}
+
+// DNSResolver is an Azure DNS Private Resolver in a VNet, with its inbound
+// and outbound endpoints.
+type DNSResolver struct {
+	Name              string             `yaml:"name" json:"name"`
+	VNet              string             `yaml:"vnet" json:"vnet"`
+	InboundEndpoints  []ResolverEndpoint `yaml:"inboundEndpoints" json:"inboundEndpoints"`
+	OutboundEndpoints []ResolverEndpoint `yaml:"outboundEndpoints" json:"outboundEndpoints"`
+}
+
+// ResolverEndpoint is an inbound or outbound endpoint of a DNS resolver, in
+// a subnet delegated to Microsoft.Network/dnsResolvers.
+type ResolverEndpoint struct {
+	Name             string `yaml:"name" json:"name"`
+	Subnet           string `yaml:"subnet" json:"subnet"`
+	PrivateIPAddress string `yaml:"privateIpAddress" json:"privateIpAddress"`
+}
+
+// DNSRuleset is a DNS forwarding ruleset: rules sent through outbound
+// endpoints, applied to the VNets it is linked to.
+type DNSRuleset struct {
+	Name                string           `yaml:"name" json:"name"`
+	OutboundEndpoints   []string         `yaml:"outboundEndpoints" json:"outboundEndpoints"`
+	VirtualNetworkLinks []string         `yaml:"virtualNetworkLinks" json:"virtualNetworkLinks"`
+	Rules               []ForwardingRule `yaml:"rules" json:"rules"`
+}
+
+// ForwardingRule forwards one domain to target DNS servers.
+type ForwardingRule struct {
+	Name             string   `yaml:"name" json:"name"`
+	DomainName       string   `yaml:"domainName" json:"domainName"`
+	TargetDNSServers []string `yaml:"targetDnsServers" json:"targetDnsServers"`
+	State            string   `yaml:"forwardingRuleState" json:"forwardingRuleState"`
+}
+
+// NetworkManager is an Azure Virtual Network Manager with its network
+// groups and the rule collections of its deployed security admin
+// configuration.
+type NetworkManager struct {
+	Name                         string                `yaml:"name" json:"name"`
+	NetworkGroups                []NetworkGroup        `yaml:"networkGroups" json:"networkGroups"`
+	SecurityAdminRuleCollections []AdminRuleCollection `yaml:"securityAdminRuleCollections" json:"securityAdminRuleCollections"`
+}
+
+// NetworkGroup is a set of VNets a network manager configures.
+type NetworkGroup struct {
+	Name    string   `yaml:"name" json:"name"`
+	Members []string `yaml:"members" json:"members"`
+}
+
+// AdminRuleCollection is a security admin rule collection applied to
+// network groups. Its rules take the keys of NSG rules; access is Allow,
+// AlwaysAllow or Deny and priority 1-4096.
+type AdminRuleCollection struct {
+	Name            string         `yaml:"name" json:"name"`
+	AppliesToGroups []string       `yaml:"appliesToGroups" json:"appliesToGroups"`
+	Rules           []SecurityRule `yaml:"rules" json:"rules"`
+}
+
+// LoadBalancer is an Azure Load Balancer (Standard SKU): public when its
+// frontends have public IPs, internal when they sit in a subnet.
+type LoadBalancer struct {
+	Name                     string           `yaml:"name" json:"name"`
+	SKU                      string           `yaml:"sku" json:"sku"`
+	FrontendIPConfigurations []LBFrontend     `yaml:"frontendIpConfigurations" json:"frontendIpConfigurations"`
+	BackendAddressPools      []LBPool         `yaml:"backendAddressPools" json:"backendAddressPools"`
+	Probes                   []LBProbe        `yaml:"probes" json:"probes"`
+	LoadBalancingRules       []LBRule         `yaml:"loadBalancingRules" json:"loadBalancingRules"`
+	OutboundRules            []LBOutboundRule `yaml:"outboundRules" json:"outboundRules"`
+}
+
+// LBFrontend is a frontend IP configuration.
+type LBFrontend struct {
+	Name             string `yaml:"name" json:"name"`
+	PublicIPAddress  string `yaml:"publicIpAddress" json:"publicIpAddress"`
+	Subnet           string `yaml:"subnet" json:"subnet"`
+	PrivateIPAddress string `yaml:"privateIpAddress" json:"privateIpAddress"`
+}
+
+// LBPool is a backend address pool of VM NICs.
+type LBPool struct {
+	Name    string   `yaml:"name" json:"name"`
+	Members []string `yaml:"members" json:"members"`
+}
+
+// LBProbe is a health probe (Tcp, Http or Https).
+type LBProbe struct {
+	Name     string `yaml:"name" json:"name"`
+	Protocol string `yaml:"protocol" json:"protocol"`
+	Port     int    `yaml:"port" json:"port"`
+}
+
+// LBRule is a load-balancing rule; protocol All with ports 0 is HA ports.
+type LBRule struct {
+	Name                    string `yaml:"name" json:"name"`
+	FrontendIPConfiguration string `yaml:"frontendIpConfiguration" json:"frontendIpConfiguration"`
+	BackendAddressPool      string `yaml:"backendAddressPool" json:"backendAddressPool"`
+	Protocol                string `yaml:"protocol" json:"protocol"`
+	FrontendPort            int    `yaml:"frontendPort" json:"frontendPort"`
+	BackendPort             int    `yaml:"backendPort" json:"backendPort"`
+	Probe                   string `yaml:"probe" json:"probe"`
+}
+
+// LBOutboundRule gives a backend pool outbound connectivity through
+// frontends' public IPs.
+type LBOutboundRule struct {
+	Name                     string   `yaml:"name" json:"name"`
+	FrontendIPConfigurations []string `yaml:"frontendIpConfigurations" json:"frontendIpConfigurations"`
+	BackendAddressPool       string   `yaml:"backendAddressPool" json:"backendAddressPool"`
+	Protocol                 string   `yaml:"protocol" json:"protocol"`
+}
+
+// EndpointPolicy is a service endpoint policy.
+type EndpointPolicy struct {
+	Name        string                     `yaml:"name" json:"name"`
+	Definitions []EndpointPolicyDefinition `yaml:"serviceEndpointPolicyDefinitions" json:"serviceEndpointPolicyDefinitions"`
+}
+
+// EndpointPolicyDefinition lists the resources a policy allows: storage
+// accounts of the scenario (service Microsoft.Storage) or a service alias
+// such as /services/Azure/MachineLearning (service Global).
+type EndpointPolicyDefinition struct {
+	Name             string   `yaml:"name" json:"name"`
+	Service          string   `yaml:"service" json:"service"`
+	ServiceResources []string `yaml:"serviceResources" json:"serviceResources"`
+}
+
+// BastionHost is an Azure Bastion host in a VNet's AzureBastionSubnet.
+type BastionHost struct {
+	Name            string `yaml:"name" json:"name"`
+	Subnet          string `yaml:"subnet" json:"subnet"`
+	PublicIPAddress string `yaml:"publicIpAddress" json:"publicIpAddress"`
 }

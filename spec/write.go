@@ -68,7 +68,17 @@ var yamlNodeJSON = json.MarshalToFunc(func(enc *jsontext.Encoder, n yaml.Node) e
 	return json.MarshalEncode(enc, v, json.Deterministic(true))
 })
 
-var writeOpts = json.JoinOptions(json.OmitZeroStructFields(true), json.Deterministic(true), json.WithMarshalers(yamlNodeJSON))
+// reachJSON writes a set expectation as its YAML form: "none" or
+// {"only": [...]}.
+var reachJSON = json.MarshalToFunc(func(enc *jsontext.Encoder, r Reach) error {
+	if r.None {
+		return enc.WriteToken(jsontext.String(ReachNone))
+	}
+	return json.MarshalEncode(enc, map[string][]string{"only": r.Only})
+})
+
+var writeOpts = json.JoinOptions(json.OmitZeroStructFields(true), json.Deterministic(true),
+	json.WithMarshalers(json.JoinMarshalers(yamlNodeJSON, reachJSON)))
 
 func writeValue(w io.Writer, v any) error {
 	b, err := json.Marshal(v, writeOpts)

@@ -57,7 +57,7 @@ func (c *compiler) claim(path, name, kind string) bool {
 func (c *compiler) compile() *Topology {
 	sc := c.sc
 	t := &Topology{
-		File: c.file, Name: sc.Name, Description: sc.Description, Region: strings.ToLower(sc.Region), Tags: c.tags, lines: c.doc.Lines(),
+		File: c.file, Name: sc.Name, Description: sc.Description, Region: strings.ToLower(sc.Region), Tags: c.tags, lines: c.doc.Lines(), origins: c.doc.Origins(),
 		variants: c.doc.VariantNames(),
 		vnets:    map[string]*VNet{}, subnets: map[string]*Subnet{}, nsgs: map[string]*NSG{}, rts: map[string]*RouteTable{},
 		gateways: map[string]*Gateway{}, nats: map[string]*NATGateway{}, nics: map[string]*NIC{}, services: map[string]*Service{},
@@ -82,10 +82,16 @@ func (c *compiler) compile() *Topology {
 	c.compileNATs()
 	c.compileVNets()
 	c.compilePeerings()
+	c.compileNetworkManagers()
 	c.compileGateways()
 	c.compileServices()
 	c.compileNICs()
 	c.compileFirewalls()
+	c.compileResolvers()
+	c.compileLoadBalancers()
+	c.compileBastions()
+	c.compileEndpointPolicies()
+	c.checkMonitorScopes()
 	c.compileZones()
 	c.compileDNS()
 	c.compileExpectations()
@@ -944,14 +950,17 @@ const (
 	TypeKeyVault  = "Microsoft.KeyVault/vaults"
 	TypeRegistry  = "Microsoft.ContainerRegistry/registries"
 	TypeInsights  = "Microsoft.Insights/components"
+	// TypeMonitorScope is an Azure Monitor Private Link Scope (AMPLS).
+	TypeMonitorScope = "Microsoft.Insights/privateLinkScopes"
 )
 
 var serviceGroups = map[string][]string{
-	TypeWorkspace: {"amlworkspace"},
-	TypeStorage:   {"blob", "file", "queue", "table", "dfs", "web"},
-	TypeKeyVault:  {"vault"},
-	TypeRegistry:  {"registry"},
-	TypeInsights:  {"azuremonitor"},
+	TypeWorkspace:    {"amlworkspace"},
+	TypeStorage:      {"blob", "file", "queue", "table", "dfs", "web"},
+	TypeKeyVault:     {"vault"},
+	TypeRegistry:     {"registry"},
+	TypeInsights:     {"azuremonitor"},
+	TypeMonitorScope: {"azuremonitor"},
 }
 
 // serviceTagOf is the tag whose range holds a service's public endpoint.
@@ -965,7 +974,7 @@ func serviceTagOf(typ, region string) string {
 		return "AzureKeyVault." + region
 	case TypeRegistry:
 		return "AzureContainerRegistry." + region
-	case TypeInsights:
+	case TypeInsights, TypeMonitorScope:
 		return "AzureMonitor." + region
 	}
 	return "AzureCloud." + region
@@ -1038,16 +1047,7 @@ func (c *compiler) compileServices() {
 			svc.Tag = st.Name
 			n := perTag[svc.Tag]
 			perTag[svc.Tag]++
-			for _, p := range st.Prefixes() {
-				if p.Addr().Is4() {
-					a := p.Addr()
-					for k := 0; k <= n+1 && p.Contains(a.Next()); k++ {
-						a = a.Next()
-					}
-					svc.PublicIP = a
-					break
-				}
-			}
+			svc.PublicIP = nthTagAddr(st.Prefixes(), n)
 			c.useTag(st.Name)
 		} else {
 			c.errAt(path+".region", "no service tag %s for region %q in the service tags file", svc.Tag, svc.Region)
@@ -1359,10 +1359,15 @@ func (c *compiler) compileExpectations() {
 		if e.line == 0 {
 			e.line = c.doc.Line(path)
 		}
+		if es.Reach != nil {
+			c.compileReach(path, &es, e)
+			c.t.Expectations = append(c.t.Expectations, e)
+			continue
+		}
 		switch es.Expect {
 		case "allowed", "denied":
 		case "":
-			c.errAt(path+".expect", "missing: want allowed or denied")
+			c.errAt(path+".expect", "missing: want allowed or denied (or reach: none | only: [...])")
 		default:
 			c.errAt(path+".expect", "%q: want allowed or denied", es.Expect)
 		}
@@ -1392,6 +1397,47 @@ func (c *compiler) compileExpectations() {
 		}
 		c.t.Expectations = append(c.t.Expectations, e)
 	}
+}
+
+// compileReach checks a set expectation: from, to and reach, and nothing
+// of a single flow or an intent.
+func (c *compiler) compileReach(path string, es *spec.Expectation, e *Expectation) {
+	if es.Intent != "" || es.Compute != "" || es.Client != "" {
+		c.errAt(path+".reach", "a set expectation (reach) names from and to, not an intent, compute or client")
+	}
+	if es.Protocol != "" || es.Port != 0 {
+		c.errAt(path+".reach", "a set expectation covers every protocol and port: give them in reach: {only: [Tcp/443]}, not protocol or port")
+	}
+	if es.Expect != "" || es.Reason != "" {
+		c.errAt(path+".expect", "a set expectation (reach) has no expect or reason: reach says what may pass")
+	}
+	if es.From == "" {
+		c.errAt(path+".from", "missing")
+	}
+	if es.To == "" {
+		c.errAt(path+".to", "missing")
+	}
+	r := &Reach{None: es.Reach.None}
+	seen := map[Protocol]bool{}
+	for i, s := range es.Reach.Only {
+		ent, err := ParseReachEntry(s)
+		key := fmt.Sprintf("%s.reach.only[%d]", path, i)
+		if err != nil {
+			c.errAt(key, "%v", err)
+			continue
+		}
+		if seen[ent.Protocol] {
+			c.errAt(key, "%s is listed twice; give its ports in one entry, %s/443,8443", ent.Protocol, ent.Protocol)
+			continue
+		}
+		seen[ent.Protocol] = true
+		r.Only = append(r.Only, ent)
+	}
+	if len(es.Reach.Only) == 0 && !es.Reach.None {
+		r.None = true // only: [] allows nothing
+	}
+	e.Reach = r
+	e.Expect = r.String()
 }
 
 // virtualNetworkTag is decision 2: the VNet's address space, connected peers

@@ -136,18 +136,40 @@ func (t *Topology) loopDestinations(tables []*RouteTable) []netip.Addr {
 // findRoutingLoops analyses the routing graph of every destination that
 // can loop.
 func (t *Topology) findRoutingLoops() []RoutingLoop {
-	var nodes []*Subnet // subnets with a route to an appliance
-	var tables []*RouteTable
+	// A subnet can be on a cycle only if it holds an appliance some route
+	// points at and its own routes point at an appliance: in a hub and
+	// spoke, the firewall's subnet has no such route, and nothing is left.
+	toAppliance := func(rt *RouteTable) bool {
+		return rt != nil && slices.ContainsFunc(rt.Routes, func(r *UserRoute) bool { return r.NextHopType == HopAppliance })
+	}
+	targets := map[*Subnet]bool{}
 	for _, v := range t.VNets {
 		for _, s := range v.Subnets {
-			if s.RouteTable == nil || s.Routes == nil {
+			if !toAppliance(s.RouteTable) {
 				continue
 			}
-			if slices.ContainsFunc(s.RouteTable.Routes, func(r *UserRoute) bool { return r.NextHopType == HopAppliance }) {
-				nodes = append(nodes, s)
-				if !slices.Contains(tables, s.RouteTable) {
-					tables = append(tables, s.RouteTable)
+			for _, r := range s.RouteTable.Routes {
+				if r.NextHopType != HopAppliance {
+					continue
 				}
+				if nva, _ := v.NICInReach(r.NextHopIP); nva != nil && nva.Forwards() {
+					targets[nva.Subnet] = true
+				}
+			}
+		}
+	}
+	var nodes []*Subnet // subnets with a route to an appliance that hold one
+	var tables []*RouteTable
+	seenTable := map[*RouteTable]bool{}
+	for _, v := range t.VNets {
+		for _, s := range v.Subnets {
+			if !targets[s] || !toAppliance(s.RouteTable) || s.Routes == nil {
+				continue
+			}
+			nodes = append(nodes, s)
+			if !seenTable[s.RouteTable] {
+				seenTable[s.RouteTable] = true
+				tables = append(tables, s.RouteTable)
 			}
 		}
 	}

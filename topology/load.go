@@ -141,3 +141,7 @@ func (c *compiler) loadServiceTags(opts Options) *Error {
 	}
 	return nil
 }
+
+// JSONSchema returns the JSON Schema (draft 2020-12) of the scenario
+// format, generated from package spec's types (vnetsim schema prints it).
+func JSONSchema() ([]byte, error) { return spec.JSONSchema() }

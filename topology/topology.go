@@ -16,6 +16,7 @@
 package topology
 
 import (
+	"fmt"
 	"net/netip"
 	"sort"
 	"strings"
@@ -57,6 +58,12 @@ type Topology struct {
 	Expectations     []*Expectation
 	// DNSZones are the private DNS zones, in file order.
 	DNSZones []*DNSZone
+	// DNSResolvers and Rulesets are the DNS private resolvers and the DNS
+	// forwarding rulesets.
+	DNSResolvers []*DNSResolver
+	Rulesets     []*DNSRuleset
+	// LoadBalancers are the Azure Load Balancers.
+	LoadBalancers []*LoadBalancer
 
 	// RoutingLoops are the cycles of user routes through appliances, and
 	// ForwarderLoops the cycles of DNS forwarders, found at compile time
@@ -79,6 +86,7 @@ type Topology struct {
 	tagRefs       map[string]tagRef     // every spelling of a tag the scenario uses → its meaning
 	publicIPs     map[netip.Addr]*NIC
 	lines         func(path string) int // key path → line in the scenario file
+	origins       func(line int) string // line → the imported object written there
 	variants      []string
 	dnsServerNICs []*NIC
 	// vnetAt indexes the VNets by their address spaces.
@@ -103,6 +111,8 @@ type VNet struct {
 	VirtualNetworkTag *PrefixSet
 
 	index    int
+	adminIn  []*AdminRule // security admin rules deployed to the VNet
+	adminOut []*AdminRule
 	space    *PrefixSet
 	subnetAt *PrefixMap[*Subnet]
 	nicAt    map[netip.Addr]*NIC
@@ -141,6 +151,8 @@ type Subnet struct {
 	// NetworkSecurityGroupEnabled or RouteTableEnabled.
 	PrivateEndpointNetworkPolicies string
 	Routes                         *RouteSet
+	// EndpointPolicies are the service endpoint policies on the subnet.
+	EndpointPolicies []*EndpointPolicy
 
 	id string // ID, built once at load time
 }
@@ -151,6 +163,12 @@ func (s *Subnet) ID() string {
 		return s.id
 	}
 	return s.VNet.Name + "/" + s.Name
+}
+
+// IsGatewayOrFirewall reports whether the subnet is a GatewaySubnet or an
+// AzureFirewallSubnet, whose addresses no workload uses.
+func (s *Subnet) IsGatewayOrFirewall() bool {
+	return s.Name == "GatewaySubnet" || s.Name == "AzureFirewallSubnet"
 }
 
 // FirstUsable returns the first address Azure hands out in the subnet (.4).
@@ -259,6 +277,7 @@ const (
 	KindCompute         NICKind = "compute"
 	KindGateway         NICKind = "gateway"
 	KindFirewall        NICKind = "firewall"
+	KindBastion         NICKind = "bastion"
 )
 
 // NIC is a network interface with one private IP.
@@ -364,10 +383,72 @@ type Expectation struct {
 	Client   string
 	Expect   string
 	Reason   string
+	// Reach, when set, makes it a set expectation over every protocol and
+	// port from From to To.
+	Reach *Reach
 	// Index is the expectation's place in its list.
 	Index int
 
 	line int
+}
+
+// Reach is a set expectation: nothing may pass (None), or exactly Only.
+type Reach struct {
+	None bool
+	Only []ReachEntry
+}
+
+// ReachEntry is a protocol and, for Tcp and Udp, destination ports.
+type ReachEntry struct {
+	Protocol Protocol
+	Ports    []PortRange // nil for Icmp, Esp and Ah
+}
+
+// String writes the set: "none", or "only Tcp/443,445; Udp/53".
+func (r *Reach) String() string {
+	if r.None || len(r.Only) == 0 {
+		return "none"
+	}
+	parts := make([]string, len(r.Only))
+	for i, e := range r.Only {
+		parts[i] = e.String()
+	}
+	return "only " + strings.Join(parts, "; ")
+}
+
+func (e ReachEntry) String() string {
+	if !e.Protocol.HasPorts() {
+		return string(e.Protocol)
+	}
+	ps := make([]string, len(e.Ports))
+	for i, p := range e.Ports {
+		ps[i] = p.String()
+	}
+	return string(e.Protocol) + "/" + strings.Join(ps, ",")
+}
+
+// ParseReachEntry parses Tcp/443, Udp/53,5353, Tcp/8000-8999, Tcp/* or
+// Icmp, Esp, Ah.
+func ParseReachEntry(s string) (ReachEntry, error) {
+	proto, ports, hasPorts := strings.Cut(strings.TrimSpace(s), "/")
+	p, err := ParseProtocol(proto)
+	if err != nil || p == ProtocolAny {
+		return ReachEntry{}, fmt.Errorf("%q: want Tcp/PORTS, Udp/PORTS, Icmp, Esp or Ah", s)
+	}
+	if !p.HasPorts() {
+		if hasPorts {
+			return ReachEntry{}, fmt.Errorf("%q: %s has no ports", s, p)
+		}
+		return ReachEntry{Protocol: p}, nil
+	}
+	if !hasPorts {
+		return ReachEntry{}, fmt.Errorf("%q: give the ports, %s/443 or %s/* for all", s, p, p)
+	}
+	rs, err := ParsePortRanges(ports)
+	if err != nil {
+		return ReachEntry{}, fmt.Errorf("%q: ports: want *, a port 0-65535, a range lo-hi or a comma list", s)
+	}
+	return ReachEntry{Protocol: p, Ports: rs}, nil
 }
 
 // Line returns the line the expectation is written on.
@@ -424,6 +505,16 @@ func (t *Topology) LineOf(path string) int {
 		return 0
 	}
 	return t.lines(path)
+}
+
+// OriginAt returns where the object written at line came from when an
+// importer wrote the scenario ("FILE: resource ID or Terraform address"),
+// or "" for a scenario written by hand.
+func (t *Topology) OriginAt(line int) string {
+	if t.origins == nil || line <= 0 {
+		return ""
+	}
+	return t.origins(line)
 }
 
 // VariantNames lists the variants the scenario file defines, in file order

@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"time"
 
 	"github.com/vnetsim/vnetsim/sim"
 )
@@ -10,8 +11,10 @@ import (
 // its variants.
 func runCheck(e *env, args []string) (int, error) {
 	fs := e.flags("check")
-	out := outputFlag(fs)
-	junit := fs.String("junit", "", "also write the results as JUnit XML to this file")
+	out := outputFlag(fs, "text", "json", "yaml", "sarif")
+	junit := junitFlag(fs)
+	sarif := sarifFlag(fs)
+	fs.StringVar(&e.plan, "plan", "", "run the expectations against the network a Terraform plan or ARM what-if leaves")
 	tags := tagsFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return 0, err
@@ -20,7 +23,7 @@ func runCheck(e *env, args []string) (int, error) {
 	if len(files) == 0 {
 		return 0, usagef("check: give at least one scenario FILE (catalog:NAME for an embedded one)")
 	}
-	rep := &sim.CheckReport{Version: sim.JSONVersion, Outcomes: []sim.Outcome{}}
+	rep := &sim.CheckReport{Version: sim.JSONVersion, Outcomes: []sim.Outcome{}, Started: time.Now()}
 	invalid, err := e.eachScenario(files, *tags, func(_ string, ts []*sim.Network) {
 		for _, t := range ts {
 			t.Check(rep)
@@ -32,18 +35,32 @@ func runCheck(e *env, args []string) (int, error) {
 	if len(invalid) > 0 {
 		return 0, invalid
 	}
-	if *junit != "" {
-		if err := writeFile("--junit", *junit, func(w io.Writer) error { return sim.WriteJUnit(w, rep) }); err != nil {
-			return 0, err
-		}
+	if err := writeReports(*junit, rep.JUnit, *sarif, rep.SARIF); err != nil {
+		return 0, err
 	}
-	if *out == "json" {
-		err = sim.WriteJSON(e.stdout, rep)
+	if *out == "sarif" {
+		err = rep.SARIF().Write(e.stdout)
 	} else {
-		err = sim.WriteCheckText(e.stdout, rep)
+		err = e.write(*out, rep, func(w io.Writer) error { return sim.WriteCheckText(w, rep) })
 	}
 	if !rep.OK() {
 		return exitFailed, err
 	}
 	return exitOK, err
+}
+
+// writeReports writes the --junit and --sarif files a command was asked
+// for (an empty path: not asked).
+func writeReports(junitPath string, junit func() *sim.JUnit, sarifPath string, sarif func() *sim.SARIF) error {
+	if junitPath != "" {
+		if err := writeFile("--junit", junitPath, func(w io.Writer) error { return junit().Write(w) }); err != nil {
+			return err
+		}
+	}
+	if sarifPath != "" {
+		if err := writeFile("--sarif", sarifPath, func(w io.Writer) error { return sarif().Write(w) }); err != nil {
+			return err
+		}
+	}
+	return nil
 }

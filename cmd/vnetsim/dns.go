@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"os"
@@ -19,7 +20,7 @@ import (
 )
 
 const dnsUsage = `Usage:
-  vnetsim dns query FILE --from ENDPOINT NAME [--type A] [--protocol Udp|Tcp] [-o text|json]
+  vnetsim dns query FILE --from ENDPOINT NAME [--type A] [--protocol Udp|Tcp] [--exit-code] [-o text|json|yaml]
   vnetsim dns serve FILE --from ENDPOINT [--listen 127.0.0.1:5353]
 
 query resolves NAME (an FQDN, or a service of the scenario) in the DNS view
@@ -34,7 +35,7 @@ func runDNS(e *env, args []string) (int, error) {
 	}
 	switch args[0] {
 	case "query":
-		return 0, runDNSQuery(e, args[1:])
+		return runDNSQuery(e, args[1:])
 	case "serve":
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
@@ -72,45 +73,48 @@ func (e *env) dnsSetup(cmd string, fs *pflag.FlagSet, from, tags string, nargs i
 	return t, sim.DNSClient(src), nil
 }
 
-func runDNSQuery(e *env, args []string) error {
+func runDNSQuery(e *env, args []string) (int, error) {
 	fs := e.flags("dns query")
 	from := fs.String("from", "", "the endpoint whose DNS view answers")
 	typ := fs.String("type", "A", "the record type: A, AAAA, CNAME, ...")
 	proto := fs.String("protocol", "Udp", "how the query travels to the DNS server: Udp or Tcp")
+	exit := exitCodeFlag(fs, "the name does not resolve (NXDOMAIN, no data, SERVFAIL, REFUSED)")
 	out := outputFlag(fs)
 	tags := tagsFlag(fs)
 	if err := parse(fs, args); err != nil {
-		return err
+		return 0, err
 	}
 	qtype, ok := dns.StringToType[strings.ToUpper(*typ)]
-	if !ok {
-		return usagef("dns query: --type %q is not a DNS record type", *typ)
+	if !ok || qtype == dns.TypeNone {
+		// NONE is type 0, reserved (RFC 6895 3.1); Resolve reads 0 as A.
+		return 0, usagef("dns query: --type %q is not a DNS record type", *typ)
 	}
 	p, err := topology.ParseProtocol(*proto)
 	if err != nil || (p != topology.ProtocolUDP && p != topology.ProtocolTCP) {
-		return usagef("dns query: --protocol %q: want Udp or Tcp", *proto)
+		return 0, usagef("dns query: --protocol %q: want Udp or Tcp", *proto)
 	}
 	t, client, err := e.dnsSetup("query", fs, *from, *tags, 2)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	r := t.Resolver()
 	name := fs.Arg(1)
 	if svc := t.Service(name); svc != nil {
 		fqdn, ok := r.PrimaryFQDN(svc)
 		if !ok {
-			return usagef("dns query: service %s (%s) has no DNS name in vnetsim's catalog", svc.Name, svc.Type)
+			return 0, usagef("dns query: service %s (%s) has no DNS name in vnetsim's catalog", svc.Name, svc.Type)
 		}
 		name = fqdn
 	}
 	ans := r.Resolve(client, dnsmock.Query{Name: name, Type: qtype, Protocol: p})
 	if ans.Failure != nil && ans.Failure.Reason == dnsmock.ReasonBadName {
-		return usagef("dns query: %s", ans.Failure.Message)
+		return 0, usagef("dns query: %s", ans.Failure.Message)
 	}
-	if *out == "json" {
-		return sim.WriteJSON(e.stdout, ans)
+	err = e.write(*out, ans, func(w io.Writer) error { return sim.WriteAnswerText(w, ans) })
+	if *exit && ans.Failure != nil {
+		return exitFailed, err
 	}
-	return sim.WriteAnswerText(e.stdout, ans)
+	return exitOK, err
 }
 
 // runDNSServe serves the view of --from until ctx is done. started, when

@@ -206,3 +206,26 @@ func TestDNSServeInterrupt(t *testing.T) {
 		t.Errorf("stderr = %q, want the server to say it stopped", stderr.String())
 	}
 }
+
+// TestDNSQueryType checks --type: SOA at a zone apex is answered, and NONE
+// (type 0, which the resolver would read as A) is a usage error.
+func TestDNSQueryType(t *testing.T) {
+	for _, c := range []struct {
+		typ, name string
+		code      int
+		out       string
+	}{
+		{"SOA", "contoso.internal", 0, "contoso.internal. 3600 IN SOA azureprivatedns.net. azureprivatedns-host.microsoft.com. 1 3600 300 2419200 10"},
+		{"NONE", "app.contoso.internal", 2, ""},
+		{"BOGUS", "app.contoso.internal", 2, ""},
+	} {
+		var out, errb bytes.Buffer
+		code := run([]string{"dns", "query", dnsScenario, "--from", "jumpbox", "--type", c.typ, c.name}, &out, &errb)
+		if code != c.code {
+			t.Errorf("--type %s: exit %d, want %d: %s", c.typ, code, c.code, errb.String())
+		}
+		if !strings.Contains(out.String(), c.out) {
+			t.Errorf("--type %s: output lacks %q:\n%s", c.typ, c.out, out.String())
+		}
+	}
+}

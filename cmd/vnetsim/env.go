@@ -20,8 +20,22 @@ import (
 // reports progress (stderr when it is a terminal and the output is not
 // JSON, else nil).
 type env struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	progress       io.Writer
+	// stdinData is standard input, read once when a FILE is "-".
+	stdinData []byte
+	stdinRead bool
+	// commands is the commands table (help and completion read it).
+	commands []command
+	// synopsis is the running command's line in the usage.
+	synopsis string
+	// described collects the flag sets commands define; when it is not
+	// nil the commands are only being described (help, completion).
+	described *[]*pflag.FlagSet
+	// plan, for check --plan, is a Terraform plan or ARM what-if whose
+	// planned network the suites run against.
+	plan string
 }
 
 // usageError is a mistake on the command line (exit code 2).
@@ -80,7 +94,14 @@ func (e *env) flags(name string) *pflag.FlagSet {
 	fs.SetOutput(io.Discard)
 	fs.SortFlags = false
 	fs.Usage = func() {
-		fmt.Fprintf(e.stdout, "Usage: vnetsim %s [flags]\n\nFlags:\n%s", name, fs.FlagUsages())
+		synopsis := ""
+		if e.synopsis != "" && !strings.Contains(name, " ") {
+			synopsis = "\n  vnetsim " + e.synopsis + "\n"
+		}
+		fmt.Fprintf(e.stdout, "Usage: vnetsim %s [flags]\n%s\nFlags:\n%s", name, synopsis, fs.FlagUsages())
+	}
+	if e.described != nil {
+		*e.described = append(*e.described, fs)
 	}
 	return fs
 }
@@ -105,13 +126,13 @@ func parse(fs *pflag.FlagSet, args []string) error {
 // formatsKey annotates -o with the formats a command prints.
 const formatsKey = "vnetsim-formats"
 
-// outputFlag registers -o with the formats the command prints, text and json
-// unless given; parse rejects any other.
+// outputFlag registers -o with the formats the command prints, text, json
+// and yaml unless given, the first the default; parse rejects any other.
 func outputFlag(fs *pflag.FlagSet, formats ...string) *string {
 	if len(formats) == 0 {
-		formats = []string{"text", "json"}
+		formats = []string{"text", "json", "yaml"}
 	}
-	o := fs.StringP("output", "o", "text", "output format: "+orList(formats))
+	o := fs.StringP("output", "o", formats[0], "output format: "+orList(formats))
 	fs.SetAnnotation("output", formatsKey, formats)
 	return o
 }
@@ -122,6 +143,33 @@ func orList(items []string) string {
 		return items[0]
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
+}
+
+// write prints v in the format -o chose: JSON, YAML (the same fields and
+// names as the JSON), or text through text.
+func (e *env) write(format string, v any, text func(io.Writer) error) error {
+	switch format {
+	case "json":
+		return sim.WriteJSON(e.stdout, v)
+	case "yaml":
+		return sim.WriteYAML(e.stdout, v)
+	}
+	return text(e.stdout)
+}
+
+// junitFlag registers --junit FILE.
+func junitFlag(fs *pflag.FlagSet) *string {
+	return fs.String("junit", "", "also write the results as JUnit XML to this file")
+}
+
+// sarifFlag registers --sarif FILE.
+func sarifFlag(fs *pflag.FlagSet) *string {
+	return fs.String("sarif", "", "also write the results as SARIF 2.1.0 to this file")
+}
+
+// exitCodeFlag registers --exit-code.
+func exitCodeFlag(fs *pflag.FlagSet, what string) *bool {
+	return fs.Bool("exit-code", false, "exit with 1 when "+what)
 }
 
 func tagsFlag(fs *pflag.FlagSet) *string {
@@ -139,11 +187,49 @@ func oneFile(fs *pflag.FlagSet) (string, error) {
 func (e *env) load(file, tags string) (*sim.Network, error) {
 	stop := e.loading(file)
 	defer stop()
-	t, err := scenarios.Load(file, topology.Options{ServiceTagsFile: tags})
+	t, err := e.loader(tags).Load(file)
 	if err != nil {
 		return nil, err
 	}
 	return sim.New(t), nil
+}
+
+// loader returns the scenario loader, with "-" reading standard input.
+func (e *env) loader(tags string) *scenarios.Loader {
+	return &scenarios.Loader{Options: topology.Options{ServiceTagsFile: tags}, Stdin: e.readStdin}
+}
+
+// readStdin returns standard input, read once.
+func (e *env) readStdin() ([]byte, error) {
+	if !e.stdinRead {
+		e.stdinRead = true
+		if e.stdin == nil {
+			return nil, nil
+		}
+		data, err := io.ReadAll(e.stdin)
+		if err != nil {
+			return nil, err
+		}
+		e.stdinData = data
+	}
+	return e.stdinData, nil
+}
+
+// readFile reads an input file other than a scenario (a patch), "-" being
+// standard input. A file that can't be read is an input error (exit 3).
+func (e *env) readFile(path string) ([]byte, error) {
+	if path == scenarios.StdinName {
+		return e.readStdin()
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, topology.ErrorList{{File: path, Msg: err.Error()}}
+	}
+	return data, nil
 }
 
 // eachScenario loads every file with its variants and calls fn for those
@@ -179,7 +265,13 @@ func (e *env) eachScenario(files []string, tags string, fn func(file string, ts 
 func (e *env) loadAll(file, tags string) ([]*sim.Network, error) {
 	stop := e.loading(file)
 	defer stop()
-	ts, err := scenarios.LoadAll(file, topology.Options{ServiceTagsFile: tags})
+	var ts []*topology.Topology
+	var err error
+	if e.plan != "" {
+		ts, err = scenarios.LoadAllPlanned(file, e.plan, topology.Options{ServiceTagsFile: tags})
+	} else {
+		ts, err = e.loader(tags).LoadAll(file)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,11 @@
 package main
 
-import "github.com/vnetsim/vnetsim/sim"
+import (
+	"io"
+	"time"
+
+	"github.com/vnetsim/vnetsim/sim"
+)
 
 // runLint checks every file, and every variant of it, against the
 // documented configuration requirements (docs/lint.md). It exits with 1
@@ -8,7 +13,9 @@ import "github.com/vnetsim/vnetsim/sim"
 // that the scenario itself already has is reported once, on the scenario.
 func runLint(e *env, args []string) (int, error) {
 	fs := e.flags("lint")
-	out := outputFlag(fs)
+	out := outputFlag(fs, "text", "json", "yaml", "sarif")
+	junit := junitFlag(fs)
+	sarif := sarifFlag(fs)
 	tags := tagsFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return 0, err
@@ -17,7 +24,7 @@ func runLint(e *env, args []string) (int, error) {
 	if len(files) == 0 {
 		return 0, usagef("lint: give at least one scenario FILE (catalog:NAME for an embedded one)")
 	}
-	rep := &sim.LintReport{Version: sim.JSONVersion, Findings: []sim.Finding{}}
+	rep := &sim.LintReport{Version: sim.JSONVersion, Findings: []sim.Finding{}, Started: time.Now()}
 	invalid, err := e.eachScenario(files, *tags, func(_ string, ts []*sim.Network) {
 		rep.Add(ts)
 	})
@@ -27,10 +34,13 @@ func runLint(e *env, args []string) (int, error) {
 	if len(invalid) > 0 {
 		return 0, invalid
 	}
-	if *out == "json" {
-		err = sim.WriteJSON(e.stdout, rep)
+	if err := writeReports(*junit, rep.JUnit, *sarif, rep.SARIF); err != nil {
+		return 0, err
+	}
+	if *out == "sarif" {
+		err = rep.SARIF().Write(e.stdout)
 	} else {
-		err = sim.WriteLintText(e.stdout, rep)
+		err = e.write(*out, rep, func(w io.Writer) error { return sim.WriteLintText(w, rep) })
 	}
 	if rep.Count(sim.SeverityError) > 0 {
 		return exitFailed, err

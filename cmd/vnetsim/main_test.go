@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"regexp"
@@ -98,5 +99,29 @@ func cmdLines(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("%s has %d lines", args[1], got)
 		}
 		ts.Fatalf("%s has %d lines, want %d", args[1], got, want)
+	}
+}
+
+// TestExitCodeTables keeps the exit code tables of README.md and
+// docs/cli.md equal to exitCodeTable, the one the code decides.
+func TestExitCodeTables(t *testing.T) {
+	var want []string
+	for _, x := range exitCodeTable {
+		want = append(want, fmt.Sprintf("| %d | %s |", x.code, x.meaning))
+	}
+	for _, file := range []string{"../../README.md", "../../docs/cli.md"} {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, l := range strings.Split(string(data), "\n") {
+			if regexp.MustCompile(`^\| [0-9] \| `).MatchString(l) {
+				got = append(got, l)
+			}
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%s: the exit code table differs from exitCodeTable in main.go:\n%s\nwant:\n%s", file, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"os"
 
 	"github.com/vnetsim/vnetsim/sim"
@@ -18,7 +19,7 @@ func runMatrix(e *env, args []string) (int, error) {
 	to := fs.String("to", "", "destinations: names, vnet/subnet, a service tag, internet, or subnets, vms, services, tags (the scenario's), all (default subnets,services,tags,internet)")
 	shardFlag := fs.String("shard", "", "compute shard i of n (i/n, as 2/8) of the sources, for a CI job or one pod of a Kubernetes Indexed Job; write it with -o json")
 	merge := fs.Bool("merge", false, "the arguments are the JSON shards of one matrix (matrix --shard i/n -o json): print them merged, the same as one run")
-	out := outputFlag(fs, "text", "json", "csv")
+	out := outputFlag(fs, "text", "json", "yaml", "csv")
 	tags := tagsFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return 0, err
@@ -67,11 +68,8 @@ func runMatrix(e *env, args []string) (int, error) {
 			return 0, usagef("matrix: %v", err)
 		}
 	}
-	switch *out {
-	case "json":
-		return 0, sim.WriteJSON(e.stdout, m)
-	case "csv":
+	if *out == "csv" {
 		return 0, sim.WriteMatrixCSV(e.stdout, m)
 	}
-	return 0, sim.WriteMatrixText(e.stdout, m)
+	return 0, e.write(*out, m, func(w io.Writer) error { return sim.WriteMatrixText(w, m) })
 }

@@ -1,12 +1,17 @@
 package main
 
-import "github.com/vnetsim/vnetsim/sim"
+import (
+	"io"
+
+	"github.com/vnetsim/vnetsim/sim"
+)
 
 // runNextHop gives the next hop for one destination, like Network Watcher.
 func runNextHop(e *env, args []string) (int, error) {
 	fs := e.flags("nexthop")
 	from := fs.String("from", "", "source endpoint (in a subnet)")
 	to := fs.String("to", "", "destination IP address")
+	exit := exitCodeFlag(fs, "the next hop is None (the packet is dropped)")
 	out := outputFlag(fs)
 	tags := tagsFlag(fs)
 	if err := parse(fs, args); err != nil {
@@ -27,8 +32,9 @@ func runNextHop(e *env, args []string) (int, error) {
 	if err != nil {
 		return 0, usagef("nexthop: %v", err)
 	}
-	if *out == "json" {
-		return 0, sim.WriteJSON(e.stdout, nh)
+	err = e.write(*out, nh, func(w io.Writer) error { return sim.WriteNextHopText(w, nh) })
+	if *exit && nh.NextHopType == sim.NextHopNone {
+		return exitFailed, err
 	}
-	return 0, sim.WriteNextHopText(e.stdout, nh)
+	return exitOK, err
 }

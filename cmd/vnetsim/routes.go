@@ -1,6 +1,10 @@
 package main
 
-import "github.com/vnetsim/vnetsim/sim"
+import (
+	"io"
+
+	"github.com/vnetsim/vnetsim/sim"
+)
 
 // runRoutes lists a subnet's effective routes, Active and Invalid.
 func runRoutes(e *env, args []string) (int, error) {
@@ -26,8 +30,5 @@ func runRoutes(e *env, args []string) (int, error) {
 	if err != nil {
 		return 0, usagef("routes: %v", err)
 	}
-	if *out == "json" {
-		return 0, sim.WriteJSON(e.stdout, routes)
-	}
-	return 0, sim.WriteRoutesText(e.stdout, *subnet, routes)
+	return 0, e.write(*out, routes, func(w io.Writer) error { return sim.WriteRoutesText(w, *subnet, routes.Value) })
 }

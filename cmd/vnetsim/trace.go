@@ -1,6 +1,9 @@
 package main
 
 import (
+	"io"
+
+	"github.com/vnetsim/vnetsim/picture"
 	"github.com/vnetsim/vnetsim/sim"
 	"github.com/vnetsim/vnetsim/topology"
 )
@@ -13,7 +16,8 @@ func runTrace(e *env, args []string) (int, error) {
 	proto := fs.String("protocol", "Tcp", "Tcp, Udp, Icmp, Esp or Ah")
 	port := fs.Uint16("port", 443, "destination port")
 	srcPort := fs.Uint16("source-port", sim.DefaultSourcePort, "source port")
-	out := outputFlag(fs)
+	exit := exitCodeFlag(fs, "the flow is denied")
+	out := outputFlag(fs, "text", "json", "yaml", "mermaid", "dot", "svg")
 	tags := tagsFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return 0, err
@@ -37,8 +41,14 @@ func runTrace(e *env, args []string) (int, error) {
 	if err != nil {
 		return 0, usagef("trace: %v", err)
 	}
-	if *out == "json" {
-		return 0, sim.WriteJSON(e.stdout, res)
+	switch *out {
+	case "mermaid", "dot", "svg":
+		err = writePicture(e.stdout, picture.Path(res), *out)
+	default:
+		err = e.write(*out, res, func(w io.Writer) error { return sim.WriteTraceText(w, res) })
 	}
-	return 0, sim.WriteTraceText(e.stdout, res)
+	if *exit && res.Verdict != sim.Allowed {
+		return exitFailed, err
+	}
+	return exitOK, err
 }

@@ -1,6 +1,6 @@
 // Package layers holds one test: the packages of vnetsim import each other
 // only along the way data flows, file -> spec -> compiled network (topology)
-// -> queries (sim, dnsmock) -> output (cmd), so that no query reads the
+// -> queries (sim, dnsmock) -> output (picture, cmd), so that no query reads the
 // scenario format and no lower layer knows a higher one.
 package layers
 
@@ -27,8 +27,21 @@ var allowed = map[string][]string{
 	"topology":            {"spec", "internal/parallel"},
 	"dnsmock":             {"topology"},
 	"sim":                 {"topology", "dnsmock", "internal/parallel"},
-	"scenarios":           {"topology", "spec"},
-	"cmd/vnetsim":         {"topology", "sim", "dnsmock", "scenarios"},
+	// The loader turns every input a FILE may name (a scenario, its
+	// import: list, an ARM export, a template, a plan) into documents and
+	// compiles them.
+	"scenarios": {"topology", "spec", "importer", "importer/arm"},
+	// The importers read real estates and write the scenario format.
+	"importer":           {"spec", "importer/arm", "importer/armexpr", "importer/terraform"},
+	"importer/arm":       {},
+	"importer/armexpr":   {},
+	"importer/terraform": {"importer/arm"},
+	// picture draws from sim's results and topology's compiled network.
+	"picture":     {"topology", "sim"},
+	"cmd/vnetsim": {"topology", "sim", "dnsmock", "scenarios", "picture", "importer", "importer/arm"},
+	// The kernel cross-check edits generated scenarios (spec), renders the
+	// compiled network (topology) and compares with the engine (sim).
+	"internal/crosscheck": {"spec", "topology", "sim", "scenarios"},
 }
 
 func TestImportsFollowTheDataFlow(t *testing.T) {
