@@ -14,9 +14,10 @@ import (
 
 // Large scenario files (vnetsim gen writes estates of 100 MB and more) are
 // decoded in pieces: each top-level key on its own, and long block
-// sequences in chunks of items, on every core, each piece strictly. yaml.v3
-// builds a whole document's node tree before it decodes it, so pieces also
-// keep the memory peak down. The pieces give the same Scenario as one
+// sequences in runs of items of about chunkBytes, on every core, each piece
+// strictly. yaml.v3 builds a whole document's node tree (tens of times the
+// text's size) before it decodes it, so pieces cut by bytes, not by item
+// count, also bound the memory peak whatever the size of an item. The pieces give the same Scenario as one
 // decoding; any error sends the file through the ordinary decoding, whose
 // messages name the exact line and key.
 
@@ -24,8 +25,9 @@ import (
 // so that tests can use small files).
 var chunkMin = 4 << 20
 
-// chunkItems is how many sequence items one piece holds.
-const chunkItems = 2000
+// chunkBytes is about how many bytes of sequence items one piece holds (a
+// variable so that tests can cut small files).
+var chunkBytes = 512 << 10
 
 var topKey = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*):(.*)$`)
 
@@ -169,7 +171,11 @@ func splitPieces(data []byte) ([]piece, bool) {
 				break
 			}
 		}
-		if marker == nil || s.end-s.start < chunkItems {
+		size := 0
+		for j := s.start; j < s.end; j++ {
+			size += len(lines[j])
+		}
+		if marker == nil || size < chunkBytes {
 			text := append(prefix(s.start), bytes.Join(lines[s.start:s.end], nil)...)
 			out = append(out, piece{key: s.key, text: text, index: -1})
 			continue
@@ -184,11 +190,21 @@ func splitPieces(data []byte) ([]piece, bool) {
 		if len(starts) == 0 {
 			return nil, false
 		}
-		for c := 0; c < len(starts); c += chunkItems {
+		for c := 0; c < len(starts); {
 			from := starts[c]
+			// Take items until the piece holds chunkBytes.
+			n, size := c+1, 0
+			for ; n < len(starts); n++ {
+				for j := starts[n-1]; j < starts[n]; j++ {
+					size += len(lines[j])
+				}
+				if size >= chunkBytes {
+					break
+				}
+			}
 			to := s.end
-			if c+chunkItems < len(starts) {
-				to = starts[c+chunkItems]
+			if n < len(starts) {
+				to = starts[n]
 			}
 			var b bytes.Buffer
 			if s.key == "expectations" {
@@ -197,6 +213,7 @@ func splitPieces(data []byte) ([]piece, bool) {
 			b.WriteString(s.key + ":\n")
 			b.Write(bytes.Join(lines[from:to], nil))
 			out = append(out, piece{key: s.key, text: b.Bytes(), index: c})
+			c = n
 		}
 	}
 	return out, true

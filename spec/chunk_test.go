@@ -32,11 +32,20 @@ func bigScenario(n int) []byte {
 // TestDecodeChunked: pieces decode to exactly what one decoding gives, and
 // anything the pieces can't handle goes the ordinary way.
 func TestDecodeChunked(t *testing.T) {
-	defer func(n int) { chunkMin = n }(chunkMin)
-	chunkMin = 64 << 10
-	data := bigScenario(2500) // with chunkItems 2000: two pieces of each list
+	defer func(n, b int) { chunkMin, chunkBytes = n, b }(chunkMin, chunkBytes)
+	chunkMin, chunkBytes = 64<<10, 16<<10
+	data := bigScenario(2500)
 	if len(data) < chunkMin {
 		t.Fatalf("test scenario too small: %d bytes", len(data))
+	}
+	pieces, _ := splitPieces(data)
+	for _, p := range pieces {
+		if len(p.text) > chunkBytes+4<<10 && p.index >= 0 {
+			t.Errorf("a piece of %s holds %d bytes, want about %d", p.key, len(p.text), chunkBytes)
+		}
+	}
+	if len(pieces) < 8 {
+		t.Errorf("%d pieces, want a file cut by bytes", len(pieces))
 	}
 	got, ok := decodeChunked(data)
 	if !ok {

@@ -174,7 +174,11 @@ func decode(name string, data []byte) (*Scenario, *positions, func() *yaml.Node,
 		return mapping
 	}
 	pos := newPositions(root)
-	if sc, ok := decodeChunked(data); ok && sc.APIVersion == APIVersion {
+	if looksJSON(data) {
+		if sc, ok := decodeJSON(data); ok && sc.APIVersion == APIVersion {
+			return sc, pos, root, nil
+		}
+	} else if sc, ok := decodeChunked(data); ok && sc.APIVersion == APIVersion {
 		return sc, pos, root, nil
 	}
 	var sc Scenario
