@@ -37,6 +37,7 @@ type conv struct {
 	zones    map[string]int                    // zone name (lower) -> index in sc.PrivateDNSZones
 	claims   map[*arm.Resource][]*arm.Resource // public IP -> the NICs, firewalls and NAT gateways that name it
 	alloc    *allocator
+	more     *more // issue 14's resources (more.go)
 }
 
 func (c *conv) problem(r *arm.Resource, kind, path, format string, args ...any) {
@@ -51,7 +52,7 @@ func (c *conv) problem(r *arm.Resource, kind, path, format string, args ...any) 
 func convert(rs []*arm.Resource) (*Output, []arm.Problem) {
 	c := &conv{byKey: map[string]*arm.Resource{}, byRel: map[string][]*arm.Resource{}, byType: map[string][]*arm.Resource{}, children: map[string][]*arm.Resource{},
 		names: map[*arm.Resource]string{}, dropped: map[*arm.Resource]bool{}, used: map[string]map[string]bool{}, consumed: map[*arm.Resource]bool{},
-		sc: &spec.Scenario{APIVersion: spec.APIVersion}, comments: map[string]string{}, stubs: map[string]*spec.Service{}, zones: map[string]int{}}
+		sc: &spec.Scenario{APIVersion: spec.APIVersion}, comments: map[string]string{}, stubs: map[string]*spec.Service{}, zones: map[string]int{}, more: newMore()}
 	var all []*arm.Resource
 	for _, r := range rs {
 		all = append(all, arm.Explode(r)...)
@@ -104,10 +105,17 @@ func convert(rs []*arm.Resource) (*Output, []arm.Problem) {
 	c.ipGroups()
 	c.firewalls()
 	c.services()
+	c.linkScopes()
 	c.dnsZones()
 	c.vms()
+	c.loadBalancers()
+	c.bastions()
+	c.unattachedPIPs()
 	c.privateEndpoints()
 	c.machineLearning()
+	c.dnsResolvers()
+	c.networkManagers()
+	c.endpointPolicies()
 	c.flushStubs()
 	c.alloc.assign(c)
 	c.leftovers()
@@ -414,6 +422,7 @@ func (c *conv) subnet(s *arm.Resource) spec.Subnet {
 	}
 	out.PrivateEndpointNetworkPolicies = enum(p.Str("privateEndpointNetworkPolicies"), "Disabled", "Enabled", "NetworkSecurityGroupEnabled", "RouteTableEnabled")
 	out.PrivateLinkServiceNetworkPolicies = enum(p.Str("privateLinkServiceNetworkPolicies"), "Disabled", "Enabled")
+	out.ServiceEndpointPolicies = c.policyNames(s, p)
 	p.Use("ipConfigurations", "privateEndpoints", "ipConfigurationProfiles", "resourceNavigationLinks", "serviceAssociationLinks", "purpose", "applicationGatewayIPConfigurations", "ipAllocations")
 	return out
 }
@@ -1191,8 +1200,13 @@ func (c *conv) vms() {
 			cm += "; VM " + vm.ID
 		}
 		c.comments[fmt.Sprintf("vms[%d]", len(c.sc.VMs))] = cm
+		c.more.vmOf[nic] = out.Name
 		c.sc.VMs = append(c.sc.VMs, out)
 	}
+}
+
+// unattachedPIPs lists the public IPs no conversion attached.
+func (c *conv) unattachedPIPs() {
 	for _, pip := range c.byType[arm.PublicIP] {
 		if !c.consumed[pip] {
 			c.consumed[pip] = true
@@ -1532,6 +1546,7 @@ func (c *conv) claimPIPs() {
 			add(r, o.Str("id"))
 		}
 	}
+	c.claimMorePIPs(add)
 }
 
 // pipFor returns the public IP at key of n if owner may have it: the IP's

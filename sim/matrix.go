@@ -344,6 +344,9 @@ type Matrix struct {
 	Version  int         `json:"version"`
 	Scenario string      `json:"scenario"`
 	Rows     []MatrixRow `json:"rows"`
+	// Shard is set on one shard of a matrix split with --shard; the
+	// merged matrix has none.
+	Shard *MatrixShard `json:"shard,omitempty"`
 }
 
 // MatrixSource is a source of the matrix: a subnet, VM or compute, with the
@@ -608,6 +611,16 @@ func splitList(s string) []string {
 // sources and destinations, on every core. progress, when set, is called
 // after each source.
 func (t *Network) Matrix(from, to string, progress func(done, total int)) (*Matrix, error) {
+	return t.MatrixShard(from, to, MatrixShard{Index: 1, Of: 1}, progress)
+}
+
+// MatrixShard computes shard.Index of shard.Of shards of the matrix: the
+// rows of one contiguous block of the sources, in order, so that merging
+// the shards in order (MergeMatrices) gives the matrix of one run.
+func (t *Network) MatrixShard(from, to string, shard MatrixShard, progress func(done, total int)) (*Matrix, error) {
+	if shard.Of < 1 || shard.Index < 1 || shard.Index > shard.Of {
+		return nil, fmt.Errorf("--shard %d/%d: want i/n with 1 <= i <= n", shard.Index, shard.Of)
+	}
 	srcs, err := selectSources(t, from)
 	if err != nil {
 		return nil, err
@@ -625,6 +638,12 @@ func (t *Network) Matrix(from, to string, progress func(done, total int)) (*Matr
 		}
 	}
 	m := &Matrix{Version: JSONVersion, Scenario: t.File, Rows: []MatrixRow{}}
+	if shard.Of > 1 {
+		lo, hi := shard.block(len(srcs))
+		srcs = srcs[lo:hi]
+		sh := shard
+		m.Shard = &sh
+	}
 	// Every (source address, destination) pair is independent: compute
 	// them on every core, then group and order the rows as the sources and
 	// destinations were given.

@@ -16,18 +16,21 @@ import (
 
 // Large scenario files (vnetsim gen writes estates of 100 MB and more) are
 // decoded in pieces: each top-level key on its own, and long block
-// sequences in chunks of items, on every core, each piece strictly. yaml.v3
-// builds a whole document's node tree before it decodes it, so pieces also
-// keep the memory peak down. The pieces give the same Scenario as one
-// decoding; the errors of a failing piece are located in the file from that
-// piece alone, so that an error costs no more than the valid file.
+// sequences in runs of items of about chunkBytes, on every core, each piece
+// strictly. yaml.v3 builds a whole document's node tree (tens of times the
+// text's size) before it decodes it, so pieces cut by bytes, not by item
+// count, also bound the memory peak whatever the size of an item. The pieces
+// give the same Scenario as one decoding; the errors of a failing piece are
+// located in the file from that piece alone, so that an error costs no more
+// than the valid file.
 
 // chunkMin is the size from which a file is decoded in pieces (a variable
 // so that tests can use small files).
 var chunkMin = 4 << 20
 
-// chunkItems is how many sequence items one piece holds (a variable for tests).
-var chunkItems = 2000
+// chunkBytes is about how many bytes of sequence items one piece holds (a
+// variable so that tests can cut small files).
+var chunkBytes = 512 << 10
 
 var topKey = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*):(.*)$`)
 
@@ -159,7 +162,7 @@ func fieldByTag(t reflect.Type, key string) int {
 }
 
 // splitPieces cuts the file at its top-level keys, and a block sequence
-// under a key into pieces of chunkItems items, each piece with its offset
+// under a key into pieces of about chunkBytes, each piece with its offset
 // into the file's lines.
 func splitPieces(data []byte) ([]piece, bool) {
 	lines := bytes.SplitAfter(data, []byte("\n"))
@@ -211,7 +214,11 @@ func splitPieces(data []byte) ([]piece, bool) {
 				break
 			}
 		}
-		if marker == nil || s.end-s.start < chunkItems {
+		size := 0
+		for j := s.start; j < s.end; j++ {
+			size += len(lines[j])
+		}
+		if marker == nil || size < chunkBytes {
 			text := bytes.Join(lines[s.start:s.end], nil)
 			out = append(out, piece{key: s.key, text: text, index: -1, first: s.start + 1, lineOff: s.start})
 			continue
@@ -226,14 +233,24 @@ func splitPieces(data []byte) ([]piece, bool) {
 		if len(starts) == 0 {
 			return nil, false
 		}
-		for c := 0; c < len(starts); c += chunkItems {
+		for c := 0; c < len(starts); {
 			from := starts[c]
 			if c == 0 {
 				from = s.start + 1 // the key's own line starts the first piece
 			}
+			// Take items until the piece holds chunkBytes.
+			n, size := c+1, 0
+			for ; n < len(starts); n++ {
+				for j := starts[n-1]; j < starts[n]; j++ {
+					size += len(lines[j])
+				}
+				if size >= chunkBytes {
+					break
+				}
+			}
 			to := s.end
-			if c+chunkItems < len(starts) {
-				to = starts[c+chunkItems]
+			if n < len(starts) {
+				to = starts[n]
 			}
 			var b bytes.Buffer
 			b.WriteString(s.key + ":\n")
@@ -244,6 +261,7 @@ func splitPieces(data []byte) ([]piece, bool) {
 				first = from // the key's line
 			}
 			out = append(out, piece{key: s.key, text: b.Bytes(), index: c, first: first, lineOff: from - 1})
+			c = n
 		}
 	}
 	return out, true

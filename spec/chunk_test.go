@@ -32,11 +32,20 @@ func bigScenario(n int) []byte {
 // TestDecodeChunked: pieces decode to exactly what one decoding gives, and
 // anything the pieces can't handle goes the ordinary way.
 func TestDecodeChunked(t *testing.T) {
-	defer func(n int) { chunkMin = n }(chunkMin)
-	chunkMin = 64 << 10
-	data := bigScenario(2500) // with chunkItems 2000: two pieces of each list
+	defer func(n, b int) { chunkMin, chunkBytes = n, b }(chunkMin, chunkBytes)
+	chunkMin, chunkBytes = 64<<10, 16<<10
+	data := bigScenario(2500)
 	if len(data) < chunkMin {
 		t.Fatalf("test scenario too small: %d bytes", len(data))
+	}
+	pieces, _ := splitPieces(data)
+	for _, p := range pieces {
+		if len(p.text) > chunkBytes+4<<10 && p.index >= 0 {
+			t.Errorf("a piece of %s holds %d bytes, want about %d", p.key, len(p.text), chunkBytes)
+		}
+	}
+	if len(pieces) < 8 {
+		t.Errorf("%d pieces, want a file cut by bytes", len(pieces))
 	}
 	got, _, errs, ok := decodeChunked("big.yaml", data)
 	if !ok || errs != nil {
@@ -74,8 +83,8 @@ func TestDecodeChunked(t *testing.T) {
 // TestChunkedErrors: an error in a large file is reported by its piece with
 // exactly the line, key and message that decoding the whole file gives.
 func TestChunkedErrors(t *testing.T) {
-	defer func(n, m int) { chunkMin, chunkItems = n, m }(chunkMin, chunkItems)
-	chunkItems = 200
+	defer func(n, m int) { chunkMin, chunkBytes = n, m }(chunkMin, chunkBytes)
+	chunkBytes = 8 << 10
 	data := bigScenario(450) // three pieces of each list
 	last := []byte("{name: r2, priority: 102")
 	i := bytes.LastIndex(data, last)
@@ -104,8 +113,8 @@ func TestChunkedErrors(t *testing.T) {
 // TestChunkedPositions: a large file's key paths are located in the file
 // from its pieces, in any piece.
 func TestChunkedPositions(t *testing.T) {
-	defer func(n, m int) { chunkMin, chunkItems = n, m }(chunkMin, chunkItems)
-	chunkItems = 200
+	defer func(n, m int) { chunkMin, chunkBytes = n, m }(chunkMin, chunkBytes)
+	chunkBytes = 8 << 10
 	data := bigScenario(450)
 	chunkMin = 16 << 10
 	d, err := Parse("big.yaml", data)

@@ -270,7 +270,12 @@ func decode(name string, data []byte) (*Scenario, *positions, func() *yaml.Node,
 		})
 		return mapping
 	}
-	if sc, cpos, errs, ok := decodeChunked(name, data); ok {
+	pos := newPositions(root)
+	if looksJSON(data) {
+		if sc, ok := decodeJSON(data); ok && sc.APIVersion == APIVersion {
+			return sc, pos, root, nil
+		}
+	} else if sc, cpos, errs, ok := decodeChunked(name, data); ok {
 		if len(errs) > 0 {
 			return nil, nil, nil, errs
 		}
@@ -278,7 +283,6 @@ func decode(name string, data []byte) (*Scenario, *positions, func() *yaml.Node,
 			return sc, cpos, root, nil
 		}
 	}
-	pos := newPositions(root)
 	if hasAnchors(data) {
 		// Bound the aliases before anything follows one.
 		if errs := checkAliases(name, root(), pos); len(errs) > 0 {

@@ -13,10 +13,10 @@ import (
 // Variant is a variant of a scenario: a patch merged onto the scenario
 // (typically a documented mistake) with its own expectations.
 type Variant struct {
-	Name         string        `yaml:"name"`
-	Description  string        `yaml:"description"`
-	Patch        yaml.Node     `yaml:"patch"`
-	Expectations []Expectation `yaml:"expectations"`
+	Name         string        `yaml:"name" json:"name"`
+	Description  string        `yaml:"description" json:"description"`
+	Patch        yaml.Node     `yaml:"patch" json:"patch"`
+	Expectations []Expectation `yaml:"expectations" json:"expectations"`
 }
 
 // VariantSep joins a scenario and a variant name: file.yaml#variant.

@@ -5,7 +5,6 @@ import (
 	"maps"
 	"net/netip"
 	"slices"
-	"strconv"
 	"strings"
 
 	"go4.org/netipx"
@@ -276,84 +275,6 @@ func looksLikeAddress(s string) bool {
 		}
 	}
 	return strings.ContainsAny(s, "./:")
-}
-
-func (c *compiler) compileNSGs() {
-	for i := range c.sc.NetworkSecurityGroups {
-		ns := &c.sc.NetworkSecurityGroups[i]
-		path := fmt.Sprintf("networkSecurityGroups[%d]", i)
-		if ns.Name == "" {
-			c.errAt(path, "missing name")
-			continue
-		}
-		if c.t.nsgs[ns.Name] != nil {
-			c.errAt(path+".name", "duplicate network security group %q", ns.Name)
-			continue
-		}
-		nsg := &NSG{Name: ns.Name}
-		seenName := map[string]bool{}
-		type dirPrio struct {
-			dir  string
-			prio int
-		}
-		seenPrio := map[dirPrio]int{}
-		for j := range ns.SecurityRules {
-			r := &ns.SecurityRules[j]
-			rp := path + ".securityRules[" + strconv.Itoa(j) + "]"
-			if r.Name == "" {
-				c.errAt(rp, "missing name")
-			} else if seenName[r.Name] {
-				c.errAt(rp+".name", "duplicate rule name %q in %s", r.Name, ns.Name)
-			}
-			seenName[r.Name] = true
-			sr := &SecurityRule{Name: r.Name, NSG: ns.Name, Priority: r.Priority}
-			switch {
-			case strings.EqualFold(r.Direction, "Inbound"):
-				sr.Direction = "Inbound"
-			case strings.EqualFold(r.Direction, "Outbound"):
-				sr.Direction = "Outbound"
-			default:
-				c.errAt(rp+".direction", "%q: want Inbound or Outbound", r.Direction)
-			}
-			switch {
-			case strings.EqualFold(r.Access, "Allow"):
-				sr.Allow = true
-			case strings.EqualFold(r.Access, "Deny"):
-			default:
-				c.errAt(rp+".access", "%q: want Allow or Deny", r.Access)
-			}
-			if r.Priority < 100 || r.Priority > 4096 {
-				c.errAt(rp+".priority", "%d is outside 100-4096", r.Priority)
-			} else if sr.Direction != "" {
-				k := dirPrio{sr.Direction, r.Priority}
-				if prev, dup := seenPrio[k]; dup {
-					c.errAt(rp+".priority", "priority %d is already used by %s rule %q in %s", r.Priority, sr.Direction, ns.SecurityRules[prev].Name, ns.Name)
-				}
-				seenPrio[k] = j
-			}
-			proto, err := ParseProtocol(r.Protocol)
-			if err != nil {
-				c.errAt(rp+".protocol", "%q: want Tcp, Udp, Icmp, Esp, Ah or *", r.Protocol)
-			}
-			sr.Protocol = proto
-			sr.Src = c.parseAddrSide(rp, "source", r.SourceAddressPrefix, r.SourceAddressPrefixes, r.SourceApplicationSecurityGroups)
-			sr.Dst = c.parseAddrSide(rp, "destination", r.DestinationAddressPrefix, r.DestinationAddressPrefixes, r.DestinationApplicationSecurityGroups)
-			sr.SrcPorts = c.parsePorts(rp, "source", r.SourcePortRange, r.SourcePortRanges)
-			sr.DstPorts = c.parsePorts(rp, "destination", r.DestinationPortRange, r.DestinationPortRanges)
-			if sr.Direction == "Inbound" {
-				nsg.Inbound = append(nsg.Inbound, sr)
-			} else if sr.Direction == "Outbound" {
-				nsg.Outbound = append(nsg.Outbound, sr)
-			}
-		}
-		sortRules(nsg.Inbound)
-		sortRules(nsg.Outbound)
-		in, out := defaultRules(ns.Name)
-		nsg.Inbound = append(nsg.Inbound, in...)
-		nsg.Outbound = append(nsg.Outbound, out...)
-		c.t.nsgs[ns.Name] = nsg
-		c.t.NSGs = append(c.t.NSGs, nsg)
-	}
 }
 
 func (c *compiler) parsePorts(path, side, single string, plural []string) PortSet {
