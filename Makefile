@@ -3,7 +3,9 @@
 GO ?= go
 BIN := bin/vnetsim
 
-.PHONY: all build test vet fmt demo bench servicetags clean browser-deps pictures crosscheck netns-tools
+.PHONY: all build test vet fmt demo bench ab servicetags clean browser-deps pictures crosscheck netns-tools
+
+comma := ,
 
 all: build
 
@@ -48,23 +50,46 @@ demo: build
 	@echo "== vnetsim trace: the same flow with the route in place"
 	@./$(BIN) trace catalog:peered-cluster-forced-tunnel --from AzureMachineLearning.WestUS --to cpu-cluster --port 44224
 
-# make bench prints every performance figure with its ratio to one raw
-# route-trie lookup measured in the same run. VNETS=100,1000 skips the
-# 5,000-VNet estate (about a minute and 1.5 GB to load).
-VNETS ?= 100,1000,5000
+# make bench prints every row of issue 18's targets table: the median of
+# ROUNDS rounds of each benchmark, each measured beside route-trie lookups
+# timed in the same loop (internal/yardstick), so the "lookups" column is a
+# ratio that holds on a noisy machine. ESTATES lists the generated estates
+# as VNETSxRULES (10 subnets per spoke): 5000x10 is 50k subnets and 500k
+# rules, 1000x100 is 1M rules. The estates are written once to bin/bench.
+# ESTATES=100x10,1000x10 is a quick run. For a before/after claim use
+# scripts/ab.sh (make ab), which runs two commits alternately.
+ROUNDS ?= 5
+ESTATES ?= 1000x10,5000x10,1000x100
+BENCHOUT := bin/bench.txt
 bench: build
-	@echo "== traces and lookups on a catalog scenario"
-	$(GO) test -run '^$$' -bench '^Benchmark(Trace|TraceQuiet|TrieLookup|Load)$$' -benchmem ./sim
+	@mkdir -p bin/bench && : >$(BENCHOUT)
+	@echo "== traces and loads of a catalog scenario ($(ROUNDS) rounds)"
+	$(GO) test -run '^$$' -bench '^Benchmark(Trace|TraceQuiet|Load)$$' -count $(ROUNDS) ./sim | tee -a $(BENCHOUT)
 	@echo "== service tags and cidranger against gaissmai/bart"
-	$(GO) test -run '^$$' -bench 'Trie|BuiltinServiceTags' -benchmem ./topology
+	$(GO) test -run '^$$' -bench 'Trie|BuiltinServiceTags' -benchmem ./topology | tee -a $(BENCHOUT)
 	@echo "== dns serve: queries per second and p99 over loopback"
-	$(GO) test -run '^$$' -bench 'Serve' -benchtime 20000x ./dnsmock
-	@echo "== generated estates ($(VNETS) VNets): load, trace, traces per second, matrix"
-	VNETSIM_BENCH_VNETS=$(VNETS) $(GO) test -run '^$$' -bench 'EstateLoad' -benchtime 1x -timeout 60m ./sim
-	VNETSIM_BENCH_VNETS=100,1000 $(GO) test -run '^$$' -bench 'EstateMatrix' -benchtime 1x -timeout 60m ./sim
-	VNETSIM_BENCH_VNETS=$(VNETS) $(GO) test -run '^$$' -bench 'EstateTrace' -benchtime 20000x -timeout 60m ./sim
-	@echo "== vnetsim check of one catalog scenario, end to end (10 runs)"
-	@for i in 1 2 3 4 5 6 7 8 9 10; do /usr/bin/env time -f "%e s" ./$(BIN) check catalog:forced-tunneling-firewall#no-tag-routes >/dev/null; done 2>&1 | sort | sed -n '1p;5p;10p' | paste -sd' ' | sed 's/^/min median max: /'
+	$(GO) test -run '^$$' -bench 'Serve' -benchtime 20000x -count $(ROUNDS) ./dnsmock | tee -a $(BENCHOUT)
+	@echo "== generated estates ($(ESTATES)): traces, traces per second, matrix, load in process"
+	VNETSIM_BENCH_ESTATES=$(ESTATES) $(GO) test -run '^$$' -bench 'EstateTrace' -benchtime 20000x -count $(ROUNDS) -timeout 60m ./sim | tee -a $(BENCHOUT)
+	VNETSIM_BENCH_ESTATES=$(filter 1000x10,$(subst $(comma), ,$(ESTATES))) $(GO) test -run '^$$' -bench 'EstateMatrix' -benchtime 1x -count 3 -timeout 60m ./sim | tee -a $(BENCHOUT)
+	VNETSIM_BENCH_ESTATES=$(ESTATES) $(GO) test -run '^$$' -bench 'EstateLoad' -benchtime 1x -count 3 -timeout 60m ./sim | tee -a $(BENCHOUT)
+	@echo "== vnetsim end to end: check and validate of a catalog scenario, validate of the estates (YAML and JSON), with peak memory"
+	VNETSIM_BIN=$(abspath $(BIN)) VNETSIM_BENCH_DIR=$(abspath bin/bench) VNETSIM_BENCH_ESTATES=$(ESTATES) \
+	  $(GO) test -run '^$$' -bench 'CLI/.*/catalog' -benchtime 10x -count $(ROUNDS) ./cmd/vnetsim | tee -a $(BENCHOUT)
+	VNETSIM_BIN=$(abspath $(BIN)) VNETSIM_BENCH_DIR=$(abspath bin/bench) VNETSIM_BENCH_ESTATES=$(ESTATES) \
+	  $(GO) test -run '^$$' -bench 'CLI/.*/estate' -benchtime 1x -count 3 -timeout 60m ./cmd/vnetsim | tee -a $(BENCHOUT)
+	@echo
+	@echo "== medians of every benchmark, and the targets of issue 18"
+	@$(GO) run ./internal/benchtable -targets $(BENCHOUT)
+
+# make ab A=main B=. PKG=./sim BENCH='^BenchmarkTrace$$' runs two commits'
+# benchmarks alternately (ABBA) and prints medians and the ratio B/A.
+A ?= main
+B ?= .
+PKG ?= ./sim
+BENCH ?= ^BenchmarkTrace$$
+ab:
+	scripts/ab.sh -n $(ROUNDS) '$(A)' '$(B)' '$(PKG)' '$(BENCH)'
 
 # make crosscheck sends 12,000 random flows of 120 generated scenarios as
 # real packets through a Linux emulation of each (network namespaces,
@@ -92,7 +117,7 @@ netns-tools:
 #   make servicetags FILE=ServiceTags_Public_20250101.json
 servicetags:
 	@test -n "$(FILE)" || { echo "usage: make servicetags FILE=ServiceTags_Public_YYYYMMDD.json"; exit 2; }
-	cd topology && $(GO) run gen_servicetags.go "$(abspath $(FILE))" servicetags.txt.gz
+	cd topology && $(GO) run gen_servicetags.go "$(abspath $(FILE))" servicetags.txt
 
 clean:
 	rm -rf bin

@@ -102,6 +102,15 @@ func Catalog(svc *topology.Service, computeInstances []string) []CatalogName {
 	case topology.TypeKeyVault:
 		n := label(svc.Name)
 		out = append(out, CatalogName{FQDN: n + ".vault.azure.net", PrivateLink: n + ".privatelink.vaultcore.azure.net", Zone: "privatelink.vaultcore.azure.net", ForwardZone: "vault.azure.net", Group: "vault", Own: true})
+	case topology.TypeMonitorScope:
+		// An Azure Monitor Private Link Scope's private endpoint serves
+		// Azure Monitor's shared global and regional endpoints, for every
+		// client of the VNets that resolve through its zone
+		// (learn.microsoft.com/azure/azure-monitor/logs/private-link-
+		// security, "Azure Monitor private links rely on your DNS").
+		for _, h := range []string{"api", "global.in.ai", region + ".in.ai", "live", "profiler", "snapshot"} {
+			out = append(out, CatalogName{FQDN: h + ".monitor.azure.com", PrivateLink: h + ".privatelink.monitor.azure.com", Zone: "privatelink.monitor.azure.com", ForwardZone: "monitor.azure.com", Group: "azuremonitor", Own: true})
+		}
 	case topology.TypeRegistry:
 		n := label(svc.Name)
 		out = append(out,

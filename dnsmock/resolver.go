@@ -598,6 +598,8 @@ type run struct {
 	name  string // the question, canonical
 	qtype uint16
 	steps []Step
+	// rulesetHops counts the DNS forwarding rules the query went through.
+	rulesetHops int
 }
 
 func (rn *run) step(server, action, zone, name, format string, args ...any) {
@@ -727,6 +729,7 @@ const (
 	serverAzure
 	serverVM
 	serverFirewall
+	serverResolver // a DNS private resolver's inbound endpoint
 	serverOnPrem
 	serverInternet
 )
@@ -735,6 +738,7 @@ type server struct {
 	kind serverKind
 	vm   *dnsVM
 	fw   *firewallDNS
+	in   *topology.ResolverEndpoint
 	gw   *topology.Gateway
 	why  string // for serverNone
 }
@@ -747,6 +751,9 @@ func (r *Resolver) serverAt(a netip.Addr, near *topology.VNet) server {
 	}
 	if n := r.t.DNSServerAt(a, near); n != nil {
 		return server{kind: serverVM, vm: r.vmOf[n]}
+	}
+	if s, ok := r.inboundServer(a); ok {
+		return s
 	}
 	if f := r.firewalls[a]; f != nil {
 		if !f.DNSProxy {
@@ -780,6 +787,8 @@ func (s server) client(a netip.Addr) Client {
 		return s.vm.client()
 	case serverFirewall:
 		return Client{Name: s.fw.Name, Addr: a, Subnet: s.fw.Subnet}
+	case serverResolver:
+		return Client{Name: s.in.Name, Addr: a, NIC: s.in.NIC, Subnet: s.in.NIC.Subnet}
 	}
 	return Client{Name: a.String(), Addr: a}
 }
@@ -792,6 +801,8 @@ func (s server) describe(a netip.Addr) string {
 		return fmt.Sprintf("%s (DNS server VM %s)", a, s.vm.nic.Name)
 	case serverFirewall:
 		return fmt.Sprintf("%s (DNS proxy of firewall %s)", a, s.fw.Name)
+	case serverResolver:
+		return fmt.Sprintf("%s (inbound endpoint %s of DNS private resolver in %s)", a, s.in.Name, s.in.Resolver.VNet.Name)
 	case serverOnPrem:
 		return fmt.Sprintf("%s (on-premises DNS server behind %s)", a, s.gw.Name)
 	case serverInternet:
@@ -852,6 +863,10 @@ func (rn *run) ask(from Client, addr netip.Addr, chain []string) result {
 		return rn.custom(srv.vm, append(chain, srv.vm.nic.Name))
 	case serverFirewall:
 		return rn.proxy(srv.fw, chain)
+	case serverResolver:
+		v := srv.in.Resolver.VNet
+		rn.step(srv.in.Name, "resolve", "", rn.name, "inbound endpoint %s resolves %s as Azure DNS does from %s", srv.in.Name, rn.name, v.Name)
+		return rn.chase(v, nil, rn.name)
 	case serverOnPrem:
 		who := addr.String() + " (on-premises)"
 		rn.step(who, "public", "", rn.name, "an on-premises DNS server: its own configuration is outside the scenario, so it resolves %s from public DNS", rn.name)
@@ -968,6 +983,9 @@ func (rn *run) chase(v *topology.VNet, pc *publicContext, name string) result {
 		var setZone *zone
 		public, fellBack := true, false
 		if v != nil {
+			if fwd, ok := rn.forwardByRuleset(v, cur, res); ok {
+				return fwd
+			}
 			if z, l := rn.r.linkedZone(v, cur); z != nil {
 				s, exists := z.lookup(cur)
 				switch {

@@ -38,6 +38,7 @@ type conv struct {
 	zones    map[string]int                    // zone name (lower) -> index in sc.PrivateDNSZones
 	claims   map[*arm.Resource][]*arm.Resource // public IP -> the NICs, firewalls and NAT gateways that name it
 	alloc    *allocator
+	more     *more // issue 14's resources (more.go)
 }
 
 func (c *conv) problem(r *arm.Resource, kind, path, format string, args ...any) {
@@ -52,7 +53,7 @@ func (c *conv) problem(r *arm.Resource, kind, path, format string, args ...any) 
 func convert(rs []*arm.Resource) (*Output, []arm.Problem) {
 	c := &conv{byKey: map[string]*arm.Resource{}, byRel: map[string][]*arm.Resource{}, byType: map[string][]*arm.Resource{}, children: map[string][]*arm.Resource{},
 		names: map[*arm.Resource]string{}, dropped: map[*arm.Resource]bool{}, used: map[string]map[string]bool{}, consumed: map[*arm.Resource]bool{},
-		sc: &spec.Scenario{APIVersion: spec.APIVersion}, comments: map[string]string{}, stubs: map[string]*spec.Service{}, zones: map[string]int{}}
+		sc: &spec.Scenario{APIVersion: spec.APIVersion}, comments: map[string]string{}, stubs: map[string]*spec.Service{}, zones: map[string]int{}, more: newMore()}
 	all := explodeAll(rs)
 	// sized for the input: growing maps of a large estate costs more than
 	// filling them
@@ -107,10 +108,17 @@ func convert(rs []*arm.Resource) (*Output, []arm.Problem) {
 	c.ipGroups()
 	c.firewalls()
 	c.services()
+	c.linkScopes()
 	c.dnsZones()
 	c.vms()
+	c.loadBalancers()
+	c.bastions()
+	c.unattachedPIPs()
 	c.privateEndpoints()
 	c.machineLearning()
+	c.dnsResolvers()
+	c.networkManagers()
+	c.endpointPolicies()
 	c.flushStubs()
 	c.alloc.assign(c)
 	c.leftovers()
@@ -485,6 +493,7 @@ func (c *conv) subnet(s *arm.Resource) spec.Subnet {
 	}
 	out.PrivateEndpointNetworkPolicies = enum(p.Str("privateEndpointNetworkPolicies"), "Disabled", "Enabled", "NetworkSecurityGroupEnabled", "RouteTableEnabled")
 	out.PrivateLinkServiceNetworkPolicies = enum(p.Str("privateLinkServiceNetworkPolicies"), "Disabled", "Enabled")
+	out.ServiceEndpointPolicies = c.policyNames(s, p)
 	p.Use("ipConfigurations", "privateEndpoints", "ipConfigurationProfiles", "resourceNavigationLinks", "serviceAssociationLinks", "purpose", "applicationGatewayIPConfigurations", "ipAllocations")
 	return out
 }
@@ -1299,8 +1308,13 @@ func (c *conv) vms() {
 			cm += "; VM " + vm.ID
 		}
 		c.comments[fmt.Sprintf("vms[%d]", len(c.sc.VMs))] = cm
+		c.more.vmOf[nic] = out.Name
 		c.sc.VMs = append(c.sc.VMs, out)
 	}
+}
+
+// unattachedPIPs lists the public IPs no conversion attached.
+func (c *conv) unattachedPIPs() {
 	for _, pip := range c.byType[arm.PublicIP] {
 		if !c.consumed[pip] {
 			c.consumed[pip] = true
@@ -1640,6 +1654,7 @@ func (c *conv) claimPIPs() {
 			add(r, o.Str("id"))
 		}
 	}
+	c.claimMorePIPs(add)
 }
 
 // pipFor returns the public IP at key of n if owner may have it: the IP's

@@ -137,6 +137,9 @@ func (x *exporter) export() {
 			if s.PrivateLinkServiceNetworkPolicies != "" {
 				p["privateLinkServiceNetworkPolicies"] = s.PrivateLinkServiceNetworkPolicies
 			}
+			if len(s.ServiceEndpointPolicies) > 0 {
+				p["serviceEndpointPolicies"] = x.subnetPolicies(s.ServiceEndpointPolicies)
+			}
 			subnets = append(subnets, map[string]any{"name": s.Name, "id": x.subnetID(v.Name + "/" + s.Name), "properties": p})
 		}
 		props := map[string]any{"addressSpace": map[string]any{"addressPrefixes": strs(v.AddressSpace)}, "subnets": subnets}
@@ -227,6 +230,10 @@ func (x *exporter) export() {
 		}
 	}
 	for _, s := range sc.Services {
+		if strings.EqualFold(s.Type, typeLinkScope) {
+			x.linkScope(s)
+			continue
+		}
 		props := map[string]any{}
 		if s.PublicNetworkAccess != "" {
 			props["publicNetworkAccess"] = s.PublicNetworkAccess
@@ -336,6 +343,7 @@ func (x *exporter) export() {
 			x.add("Microsoft.Network/privateDnsZones/"+strings.ToUpper(r.Type), z.Name+"/"+r.Name, "global", p)
 		}
 	}
+	x.export14()
 	if ml := sc.MachineLearning; ml != nil {
 		ws := ml.Workspace
 		var pc []spec.Compute

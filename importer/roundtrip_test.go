@@ -93,11 +93,19 @@ func exportImport(t *testing.T, sc *spec.Scenario, graph bool) (*spec.Document, 
 	return d, res
 }
 
+// notImportedYet are catalog scenarios whose resources have ARM shapes the
+// importer does not read yet, by name and reason; each is listed in
+// docs/import.md as not supported. Every catalog scenario round-trips now.
+var notImportedYet = map[string]string{}
+
 // Every catalog scenario written out as ARM resource JSON and imported back
 // gives the same matrix.
 func TestRoundTripCatalog(t *testing.T) {
 	for _, name := range scenarios.Names() {
 		t.Run(name, func(t *testing.T) {
+			if why, ok := notImportedYet[name]; ok {
+				t.Skipf("%s: the importer does not read %s yet", name, why)
+			}
 			data, err := scenarios.Read(name)
 			if err != nil {
 				t.Fatal(err)
@@ -106,14 +114,20 @@ func TestRoundTripCatalog(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			back, res := exportImport(t, orig.Scenario, false)
-			want, got := matrixOf(t, orig), matrixOf(t, back)
-			if want != got {
-				out, _ := importer.Marshal(res.After, "")
-				t.Errorf("the matrix differs after the round trip:\n%s", rowDiff(want, got))
-				t.Logf("imported:\n%s", out)
-				for _, p := range res.Problems {
-					t.Log(p.String())
+			want := matrixOf(t, orig)
+			for _, graph := range []bool{false, true} { // REST bodies, and Resource Graph rows
+				fresh, err := spec.Parse(name, data) // compiling may add to a scenario (a managed network)
+				if err != nil {
+					t.Fatal(err)
+				}
+				back, res := exportImport(t, fresh.Scenario, graph)
+				if got := matrixOf(t, back); want != got {
+					out, _ := importer.Marshal(res.After, "")
+					t.Errorf("the matrix differs after the round trip (Resource Graph rows: %v):\n%s", graph, rowDiff(want, got))
+					t.Logf("imported:\n%s", out)
+					for _, p := range res.Problems {
+						t.Log(p.String())
+					}
 				}
 			}
 		})

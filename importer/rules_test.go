@@ -81,8 +81,8 @@ func TestRules(t *testing.T) {
 			}, ""},
 		{"an unknown property is listed", `[{"id": "` + sub + `routeTables/rt", "type": "Microsoft.Network/routeTables", "properties": {"someNewThing": true}}]`,
 			func(sc *spec.Scenario) bool { return len(sc.RouteTables) == 1 }, "property: not imported (true)"},
-		{"an unknown resource type is listed", `[{"id": "` + sub + `bastionHosts/b", "type": "Microsoft.Network/bastionHosts", "properties": {}}]`,
-			func(sc *spec.Scenario) bool { return true }, "resource: Microsoft.Network/bastionHosts is not imported"},
+		{"an unknown resource type is listed", `[{"id": "` + sub + `applicationGateways/agw", "type": "Microsoft.Network/applicationGateways", "properties": {}}]`,
+			func(sc *spec.Scenario) bool { return true }, "resource: Microsoft.Network/applicationGateways is not imported"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			sc, probs := importJSON(t, c.in)

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/vnetsim/vnetsim/spec"
 	"github.com/vnetsim/vnetsim/topology"
 )
 
@@ -642,4 +644,20 @@ func (g *gen) writeExpectations() {
 	}
 	g.p("  - {name: Python packages through the firewall's application rules, from: %s, to: pypi.org, protocol: Tcp, port: 443, expect: allowed}\n", from)
 	g.p("  - {name: a host without a firewall rule is denied, from: %s, to: github.com, protocol: Tcp, port: 443, expect: denied, reason: firewall-denied}\n", from)
+}
+
+// GenerateJSON writes the same estate as Generate, as JSON (the fast form
+// for machine-written files): the YAML is decoded and written out again,
+// so both forms are one scenario.
+func GenerateJSON(w io.Writer, o GenOptions) error {
+	var buf bytes.Buffer
+	if err := Generate(&buf, o); err != nil {
+		return err
+	}
+	d, err := spec.Parse("gen.yaml", buf.Bytes())
+	if err != nil {
+		return err
+	}
+	buf = bytes.Buffer{}
+	return spec.WriteJSON(w, d.Scenario)
 }

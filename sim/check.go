@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/vnetsim/vnetsim/topology"
@@ -103,13 +104,28 @@ func (t *Network) ValidateExpectations() topology.ErrorList {
 			errs = append(errs, validateReach(t, e)...)
 			continue
 		}
+		var ends []*Endpoint
 		for _, side := range []struct{ key, val string }{{"from", e.From}, {"to", e.To}} {
 			if side.val == "" {
 				continue
 			}
-			if _, err := t.ResolveEndpoint(side.val); err != nil {
+			ep, err := t.ResolveEndpoint(side.val)
+			if err == nil {
+				ends = append(ends, ep)
+			}
+			if err != nil {
 				key := fmt.Sprintf("expectations[%d].%s", e.Index, side.key)
-				errs = append(errs, &topology.Error{File: t.File, Line: t.LineOf(key), Key: key, Msg: fmt.Sprintf("unknown endpoint %q", side.val)})
+				msg := fmt.Sprintf("unknown endpoint %q", side.val)
+				if p := t.EndpointProblem(strings.TrimSpace(side.val)); p != "" {
+					msg += ": " + p // a mistyped address or service tag
+				}
+				errs = append(errs, &topology.Error{File: t.File, Line: t.LineOf(key), Key: key, Msg: msg})
+			}
+		}
+		if len(ends) == 2 {
+			if err := checkFamilies(ends[0], ends[1]); err != nil {
+				key := fmt.Sprintf("expectations[%d].to", e.Index)
+				errs = append(errs, &topology.Error{File: t.File, Line: t.LineOf(key), Key: key, Msg: err.Error()})
 			}
 		}
 	}

@@ -33,15 +33,40 @@ type DiffReport struct {
 // applicable intent of two scenarios, and flags changes Azure forbids.
 func Diff(before, after *Network) (*DiffReport, error) {
 	rep := &DiffReport{Version: JSONVersion, Before: before.File, After: after.File, Changes: []Change{}}
-	rep.Changes = append(rep.Changes, forbiddenChanges(before, after)...)
 	mc, err := diffMatrices(before, after)
 	if err != nil {
 		return nil, err
 	}
-	rep.Changes = append(rep.Changes, mc...)
+	// What a change newly opens to the internet or on-premises is the most
+	// important change: it comes first.
+	var exposed, rest []Change
+	ext := externalSources(after)
+	for _, c := range mc {
+		from, _, _ := strings.Cut(c.Subject, " -> ")
+		from, _, _ = strings.Cut(from, " [")
+		if c.Change == "newly-allowed" && ext[from] {
+			exposed = append(exposed, c)
+		} else {
+			rest = append(rest, c)
+		}
+	}
+	rep.Changes = append(rep.Changes, exposed...)
+	rep.Changes = append(rep.Changes, forbiddenChanges(before, after)...)
+	rep.Changes = append(rep.Changes, rest...)
 	rep.Changes = append(rep.Changes, diffExpectations(before, after)...)
 	rep.Changes = append(rep.Changes, diffIntents(before, after)...)
 	return rep, nil
+}
+
+// externalSources names the matrix sources outside Azure.
+func externalSources(t *Network) map[string]bool {
+	out := map[string]bool{"internet": true}
+	for _, g := range t.Gateways {
+		if name, _, ok := onPremSource(g); ok {
+			out[name] = true
+		}
+	}
+	return out
 }
 
 // forbiddenChanges flags changes Azure does not allow, such as relaxing a

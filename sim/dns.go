@@ -98,6 +98,7 @@ func (tr *tracer) resolveName(src, dst *Endpoint) error {
 		fqdn, ok := r.PrimaryFQDN(dst.Service)
 		if !ok {
 			tr.hop(dst.Service.Name, "dns", "skip", "%s (%s) has no DNS name in vnetsim's catalog; tracing to its public endpoint %s", dst.Service.Name, dst.Service.Type, dst.Addr)
+			dst.resolved = true // its public address is the answer, for every port
 			return nil
 		}
 		name = fqdn

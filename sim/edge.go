@@ -116,6 +116,10 @@ func (tr *tracer) fromOutside(src, dst *Endpoint, f topology.Flow) bool {
 		return tr.deny(ReasonUnreachable, nil, "%s is a private address in no VNet and behind no gateway", f.Src)
 	}
 	switch {
+	case dst.NATGateway != nil:
+		return tr.inboundNAT(dst.NATGateway, f)
+	case dst.LBFrontend != nil && dst.LBFrontend.Subnet == nil:
+		return tr.throughLB(dst.LBFrontend, f, true)
 	case dst.NIC != nil && (dst.Kind == EndpointNIC || dst.Kind == EndpointPublic || dst.Kind == EndpointAddress):
 		return tr.inboundPublic(dst.NIC, f)
 	case dst.Kind == EndpointService:
@@ -143,6 +147,9 @@ func (tr *tracer) inboundPublic(n *topology.NIC, f topology.Flow) bool {
 	if n.Firewall != nil {
 		return tr.dnat(n, f)
 	}
+	if n.Kind == topology.KindBastion {
+		return tr.inboundBastion(n, f)
+	}
 	via := "public IP"
 	if n.Kind == topology.KindCompute {
 		via = "public load balancer"
@@ -163,6 +170,17 @@ func (tr *tracer) inboundPublic(n *topology.NIC, f topology.Flow) bool {
 		tr.hop(n.Name, "destination", "deliver", "%s %s at %s in %s", n.Kind, n.Name, n.IP, n.Subnet.ID())
 	}
 	return tr.checkReply(n.Subnet, n, f)
+}
+
+// inboundNAT denies a connection initiated towards a NAT gateway's public
+// IP: a NAT gateway carries outbound flows and their replies only
+// (reference 5.2).
+func (tr *tracer) inboundNAT(n *topology.NATGateway, f topology.Flow) bool {
+	if !tr.quiet {
+		tr.hop(n.Name, "natGateway", "drop", "%s is a public IP of NAT gateway %s, which admits only replies to flows its subnets started", f.Dst, n.Name)
+	}
+	return tr.deny(ReasonUnreachable, &BlockedBy{Kind: "natGateway", Name: n.Name, Resource: f.Dst.String()},
+		"%s is a public IP of NAT gateway %s: you can't initiate an inbound connection through NAT gateway; only replies to outbound flows come back", f.Dst, n.Name)
 }
 
 // egress names how a packet leaves for the internet from NIC at in subnet
@@ -205,6 +223,11 @@ func (tr *tracer) toInternet(sub *topology.Subnet, at *topology.NIC, dst *Endpoi
 		return true
 	}
 	method, ip, ok := egress(sub, at)
+	// NAT gateway >> instance public IP >> load balancer outbound rules >>
+	// default outbound access (reference 5.2).
+	if o := tr.t.LBOutboundRuleFor(at); o != nil && sub.NATGateway == nil && !at.PublicIP.IsValid() && at.Firewall == nil {
+		method, ip, ok = fmt.Sprintf("load balancer %s outbound rule %s, public IP %s", o.LB.Name, o.Name, o.Frontends[0].IP), o.Frontends[0].IP, true
+	}
 	storageSameRegion := tr.t.InTag("Storage."+sub.VNet.Region, f.Dst, nil)
 	switch {
 	case !ok && storageSameRegion:
@@ -232,9 +255,19 @@ func (tr *tracer) toInternet(sub *topology.Subnet, at *topology.NIC, dst *Endpoi
 		}
 		return tr.inboundPublic(n, in)
 	}
+	if n := tr.t.NATGatewayByPublicIP(f.Dst); n != nil {
+		return tr.inboundNAT(n, f)
+	}
+	if fe := tr.t.LBFrontendAt(f.Dst); fe != nil && fe.Subnet == nil {
+		in := f
+		if ip.IsValid() {
+			in.Src = ip
+		}
+		return tr.throughLB(fe, in, true)
+	}
 	if dst.Kind == EndpointService && dst.Service != nil {
 		tr.hop(dst.Service.Name, "service", "reach", "public endpoint %s over the Azure backbone", f.Dst)
-		return tr.serviceAccess(dst.Service, f, nil, ip) && tr.replyFromOutside(at, f, method)
+		return tr.serviceAccessFrom(dst.Service, f, nil, ip, sub) && tr.replyFromOutside(at, f, method)
 	}
 	if dst.Kind == EndpointServiceTag {
 		tr.hop(dst.Text, "destination", "deliver", "Azure public address %s over the Azure backbone", f.Dst)
@@ -250,6 +283,9 @@ func (tr *tracer) toService(sub *topology.Subnet, at *topology.NIC, dst *Endpoin
 		tr.hop(dst.Text, "reply", "deliver", "the reply returns over %s", via)
 		return true
 	}
+	if !tr.endpointPolicyAllows(sub, dst, f, strings.TrimPrefix(via, "service endpoint ")) {
+		return false
+	}
 	if dst.Kind == EndpointService && dst.Service != nil {
 		if !tr.quiet {
 			tr.hop(dst.Service.Name, "service", "reach", "public endpoint %s through %s from %s", f.Dst, via, sub.ID())
@@ -264,6 +300,16 @@ func (tr *tracer) toService(sub *topology.Subnet, at *topology.NIC, dst *Endpoin
 // that reached its public endpoint. viaSubnet is the source subnet when the
 // request used a service endpoint; publicSrc the request's public source.
 func (tr *tracer) serviceAccess(svc *topology.Service, f topology.Flow, viaSubnet *topology.Subnet, publicSrc netip.Addr) bool {
+	return tr.serviceAccessFrom(svc, f, viaSubnet, publicSrc, nil)
+}
+
+// serviceAccessFrom is serviceAccess for a request that left Azure subnet
+// from (nil for a request from outside Azure). A request to a storage
+// account from a VNet in the account's own region travels on private
+// addresses, so IP network rules can't match it ("IP network rules have no
+// effect on requests that originate from the same Azure region as the
+// storage account", Configure Azure Storage firewalls and virtual networks).
+func (tr *tracer) serviceAccessFrom(svc *topology.Service, f topology.Flow, viaSubnet *topology.Subnet, publicSrc netip.Addr, from *topology.Subnet) bool {
 	if svc.PublicNetworkAccess == "Disabled" {
 		tr.hop(svc.Name, "service", "deny", "publicNetworkAccess is Disabled")
 		return tr.deny(ReasonPublicAccess, &BlockedBy{Kind: "service", Name: "publicNetworkAccess", Resource: svc.Name},
@@ -280,13 +326,20 @@ func (tr *tracer) serviceAccess(svc *topology.Service, f topology.Flow, viaSubne
 				}
 			}
 		}
-		if publicSrc.IsValid() && viaSubnet == nil {
+		sameRegion := viaSubnet == nil && from != nil && svc.Type == topology.TypeStorage && strings.EqualFold(from.VNet.Region, svc.Region)
+		if publicSrc.IsValid() && viaSubnet == nil && !sameRegion {
 			for _, p := range acl.IPRules {
 				if p.Contains(publicSrc) {
 					tr.hop(svc.Name, "service", "allow", "IP rule %s", p)
 					return true
 				}
 			}
+		}
+		by := &BlockedBy{Kind: "service", Name: "networkAcls", Resource: svc.Name}
+		if sameRegion {
+			tr.hop(svc.Name, "service", "deny", "the request comes from the same region (%s): it reaches %s from private address %s, which IP rules can't match; no virtual network rule matches", svc.Region, svc.Name, f.Src)
+			return tr.deny(ReasonServiceFirewall, by,
+				"the firewall of %s denies private address %s: requests from the same Azure region (%s) reach a storage account from private addresses, so IP network rules have no effect on them; allow subnet %s with a virtual network rule (service endpoint) or use a private endpoint", svc.Name, f.Src, svc.Region, from.ID())
 		}
 		tr.hop(svc.Name, "service", "deny", "networkAcls defaultAction Deny; no virtual network or IP rule matches")
 		src := fmt.Sprintf("public address %s", publicSrc)
@@ -295,7 +348,7 @@ func (tr *tracer) serviceAccess(svc *topology.Service, f topology.Flow, viaSubne
 		} else if !publicSrc.IsValid() {
 			src = "a Microsoft-owned default outbound address"
 		}
-		return tr.deny(ReasonServiceFirewall, &BlockedBy{Kind: "service", Name: "networkAcls", Resource: svc.Name},
+		return tr.deny(ReasonServiceFirewall, by,
 			"the firewall of %s denies %s: defaultAction is Deny and no virtual network rule or IP rule allows it", svc.Name, src)
 	}
 	tr.hop(svc.Name, "destination", "deliver", "%s (%s) public endpoint", svc.Name, svc.Type)

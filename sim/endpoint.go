@@ -34,8 +34,12 @@ type Endpoint struct {
 	Subnet  *topology.Subnet
 	Service *topology.Service
 	Gateway *topology.Gateway
-	Tag     string
-	FQDN    string
+	// NATGateway is set for a NAT gateway's public IP.
+	NATGateway *topology.NATGateway
+	// LBFrontend is set for a load balancer's frontend.
+	LBFrontend *topology.LBFrontend
+	Tag        string
+	FQDN       string
 	// resolved is set once a name has been resolved in a source's view, so
 	// that further traces from that source reuse the answer.
 	resolved bool
@@ -83,6 +87,15 @@ func (t *Network) ResolveEndpoint(s string) (*Endpoint, error) {
 			return e, nil
 		}
 	}
+	if fe := t.LBFrontendNamed(s); fe != nil {
+		e.LBFrontend, e.Addr = fe, fe.IP
+		if fe.Subnet != nil {
+			e.Kind, e.Subnet = EndpointAddress, fe.Subnet
+		} else {
+			e.Kind = EndpointPublic
+		}
+		return e, nil
+	}
 	if svc := t.Service(s); svc != nil {
 		e.Kind, e.Service, e.Addr = EndpointService, svc, svc.PublicIP
 		return e, nil
@@ -113,6 +126,9 @@ func (t *Network) ResolveEndpoint(s string) (*Endpoint, error) {
 		}
 		e.Addr = a
 		return e, nil
+	}
+	if msg := t.EndpointProblem(s); msg != "" {
+		return nil, fmt.Errorf("endpoint %q: %s", s, msg)
 	}
 	if strings.Contains(s, ".") {
 		e.Kind, e.FQDN = EndpointFQDN, strings.ToLower(strings.TrimSuffix(s, "."))
@@ -165,6 +181,14 @@ func resolveAddrNear(t *Network, e *Endpoint, a netip.Addr, near *topology.VNet)
 	}
 	if n := t.NICByPublicIP(a); n != nil {
 		e.Kind, e.NIC = EndpointPublic, n
+		return e, nil
+	}
+	if fe := t.LBFrontendAt(a); fe != nil && fe.Subnet == nil {
+		e.Kind, e.LBFrontend = EndpointPublic, fe
+		return e, nil
+	}
+	if n := t.NATGatewayByPublicIP(a); n != nil {
+		e.Kind, e.NATGateway = EndpointPublic, n
 		return e, nil
 	}
 	for _, svc := range t.Services {

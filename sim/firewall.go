@@ -50,15 +50,36 @@ func (tr *tracer) fwAddrMatch(ms []topology.AddrMatch, v *topology.VNet, a netip
 	return false
 }
 
-// networkRuleMatches reports whether a network rule matches f. FQDNs match
-// the destination's name, which the firewall's DNS proxy resolved.
-func (tr *tracer) networkRuleMatches(fw *topology.Firewall, r *topology.FirewallRule, f topology.Flow, name string) bool {
-	return tr.ruleMatches(fw.NIC.VNet(), fw.DNSProxy, r, f, name)
+// networkRuleMatches reports whether a network rule of fw matches f, and
+// when it matched through an FQDN, which one. FQDNs match by address: the
+// firewall resolves them through its own DNS settings and filters on the
+// addresses it gets, so a flow addressed by IP matches, and names sharing
+// an address are not told apart (FWFQDN).
+func (tr *tracer) networkRuleMatches(fw *topology.Firewall, r *topology.FirewallRule, f topology.Flow) (string, bool) {
+	if !tr.ruleHeadMatches(fw.NIC.VNet(), r, f) {
+		return "", false
+	}
+	if tr.fwAddrMatch(r.Dst, fw.NIC.VNet(), f.Dst) {
+		return "", true
+	}
+	for _, d := range r.DstFQDNs {
+		for _, a := range tr.t.firewallResolves(fw, d) {
+			if a == f.Dst {
+				return fmt.Sprintf(" (FQDN %s resolves to %s in the firewall's DNS)", d, a), true
+			}
+		}
+	}
+	return "", false
 }
 
-// ruleMatches reports whether a network-style rule evaluated in VNet v
-// matches f; FQDNs match only with a DNS proxy.
-func (tr *tracer) ruleMatches(v *topology.VNet, dnsProxy bool, r *topology.FirewallRule, f topology.Flow, name string) bool {
+// ruleMatches reports whether a network-style rule (an appliance's)
+// evaluated in VNet v matches f.
+func (tr *tracer) ruleMatches(v *topology.VNet, r *topology.FirewallRule, f topology.Flow) bool {
+	return tr.ruleHeadMatches(v, r, f) && tr.fwAddrMatch(r.Dst, v, f.Dst)
+}
+
+// ruleHeadMatches checks a network-style rule's protocol, source and ports.
+func (tr *tracer) ruleHeadMatches(v *topology.VNet, r *topology.FirewallRule, f topology.Flow) bool {
 	protoOK := false
 	for _, p := range r.Protocols {
 		if p == topology.ProtocolAny || p == f.Protocol {
@@ -68,20 +89,26 @@ func (tr *tracer) ruleMatches(v *topology.VNet, dnsProxy bool, r *topology.Firew
 	if !protoOK || !tr.fwAddrMatch(r.Src, v, f.Src) {
 		return false
 	}
-	if f.Protocol.HasPorts() && !r.Ports.Contains(f.DstPort) {
-		return false
+	return !f.Protocol.HasPorts() || r.Ports.Contains(f.DstPort)
+}
+
+// fwKey names one FQDN as one firewall resolves it.
+type fwKey struct {
+	fw   *topology.Firewall
+	name string
+}
+
+// firewallResolves returns the addresses fw resolves name to, once per
+// network: the firewall refreshes them continually, so a trace sees the
+// answer its DNS settings give now.
+func (t *Network) firewallResolves(fw *topology.Firewall, name string) []netip.Addr {
+	k := fwKey{fw, strings.ToLower(strings.TrimSuffix(name, "."))}
+	if v, ok := t.fwNames.Load(k); ok {
+		return v.([]netip.Addr)
 	}
-	if tr.fwAddrMatch(r.Dst, v, f.Dst) {
-		return true
-	}
-	if dnsProxy && name != "" {
-		for _, d := range r.DstFQDNs {
-			if strings.EqualFold(strings.TrimSuffix(d, "."), name) {
-				return true
-			}
-		}
-	}
-	return false
+	addrs := t.Resolver().FirewallAddrs(fw.NIC.IP, k.name)
+	t.fwNames.Store(k, addrs)
+	return addrs
 }
 
 // appRuleMatches reports whether an application rule matches f to name.
@@ -119,11 +146,12 @@ func (tr *tracer) firewallDecision(fw *topology.Firewall, f topology.Flow, name 
 	}
 	for _, col := range fw.Network {
 		for _, r := range col.Rules {
-			if !tr.networkRuleMatches(fw, r, f, name) {
+			via, ok := tr.networkRuleMatches(fw, r, f)
+			if !ok {
 				continue
 			}
 			if !tr.quiet {
-				tr.hop(fw.Name, "firewall", strings.ToLower(col.Action()), "network rule %s in collection %s: %s", r.Name, col.Label(), col.Action())
+				tr.hop(fw.Name, "firewall", strings.ToLower(col.Action()), "network rule %s in collection %s%s: %s", r.Name, col.Label(), via, col.Action())
 			}
 			if !col.Allow {
 				tr.deny(ReasonFirewall, &BlockedBy{Kind: "firewallRule", Name: r.Name, Resource: fw.Name + "/" + col.Name},
@@ -183,17 +211,26 @@ func (tr *tracer) throughFirewall(fwNIC *topology.NIC, dst *Endpoint, f topology
 		return false
 	}
 	tr.appliances = append(tr.appliances, fwNIC)
-	// Application rules always SNAT to the firewall's private address;
-	// network rules SNAT to it only for private destinations outside the
-	// firewall's private ranges (public ones are SNATed on egress).
-	snat := kind == "application" || !fw.PrivateRanges.Contains(f.Dst)
-	if snat && topology.IsPrivate(f.Dst) {
+	// Application rules always SNAT to the firewall's private address (a
+	// transparent proxy); network rules SNAT to it for private destinations
+	// outside the firewall's private ranges and, in forced tunneling mode,
+	// for internet-bound traffic; otherwise public destinations are SNATed
+	// to the public IP on egress (Azure Firewall SNAT private IP ranges).
+	var why string
+	switch {
+	case kind == "application":
+		why = "application rules always SNAT (transparent proxy)"
+	case fw.PrivateRanges.Contains(f.Dst):
+	case topology.IsPrivate(f.Dst):
+		why = f.Dst.String() + " is outside the firewall's private ranges, so network rules SNAT"
+	case fw.ForcedTunnel:
+		why = "forced tunneling: internet-bound traffic is SNATed to a private address of the firewall"
+	}
+	if why != "" {
 		tr.nat = append(tr.nat, natRecord{device: fwNIC, before: f})
-		why := "application rules SNAT"
-		if kind == "network" {
-			why = f.Dst.String() + " is outside the firewall's private ranges, so network rules SNAT"
+		if !tr.quiet {
+			tr.hop(fw.Name, "firewall", "snat", "%s: source %s becomes %s", why, f.Src, fwNIC.IP)
 		}
-		tr.hop(fw.Name, "firewall", "snat", "%s: source %s becomes %s", why, f.Src, fwNIC.IP)
 		f.Src = fwNIC.IP
 	}
 	return tr.route(fwNIC.Subnet, fwNIC, dst, f, true)
@@ -206,7 +243,7 @@ func (tr *tracer) dnat(fwNIC *topology.NIC, f topology.Flow) bool {
 	tr.hop(fw.Name, "firewall", "receive", "public IP %s", fw.PublicIP)
 	for _, col := range fw.DNAT {
 		for _, r := range col.Rules {
-			if !tr.networkRuleMatches(fw, r, topology.Flow{Src: f.Src, Dst: fw.PublicIP, Protocol: f.Protocol, SrcPort: f.SrcPort, DstPort: f.DstPort}, "") {
+			if _, ok := tr.networkRuleMatches(fw, r, topology.Flow{Src: f.Src, Dst: fw.PublicIP, Protocol: f.Protocol, SrcPort: f.SrcPort, DstPort: f.DstPort}); !ok {
 				continue
 			}
 			before := f
@@ -266,7 +303,7 @@ func (tr *tracer) applianceAllows(nva *topology.NIC, f topology.Flow) bool {
 		tr.obs.filter(func(p topology.Protocol, port uint16) bool {
 			g := topology.Flow{Src: f.Src, Dst: f.Dst, Protocol: p, SrcPort: f.SrcPort, DstPort: port}
 			for _, col := range ar.Rules {
-				if tr.ruleMatches(vnet, false, col.Rules[0], g, "") {
+				if tr.ruleMatches(vnet, col.Rules[0], g) {
 					return col.Allow
 				}
 			}
@@ -275,7 +312,7 @@ func (tr *tracer) applianceAllows(nva *topology.NIC, f topology.Flow) bool {
 		return true
 	}
 	for _, col := range ar.Rules {
-		if !tr.ruleMatches(nva.VNet(), false, col.Rules[0], f, "") {
+		if !tr.ruleMatches(nva.VNet(), col.Rules[0], f) {
 			continue
 		}
 		if !tr.quiet {

@@ -313,7 +313,7 @@ machineLearning:
 	for _, h := range res.Reply {
 		unnat = unnat || (h.Kind == "firewall" && h.Action == "unnat" && h.Node == "fw")
 	}
-	if res.Verdict != Allowed || !strings.Contains(out, "application rules SNAT: source 10.1.0.4 becomes 10.0.0.4") || !unnat {
+	if res.Verdict != Allowed || !strings.Contains(out, "application rules always SNAT (transparent proxy): source 10.1.0.4 becomes 10.0.0.4") || !unnat {
 		t.Errorf("application rule SNAT and its reply\n%s", out)
 	}
 }

@@ -231,14 +231,15 @@ func batchManagement(c *intentCtx) ([]Step, error) {
 	aml := c.tagIn("AzureMachineLearning")
 	s := []Step{
 		c.step("the compute talks to Azure Machine Learning (TCP 443)", "AzureMachineLearning", c.region+".api.azureml.ms", topology.ProtocolTCP, 443, cite004Basic),
-		c.step("RStudio on the compute (TCP 8787)", aml, "", topology.ProtocolTCP, 8787, cite004Basic),
-		c.step("the notebook language server (TCP 18881)", aml, "", topology.ProtocolTCP, 18881, cite004Basic),
 		c.step("compute instance create, update and delete (UDP 5831)", aml, c.region+".tundra.azureml.ms", topology.ProtocolUDP, 5831, cite000NoPIP),
 		c.step("the compute talks to Azure Batch (BatchNodeManagement, TCP 443)", c.tagIn("BatchNodeManagement"), "batch."+c.region+".service.batch.azure.com", topology.ProtocolTCP, 443, cite000NoPIP),
 		c.step("the compute reaches Azure Batch's storage (TCP 443)", c.tagIn("Storage"), "mlbatch"+c.region+".blob.core.windows.net", topology.ProtocolTCP, 443, citeDecision5),
 	}
+	// TCP 8787 (RStudio) and 18881 (IntelliSense) serve a compute
+	// instance's applications, not its management: the rstudio and
+	// intellisense intents check them.
 	if c.compute.NodeCommunication != "Classic" {
-		s[5].Skip = "in Simplified node communication only BatchNodeManagement is needed; Classic mode also needs Storage.<region> (reference, decision 5)"
+		s[3].Skip = "in Simplified node communication only BatchNodeManagement is needed; Classic mode also needs Storage.<region> (reference, decision 5)"
 	}
 	return append(s, c.inboundManagement("Azure Machine Learning manages the compute")...), nil
 }

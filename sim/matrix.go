@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"net/netip"
 	"sort"
 	"strings"
 	"sync"
@@ -48,6 +49,21 @@ func (a *Access) String() string {
 		return "none"
 	}
 	return strings.Join(parts, "; ")
+}
+
+// mainReason is the reason most traces were denied for (the first in
+// order on a tie), or "unreachable" when none was recorded.
+func (a *Access) mainReason() string {
+	best, n := "", 0
+	for r, c := range a.Reasons {
+		if r != "" && (c > n || c == n && r < best) {
+			best, n = r, c
+		}
+	}
+	if best == "" {
+		return ReasonUnreachable
+	}
+	return best
 }
 
 // Equal reports whether two accesses allow the same.
@@ -317,7 +333,10 @@ type MatrixRow struct {
 	To        string              `json:"to"`
 	Allowed   map[string][]string `json:"allowed"`
 	Summary   string              `json:"summary"`
-	access    *Access
+	// Reason says why nothing passes (a trace reason code such as
+	// dns-nxdomain or nsg-denied), when nothing does.
+	Reason string `json:"reason,omitempty"`
+	access *Access
 }
 
 // Matrix is the reachability of every source to every destination.
@@ -325,6 +344,9 @@ type Matrix struct {
 	Version  int         `json:"version"`
 	Scenario string      `json:"scenario"`
 	Rows     []MatrixRow `json:"rows"`
+	// Shard is set on one shard of a matrix split with --shard; the
+	// merged matrix has none.
+	Shard *MatrixShard `json:"shard,omitempty"`
 }
 
 // MatrixSource is a source of the matrix: a subnet, VM or compute, with the
@@ -332,6 +354,11 @@ type Matrix struct {
 type matrixSource struct {
 	name  string
 	addrs []*Endpoint
+	// dsts, when set, are this source's own destinations (the public
+	// endpoints, for the internet and on-premises).
+	dsts []*Endpoint
+	// external marks the internet and on-premises sources.
+	external bool
 }
 
 // Selectors: a comma list of names (VM, compute, vnet/subnet, service, tag,
@@ -346,7 +373,7 @@ func selectSources(t *Network, sel string) ([]matrixSource, error) {
 		case "subnets", "all":
 			for _, v := range t.VNets {
 				for _, sub := range v.Subnets {
-					if sub.Name == "GatewaySubnet" || sub.Name == "AzureFirewallSubnet" {
+					if sub.Name == "GatewaySubnet" || sub.Name == "AzureFirewallSubnet" || sub.Name == "AzureFirewallManagementSubnet" {
 						continue
 					}
 					out = append(out, subnetSource(t, sub))
@@ -355,13 +382,13 @@ func selectSources(t *Network, sel string) ([]matrixSource, error) {
 		case "vms":
 			for _, vm := range t.VMs {
 				if e, err := t.ResolveEndpoint(vm.Name); err == nil {
-					out = append(out, matrixSource{vm.Name, []*Endpoint{e}})
+					out = append(out, matrixSource{name: vm.Name, addrs: []*Endpoint{e}})
 				}
 			}
 		case "computes":
 			for _, c := range t.Computes {
 				if e, err := t.ResolveEndpoint(c.Name); err == nil {
-					out = append(out, matrixSource{c.Name, []*Endpoint{e}})
+					out = append(out, matrixSource{name: c.Name, addrs: []*Endpoint{e}})
 				}
 			}
 		default:
@@ -376,7 +403,7 @@ func selectSources(t *Network, sel string) ([]matrixSource, error) {
 			if e.Kind == EndpointService || e.Kind == EndpointFQDN {
 				return nil, fmt.Errorf("--from %q: a flow can't start at a service or name", s)
 			}
-			out = append(out, matrixSource{s, []*Endpoint{e}})
+			out = append(out, matrixSource{name: s, addrs: []*Endpoint{e}})
 		}
 	}
 	return out, nil
@@ -390,7 +417,8 @@ func subnetSource(t *Network, sub *topology.Subnet) matrixSource {
 	seen := map[string]bool{}
 	for _, n := range t.NICs {
 		// Private endpoints, gateways and firewalls don't start flows.
-		if n.Kind == topology.KindPrivateEndpoint || n.Kind == topology.KindGateway || n.Kind == topology.KindFirewall {
+		if n.Kind == topology.KindPrivateEndpoint || n.Kind == topology.KindGateway || n.Kind == topology.KindFirewall ||
+			n.Kind == topology.KindResolverInbound || n.Kind == topology.KindResolverOutbound {
 			seen[n.IP.String()] = true
 			continue
 		}
@@ -418,7 +446,7 @@ func selectDestinations(t *Network, sel string) ([]*Endpoint, error) {
 		case "subnets", "all":
 			for _, v := range t.VNets {
 				for _, sub := range v.Subnets {
-					if sub.Name == "GatewaySubnet" || sub.Name == "AzureFirewallSubnet" {
+					if sub.Name == "GatewaySubnet" || sub.Name == "AzureFirewallSubnet" || sub.Name == "AzureFirewallManagementSubnet" {
 						continue
 					}
 					e, _ := t.ResolveEndpoint(sub.ID())
@@ -453,6 +481,105 @@ func selectDestinations(t *Network, sel string) ([]*Endpoint, error) {
 	return out, nil
 }
 
+// exposureSources are the sources outside Azure the default matrix adds:
+// the internet, to every publicly reachable endpoint, and each gateway's
+// on-premises network, to those and to every subnet (subnetDsts), so that
+// a change that opens something to the outside shows in the matrix and in
+// diff.
+func exposureSources(t *Network, subnetDsts []*Endpoint) []matrixSource {
+	pub := publicEndpoints(t)
+	var out []matrixSource
+	if len(pub) > 0 {
+		e, _ := t.ResolveEndpoint("internet")
+		out = append(out, matrixSource{name: "internet", addrs: []*Endpoint{e}, dsts: pub, external: true})
+	}
+	var onPremDsts []*Endpoint
+	for _, d := range subnetDsts {
+		if d.Kind == EndpointSubnet {
+			onPremDsts = append(onPremDsts, d)
+		}
+	}
+	onPremDsts = append(onPremDsts, pub...)
+	for _, g := range t.Gateways {
+		name, a, ok := onPremSource(g)
+		if !ok || len(onPremDsts) == 0 {
+			continue
+		}
+		e, err := t.ResolveEndpoint(a.String())
+		if err != nil || e.Kind != EndpointOnPrem {
+			continue
+		}
+		e.Text = name
+		out = append(out, matrixSource{name: name, addrs: []*Endpoint{e}, dsts: onPremDsts, external: true})
+	}
+	return out
+}
+
+// onPremSource is the address that stands for a gateway's on-premises
+// network in the matrix: its first named host, else the first address of
+// its first prefix.
+func onPremSource(g *topology.Gateway) (string, netip.Addr, bool) {
+	if len(g.Hosts) > 0 {
+		names := sortedHostNames(g.Hosts)
+		return names[0], g.Hosts[names[0]], true
+	}
+	if len(g.OnPremises) == 0 {
+		return "", netip.Addr{}, false
+	}
+	a := g.OnPremises[0].Masked().Addr().Next()
+	return "on-premises " + a.String(), a, true
+}
+
+func sortedHostNames(m map[string]netip.Addr) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// publicEndpoints lists what the internet can address: VMs and computes
+// with public IPs, firewalls with DNAT rules, public load balancer
+// frontends with rules, and services whose public network access is not
+// disabled.
+func publicEndpoints(t *Network) []*Endpoint {
+	var out []*Endpoint
+	for _, n := range t.NICs {
+		if !n.PublicIP.IsValid() {
+			continue
+		}
+		switch {
+		case n.Kind == topology.KindFirewall && len(n.Firewall.DNAT) == 0:
+			continue
+		case n.Kind == topology.KindVM, n.Kind == topology.KindCompute, n.Kind == topology.KindFirewall, n.Kind == topology.KindBastion:
+		default:
+			continue
+		}
+		if e, err := t.ResolveEndpoint(n.Name); err == nil {
+			out = append(out, e)
+		}
+	}
+	for _, lb := range t.LoadBalancers {
+		for _, fe := range lb.Frontends {
+			if fe.Subnet == nil && len(lb.Rules) > 0 {
+				if e, err := t.ResolveEndpoint(fe.Name); err == nil {
+					out = append(out, e)
+				}
+			}
+		}
+	}
+	for _, svc := range t.Services {
+		if svc.PublicNetworkAccess == "Disabled" {
+			continue
+		}
+		if e, err := t.ResolveEndpoint(svc.Name); err == nil {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 func mustEndpoints(t *Network, what ...string) []*Endpoint {
 	var out []*Endpoint
 	for _, w := range what {
@@ -484,6 +611,16 @@ func splitList(s string) []string {
 // sources and destinations, on every core. progress, when set, is called
 // after each source.
 func (t *Network) Matrix(from, to string, progress func(done, total int)) (*Matrix, error) {
+	return t.MatrixShard(from, to, MatrixShard{Index: 1, Of: 1}, progress)
+}
+
+// MatrixShard computes shard.Index of shard.Of shards of the matrix: the
+// rows of one contiguous block of the sources, in order, so that merging
+// the shards in order (MergeMatrices) gives the matrix of one run.
+func (t *Network) MatrixShard(from, to string, shard MatrixShard, progress func(done, total int)) (*Matrix, error) {
+	if shard.Of < 1 || shard.Index < 1 || shard.Index > shard.Of {
+		return nil, fmt.Errorf("--shard %d/%d: want i/n with 1 <= i <= n", shard.Index, shard.Of)
+	}
 	srcs, err := selectSources(t, from)
 	if err != nil {
 		return nil, err
@@ -492,14 +629,28 @@ func (t *Network) Matrix(from, to string, progress func(done, total int)) (*Matr
 	if err != nil {
 		return nil, err
 	}
+	if from == "" && to == "" {
+		srcs = append(srcs, exposureSources(t, dsts)...)
+	}
+	for i := range srcs {
+		if srcs[i].dsts == nil {
+			srcs[i].dsts = dsts
+		}
+	}
 	m := &Matrix{Version: JSONVersion, Scenario: t.File, Rows: []MatrixRow{}}
+	if shard.Of > 1 {
+		lo, hi := shard.block(len(srcs))
+		srcs = srcs[lo:hi]
+		sh := shard
+		m.Shard = &sh
+	}
 	// Every (source address, destination) pair is independent: compute
 	// them on every core, then group and order the rows as the sources and
 	// destinations were given.
 	type job struct{ s, a, d int }
 	var jobs []job
 	for si, s := range srcs {
-		for di := range dsts {
+		for di := range s.dsts {
 			for ai := range s.addrs {
 				jobs = append(jobs, job{si, ai, di})
 			}
@@ -512,11 +663,11 @@ func (t *Network) Matrix(from, to string, progress func(done, total int)) (*Matr
 	finished, perSource := 0, map[int]int{}
 	parallel.ForEach(len(jobs), func(i int) {
 		j := jobs[i]
-		results[i], errs[i] = reach(t, srcs[j.s].addrs[j.a], dsts[j.d], nil, names)
+		results[i], errs[i] = reach(t, srcs[j.s].addrs[j.a], srcs[j.s].dsts[j.d], nil, names)
 		if progress != nil {
 			done.Lock()
 			perSource[j.s]++
-			if perSource[j.s] == len(dsts)*len(srcs[j.s].addrs) {
+			if perSource[j.s] == len(srcs[j.s].dsts)*len(srcs[j.s].addrs) {
 				finished++
 				progress(finished, len(srcs))
 			}
@@ -530,7 +681,7 @@ func (t *Network) Matrix(from, to string, progress func(done, total int)) (*Matr
 	}
 	k := 0
 	for _, s := range srcs {
-		for _, d := range dsts {
+		for _, d := range s.dsts {
 			type group struct {
 				acc   *Access
 				addrs []string
@@ -555,7 +706,12 @@ func (t *Network) Matrix(from, to string, progress func(done, total int)) (*Matr
 				if len(groups) > 1 {
 					from = fmt.Sprintf("%s [%s]", s.name, strings.Join(g.addrs, " "))
 				}
-				m.Rows = append(m.Rows, MatrixRow{From: from, Addresses: g.addrs, To: d.Text, Allowed: g.acc.byProtocol(), Summary: g.acc.String(), access: g.acc})
+				row := MatrixRow{From: from, Addresses: g.addrs, To: d.Text, Allowed: g.acc.byProtocol(), Summary: g.acc.String(), access: g.acc}
+				if g.acc.Empty() {
+					row.Reason = g.acc.mainReason()
+					row.Summary = fmt.Sprintf("none (%s)", row.Reason)
+				}
+				m.Rows = append(m.Rows, row)
 			}
 		}
 	}

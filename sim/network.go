@@ -17,6 +17,9 @@ type Network struct {
 
 	dnsOnce sync.Once
 	dns     *dnsmock.Resolver
+	// fwNames caches what each firewall resolves the FQDNs of its network
+	// rules to (fwKey -> []netip.Addr).
+	fwNames sync.Map
 }
 
 // New returns the query engine of a compiled network.

@@ -126,10 +126,11 @@ func (t *Network) FindNextHop(from, to string) (*NextHop, error) {
 		a = dst.Addr
 	}
 	a = a.Unmap()
-	if a == topology.AzureDNS {
-		// The host's virtual IP is not subject to user-defined routes (reference 1.7).
+	if a == topology.AzureDNS || a == topology.IMDS {
+		// The host's virtual IP and the link-local metadata service are not
+		// subject to user-defined routes (reference 1.7).
 		return &NextHop{Version: JSONVersion, NextHopType: NextHopPlatform, RouteNextHopType: NextHopPlatform, RouteTableID: SystemRoute, RouteTable: SystemRoute,
-			Route: "168.63.129.16 is not subject to user-defined routes", AddressPrefix: "168.63.129.16/32"}, nil
+			Route: a.String() + " is not subject to user-defined routes", AddressPrefix: a.String() + "/32"}, nil
 	}
 	r, p, ok := src.Subnet.Routes.Lookup(a)
 	if !ok {

@@ -201,6 +201,9 @@ func traceWith(t *Network, src, dst *Endpoint, req Request, obs pathObserver) (*
 	if !req.Quiet {
 		res.To = dst.String()
 	}
+	if err := checkFamilies(src, dst); err != nil {
+		return nil, err
+	}
 	f := topology.Flow{Src: src.Addr, Dst: dst.Addr, Protocol: req.Protocol, SrcPort: req.SrcPort, DstPort: req.Port}
 	if !req.Protocol.HasPorts() {
 		f.SrcPort, f.DstPort = 0, 0
@@ -222,6 +225,8 @@ func traceWith(t *Network, src, dst *Endpoint, req Request, obs pathObserver) (*
 	}
 	if ok {
 		res.Verdict, res.Reason, res.BlockedBy = Allowed, "", nil
+	} else if !req.Quiet {
+		bastionHint(src, dst, res, f)
 	}
 	return res, nil
 }
@@ -248,7 +253,7 @@ func (tr *tracer) fromVNet(src, dst *Endpoint, f topology.Flow) bool {
 	if !tr.quiet {
 		tr.hop(srcNode(src), "source", "send", "%s in %s (%s)", f.Src, sub.ID(), sub.VNet.Region)
 	}
-	if f.Dst == topology.AzureDNS {
+	if f.Dst == topology.AzureDNS || f.Dst == topology.IMDS {
 		return tr.toPlatform(src, f)
 	}
 	if !tr.outboundNSGs(src.NIC, sub, f, dstNIC(dst)) {
@@ -274,10 +279,19 @@ func dstNIC(e *Endpoint) *topology.NIC {
 	return e.NIC
 }
 
-// toPlatform handles traffic to 168.63.129.16, which user routes never
-// affect and NSGs filter only through the platform tags (reference 1.7).
+// toPlatform handles traffic to 168.63.129.16 and 169.254.169.254, which
+// user routes never affect and NSGs filter only through the platform tags
+// AzurePlatformDNS, AzurePlatformIMDS and AzurePlatformLKM (reference 1.7:
+// DHCP, DNS, IMDS and health monitoring through these addresses "aren't
+// subject to the configured network security groups unless targeted by
+// service tags specific to each service").
 func (tr *tracer) toPlatform(src *Endpoint, f topology.Flow) bool {
-	tr.hop("168.63.129.16", "platform", "bypass", "the host's virtual IP is not subject to user-defined routes")
+	node := f.Dst.String()
+	if f.Dst == topology.IMDS {
+		tr.hop(node, "platform", "bypass", "the instance metadata service is link-local to the host: not subject to user-defined routes")
+	} else {
+		tr.hop(node, "platform", "bypass", "the host's virtual IP is not subject to user-defined routes")
+	}
 	for _, lvl := range nsgLevels(src.NIC, src.Subnet, false) {
 		if tr.obs != nil {
 			tr.obs.nsg(lvl.nsg, false)
@@ -299,7 +313,11 @@ func (tr *tracer) toPlatform(src *Endpoint, f topology.Flow) bool {
 			}
 		}
 	}
-	tr.hop("168.63.129.16", "destination", "deliver", "Azure platform services (DNS, DHCP, health probes); NSGs apply only through AzurePlatform* tags")
+	if f.Dst == topology.IMDS {
+		tr.hop(node, "destination", "deliver", "Azure Instance Metadata Service; NSGs apply only through the AzurePlatformIMDS tag")
+	} else {
+		tr.hop(node, "destination", "deliver", "Azure platform services (DNS, DHCP, health probes); NSGs apply only through AzurePlatform* tags")
+	}
 	return true
 }
 
@@ -342,6 +360,11 @@ func (tr *tracer) evalNSG(nsg *topology.NSG, inbound bool, f topology.Flow, v *t
 func (tr *tracer) applyNSGs(levels []nsgLevel, inbound bool, f topology.Flow, v *topology.VNet, srcNIC, dstNIC *topology.NIC) bool {
 	if tr.reply {
 		return true // the flow record lets the reply through (reference 1.3)
+	}
+	if skip, ok := tr.applyAdmin(v, inbound, f, srcNIC, dstNIC); !ok {
+		return false
+	} else if skip {
+		return true
 	}
 	if tr.obs != nil {
 		for _, lvl := range levels {
@@ -477,6 +500,9 @@ func (tr *tracer) deliverInVNet(v *topology.VNet, dst *Endpoint, f topology.Flow
 	if n := v.NICAt(f.Dst); n != nil {
 		return tr.deliverNIC(n, f)
 	}
+	if fe := tr.t.LBFrontendAt(f.Dst); fe != nil && fe.Subnet != nil && fe.Subnet.VNet == v {
+		return tr.throughLB(fe, f, false)
+	}
 	sub := v.SubnetAt(f.Dst)
 	if sub == nil {
 		tr.hop(v.Name, "vnet", "drop", "%s is in the address space of %s but in no subnet", f.Dst, v.Name)
@@ -523,6 +549,15 @@ func (tr *tracer) deliverNIC(n *topology.NIC, f topology.Flow) bool {
 // toAppliance forwards the packet to a VirtualAppliance next hop.
 func (tr *tracer) toAppliance(sub *topology.Subnet, dst *Endpoint, f topology.Flow, r *topology.Route) bool {
 	nva, nvaVNet := sub.VNet.NICInReach(r.NextHopIP)
+	if fe := tr.t.LBFrontendAt(r.NextHopIP); nva == nil && fe != nil && fe.Subnet != nil && sub.VNet.Reaches(fe.Subnet.VNet) {
+		if !tr.quiet {
+			tr.hop(fe.Name, "loadBalancer", "receive", "next hop %s is the frontend of internal load balancer %s", r.NextHopIP, fe.LB.Name)
+		}
+		if nva = tr.lbNextHop(fe, f); nva == nil {
+			return false
+		}
+		nvaVNet = nva.VNet()
+	}
 	if nva == nil {
 		if !tr.quiet {
 			tr.hop(r.NextHopIP.String(), "appliance", "drop", "no NIC has %s in %s or a peered VNet", r.NextHopIP, sub.VNet.Name)

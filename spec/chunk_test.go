@@ -32,14 +32,23 @@ func bigScenario(n int) []byte {
 // TestDecodeChunked: pieces decode to exactly what one decoding gives, and
 // anything the pieces can't handle goes the ordinary way.
 func TestDecodeChunked(t *testing.T) {
-	defer func(n int) { chunkMin = n }(chunkMin)
-	chunkMin = 64 << 10
-	data := bigScenario(2500) // with chunkItems 2000: two pieces of each list
+	defer func(n, b int) { chunkMin, chunkBytes = n, b }(chunkMin, chunkBytes)
+	chunkMin, chunkBytes = 64<<10, 16<<10
+	data := bigScenario(2500)
 	if len(data) < chunkMin {
 		t.Fatalf("test scenario too small: %d bytes", len(data))
 	}
-	got, ok := decodeChunked(data)
-	if !ok {
+	pieces, _ := splitPieces(data)
+	for _, p := range pieces {
+		if len(p.text) > chunkBytes+4<<10 && p.index >= 0 {
+			t.Errorf("a piece of %s holds %d bytes, want about %d", p.key, len(p.text), chunkBytes)
+		}
+	}
+	if len(pieces) < 8 {
+		t.Errorf("%d pieces, want a file cut by bytes", len(pieces))
+	}
+	got, _, errs, ok := decodeChunked("big.yaml", data)
+	if !ok || errs != nil {
 		t.Fatal("decodeChunked refused a plain file")
 	}
 	var want Scenario
@@ -57,11 +66,10 @@ func TestDecodeChunked(t *testing.T) {
 	for name, bad := range map[string][]byte{
 		"an anchor":         append(append([]byte{}, data...), []byte("services: [&x {name: a, type: Microsoft.Storage/storageAccounts}]\n")...),
 		"a key twice":       append(append([]byte{}, data...), []byte("region: westus\n")...),
-		"an unknown key":    bytes.Replace(data, []byte("destinationPortRange: \"1000\""), []byte("destPort: \"1000\""), 1),
 		"a second document": append(append([]byte{}, data...), []byte("---\napiVersion: vnetsim/v1\n")...),
 		"a list first":      append([]byte("- stray\n"), data...),
 	} {
-		if _, ok := decodeChunked(bad); ok {
+		if _, _, _, ok := decodeChunked("big.yaml", bad); ok {
 			t.Errorf("%s: decodeChunked should leave it to the ordinary decoding", name)
 		}
 	}
@@ -69,5 +77,67 @@ func TestDecodeChunked(t *testing.T) {
 	_, err := Parse("big.yaml", bytes.Replace(data, []byte("destinationPortRange: \"1000\""), []byte("destPort: \"1000\""), 1))
 	if err == nil || !strings.Contains(err.Error(), `networkSecurityGroups[0].securityRules[0].destPort: unknown key "destPort"`) {
 		t.Errorf("unknown key in a large file: %v", err)
+	}
+}
+
+// TestChunkedErrors: an error in a large file is reported by its piece with
+// exactly the line, key and message that decoding the whole file gives.
+func TestChunkedErrors(t *testing.T) {
+	defer func(n, m int) { chunkMin, chunkBytes = n, m }(chunkMin, chunkBytes)
+	chunkBytes = 8 << 10
+	data := bigScenario(450) // three pieces of each list
+	last := []byte("{name: r2, priority: 102")
+	i := bytes.LastIndex(data, last)
+	for name, bad := range map[string][]byte{
+		"unknown key, first piece": bytes.Replace(data, []byte("destinationPortRange: \"1000\""), []byte("destPort: \"1000\""), 1),
+		"unknown key, last piece":  append(append(append([]byte{}, data[:i]...), []byte("{name: r2, bogus: 1, priority: 102")...), data[i+len(last):]...),
+		"wrong type, last piece":   append(append(append([]byte{}, data[:i]...), []byte("{name: r2, priority: [102]")...), data[i+len(last):]...),
+		"syntax, last piece":       append(append(append([]byte{}, data[:i]...), []byte("{name: [r2, priority: 102")...), data[i+len(last):]...),
+		"unknown key, expectation": bytes.Replace(data, []byte("expect: allowed}"), []byte("expect: allowed, x: 1}"), 1),
+		"unknown key, vnets 3rd":   bytes.Replace(data, []byte("name: v440\n"), []byte("name: v440\n    foo: 1\n"), 1),
+	} {
+		chunkMin = 16 << 10
+		_, _, cerrs, ok := decodeChunked("big.yaml", bad)
+		if !ok || cerrs == nil {
+			t.Errorf("%s: pieces found no error", name)
+			continue
+		}
+		chunkMin = 1 << 40
+		_, err := Parse("big.yaml", bad)
+		if err == nil || cerrs.Error() != err.Error() {
+			t.Errorf("%s: pieces say\n%v\nthe whole file says\n%v", name, cerrs, err)
+		}
+	}
+}
+
+// TestChunkedPositions: a large file's key paths are located in the file
+// from its pieces, in any piece.
+func TestChunkedPositions(t *testing.T) {
+	defer func(n, m int) { chunkMin, chunkBytes = n, m }(chunkMin, chunkBytes)
+	chunkBytes = 8 << 10
+	data := bigScenario(450)
+	chunkMin = 16 << 10
+	d, err := Parse("big.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.pos.parts) < 4 {
+		t.Fatalf("not decoded in pieces: %d parts", len(d.pos.parts))
+	}
+	chunkMin = 1 << 40
+	whole, err := Parse("big.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"apiVersion", "region", "vnets", "vnets[0]", "vnets[199].name", "vnets[200]", "vnets[200].subnets[0].addressPrefix",
+		"vnets[449].addressSpace[0]", "networkSecurityGroups", "networkSecurityGroups[400].securityRules[2].priority", "expectations[0].port", "vnets[449].nope"} {
+		if got, want := d.Line(path), whole.Line(path); got != want || want == 0 {
+			t.Errorf("%s: line %d from pieces, %d from the whole file", path, got, want)
+		}
+	}
+	for _, line := range []int{5, 900, 2000, 3000} {
+		if got, want := d.pos.pathsOn(line), whole.pos.pathsOn(line); !reflect.DeepEqual(got, want) || len(want) == 0 {
+			t.Errorf("line %d: paths %v from pieces, %v from the whole file", line, got, want)
+		}
 	}
 }

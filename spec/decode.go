@@ -17,11 +17,24 @@ import (
 // positions maps a key path (vnets[0].subnets[1].addressPrefix) to the line it
 // is written on, so that validation can name the file, line and key.
 //
-// Positions are built on first use from the YAML node tree, so that a file
-// that loads without errors is parsed only once.
+// A file is made of parts: the whole file, or for a large file decoded in
+// pieces, one part per piece. A part's positions are built on first use from
+// its own node tree, so that a file that loads without errors is parsed only
+// once, and an error in a large file costs the parse of one piece. Aliases
+// are not followed: a path below an alias is located at the alias.
 type positions struct {
+	parts []*part
+}
+
+// part is the positions of one piece of a file.
+type part struct {
+	key     string // the top-level key of a piece; "" for a whole file
+	index   int    // the index of the first item of a sequence piece, else -1
+	first   int    // the first file line the part covers
+	lineOff int    // added to a line of the part's text to give the file line
+	tree    func() *yaml.Node
+
 	once   sync.Once
-	tree   func() *yaml.Node // the tree to walk, parsed on demand
 	line   map[string]int
 	byLine map[int][]string
 	value  map[string]string    // scalar text at a path
@@ -55,37 +68,103 @@ func originComment(n *yaml.Node) string {
 
 // originAt returns the origin of the innermost imported object written at
 // or before line: the last marked list item that starts there or above.
-func (p *positions) originAt(line int) string {
-	p.ensure()
-	i := sort.Search(len(p.origins), func(i int) bool { return p.origins[i].line > line })
-	if i == 0 {
-		return ""
+func (ps *positions) originAt(line int) string {
+	for k := len(ps.parts) - 1; k >= 0; k-- {
+		p := ps.parts[k]
+		if p.first > line && k > 0 {
+			continue
+		}
+		p.ensure()
+		i := sort.Search(len(p.origins), func(i int) bool { return p.origins[i].line > line })
+		if i > 0 {
+			return p.origins[i-1].text
+		}
 	}
-	return p.origins[i-1].text
+	return ""
 }
 
 // newPositions returns the positions of the tree that tree returns.
 func newPositions(tree func() *yaml.Node) *positions {
-	return &positions{tree: tree}
+	return &positions{parts: []*part{{index: -1, first: 1, tree: tree}}}
 }
 
-func (p *positions) ensure() {
+func (p *part) ensure() {
 	p.once.Do(func() {
 		p.line, p.byLine = map[string]int{}, map[int][]string{}
 		p.value, p.kind = map[string]string{}, map[string]yaml.Kind{}
 		if n := p.tree(); n != nil {
-			p.walk(n, "")
+			p.walk(n, "", true)
 		}
 	})
 }
 
+// partFor returns the part that holds a key path.
+func (ps *positions) partFor(path string) *part {
+	if len(ps.parts) == 1 {
+		return ps.parts[0]
+	}
+	key, rest := path, ""
+	if i := strings.IndexAny(path, ".["); i >= 0 {
+		key, rest = path[:i], path[i:]
+	}
+	idx := -1
+	if strings.HasPrefix(rest, "[") {
+		if j := strings.IndexByte(rest, ']'); j > 0 {
+			idx, _ = strconv.Atoi(rest[1:j])
+		}
+	}
+	var best *part
+	for _, p := range ps.parts {
+		if p.key != key {
+			continue
+		}
+		if best == nil || p.index >= 0 && p.index <= idx {
+			best = p
+		}
+	}
+	return best
+}
+
+// partAt returns the part that holds a file line.
+func (ps *positions) partAt(line int) *part {
+	var best *part
+	for _, p := range ps.parts {
+		if p.first <= line {
+			best = p
+		}
+	}
+	return best
+}
+
 // pathsOn returns the key paths written on a line.
-func (p *positions) pathsOn(line int) []string {
+func (ps *positions) pathsOn(line int) []string {
+	p := ps.partAt(line)
+	if p == nil {
+		return nil
+	}
 	p.ensure()
 	return p.byLine[line]
 }
 
-func (p *positions) add(path string, line int) {
+// kindOf and valueOf return the node kind and scalar text at a path.
+func (ps *positions) kindOf(path string) yaml.Kind {
+	if p := ps.partFor(path); p != nil {
+		p.ensure()
+		return p.kind[path]
+	}
+	return 0
+}
+
+func (ps *positions) valueOf(path string) string {
+	if p := ps.partFor(path); p != nil {
+		p.ensure()
+		return p.value[path]
+	}
+	return ""
+}
+
+func (p *part) add(path string, line int) {
+	line += p.lineOff
 	if _, ok := p.line[path]; !ok {
 		p.line[path] = line
 		p.byLine[line] = append(p.byLine[line], path)
@@ -93,11 +172,13 @@ func (p *positions) add(path string, line int) {
 }
 
 // lookup returns the line of path, or of its closest written ancestor.
-func (p *positions) lookup(path string) int {
-	p.ensure()
+func (ps *positions) lookup(path string) int {
 	for path != "" {
-		if l, ok := p.line[path]; ok {
-			return l
+		if p := ps.partFor(path); p != nil {
+			p.ensure()
+			if l, ok := p.line[path]; ok {
+				return l
+			}
 		}
 		i := strings.LastIndexAny(path, ".[")
 		if i < 0 {
@@ -108,7 +189,7 @@ func (p *positions) lookup(path string) int {
 	return 0
 }
 
-func (p *positions) note(path string, n *yaml.Node) {
+func (p *part) note(path string, n *yaml.Node) {
 	if n.Kind == yaml.AliasNode && n.Alias != nil {
 		n = n.Alias
 	}
@@ -118,11 +199,13 @@ func (p *positions) note(path string, n *yaml.Node) {
 	}
 }
 
-func (p *positions) walk(n *yaml.Node, path string) {
+// walk records the paths below n. It does not follow aliases, so it costs
+// the size of the file as written, whatever the aliases expand to.
+func (p *part) walk(n *yaml.Node, path string, top bool) {
 	switch n.Kind {
 	case yaml.DocumentNode:
 		for _, c := range n.Content {
-			p.walk(c, path)
+			p.walk(c, path, top)
 		}
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -131,30 +214,44 @@ func (p *positions) walk(n *yaml.Node, path string) {
 			if path != "" {
 				kp = path + "." + k.Value
 			}
+			if top && p.index > 0 && k.Value == p.key {
+				// A later piece of a sequence: its key line is not the file's.
+				p.walkItems(n.Content[i+1], kp, p.index)
+				continue
+			}
 			p.add(kp, k.Line)
 			p.note(kp, n.Content[i+1])
-			p.walk(n.Content[i+1], kp)
+			if top && p.index >= 0 && k.Value == p.key {
+				p.walkItems(n.Content[i+1], kp, p.index)
+				continue
+			}
+			p.walk(n.Content[i+1], kp, false)
 		}
 	case yaml.SequenceNode:
-		for i, c := range n.Content {
-			ip := fmt.Sprintf("%s[%d]", path, i)
-			p.add(ip, c.Line)
-			p.note(ip, c)
-			if o := originComment(c); o != "" {
-				p.origins = append(p.origins, origin{line: c.Line, text: o})
-			}
-			p.walk(c, ip)
+		p.walkItems(n, path, 0)
+	}
+}
+
+func (p *part) walkItems(n *yaml.Node, path string, from int) {
+	if n.Kind != yaml.SequenceNode {
+		p.walk(n, path, false)
+		return
+	}
+	for i, c := range n.Content {
+		ip := path + "[" + strconv.Itoa(from+i) + "]"
+		p.add(ip, c.Line)
+		p.note(ip, c)
+		if o := originComment(c); o != "" {
+			p.origins = append(p.origins, origin{line: c.Line + p.lineOff, text: o})
 		}
-	case yaml.AliasNode:
-		if n.Alias != nil {
-			p.walk(n.Alias, path)
-		}
+		p.walk(c, ip, false)
 	}
 }
 
 var (
 	reLine     = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 	reNotFound = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+	reField    = regexp.MustCompile(`^field ([^\s:]+): (.*)$`)
 	reCannot   = regexp.MustCompile("^cannot unmarshal !!(\\w+)(?: `([^`]*)`)? into (\\S+)$")
 )
 
@@ -174,8 +271,23 @@ func decode(name string, data []byte) (*Scenario, *positions, func() *yaml.Node,
 		return mapping
 	}
 	pos := newPositions(root)
-	if sc, ok := decodeChunked(data); ok && sc.APIVersion == APIVersion {
-		return sc, pos, root, nil
+	if looksJSON(data) {
+		if sc, ok := decodeJSON(data); ok && sc.APIVersion == APIVersion {
+			return sc, pos, root, nil
+		}
+	} else if sc, cpos, errs, ok := decodeChunked(name, data); ok {
+		if len(errs) > 0 {
+			return nil, nil, nil, errs
+		}
+		if sc.APIVersion == APIVersion {
+			return sc, cpos, root, nil
+		}
+	}
+	if hasAnchors(data) {
+		// Bound the aliases before anything follows one.
+		if errs := checkAliases(name, root(), pos); len(errs) > 0 {
+			return nil, nil, nil, errs
+		}
 	}
 	var sc Scenario
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -186,12 +298,18 @@ func decode(name string, data []byte) (*Scenario, *positions, func() *yaml.Node,
 	case err == io.EOF:
 		return nil, nil, nil, ErrorList{{File: name, Msg: "empty scenario file"}}
 	case err != nil && !errors.As(err, &te):
+		if !strings.Contains(err.Error(), "line ") {
+			if r := root(); r != nil {
+				// Not a syntax error (yaml.v3 names a line for those).
+				return nil, nil, nil, ErrorList{{File: name, Line: r.Line, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}}
+			}
+		}
 		return nil, nil, nil, syntaxError(name, data, err)
 	case err != nil:
 		if r := root(); r != nil && r.Kind != yaml.MappingNode {
 			return nil, nil, nil, ErrorList{{File: name, Line: r.Line, Msg: "a scenario file is a YAML mapping"}}
 		}
-		return nil, nil, nil, yamlErrors(name, pos, err)
+		return nil, nil, nil, yamlErrors(name, pos, err, 0)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
@@ -210,8 +328,9 @@ func decode(name string, data []byte) (*Scenario, *positions, func() *yaml.Node,
 	return &sc, pos, root, nil
 }
 
-// yamlErrors turns yaml.v3 errors into located Errors, one per problem.
-func yamlErrors(name string, pos *positions, err error) ErrorList {
+// yamlErrors turns yaml.v3 errors into located Errors, one per problem;
+// off is added to the lines yaml.v3 names (for a piece of a file).
+func yamlErrors(name string, pos *positions, err error, off int) ErrorList {
 	var msgs []string
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
@@ -224,9 +343,13 @@ func yamlErrors(name string, pos *positions, err error) ErrorList {
 		e := &Error{File: name, Msg: strings.TrimPrefix(m, "yaml: ")}
 		if sm := reLine.FindStringSubmatch(m); sm != nil {
 			e.Line, _ = strconv.Atoi(sm[1])
+			e.Line += off
 			e.Msg = sm[2]
 		}
-		if sm := reNotFound.FindStringSubmatch(e.Msg); sm != nil {
+		if sm := reField.FindStringSubmatch(e.Msg); sm != nil {
+			e.Key = keyOnLine(pos, e.Line, sm[1])
+			e.Msg = sm[2]
+		} else if sm := reNotFound.FindStringSubmatch(e.Msg); sm != nil {
 			e.Key = keyOnLine(pos, e.Line, sm[1])
 			e.Msg = fmt.Sprintf("unknown key %q", sm[1])
 		} else if sm := reCannot.FindStringSubmatch(e.Msg); sm != nil {
@@ -257,10 +380,10 @@ func keyForValue(pos *positions, line int, tag, shown string) (key, value string
 	prefix := strings.TrimSuffix(shown, "...")
 	best := ""
 	for _, p := range pos.pathsOn(line) {
-		if pos.kind[p] != want {
+		if pos.kindOf(p) != want {
 			continue
 		}
-		if want == yaml.ScalarNode && !strings.HasPrefix(pos.value[p], prefix) {
+		if want == yaml.ScalarNode && !strings.HasPrefix(pos.valueOf(p), prefix) {
 			continue
 		}
 		if best == "" || len(p) < len(best) {
@@ -271,7 +394,7 @@ func keyForValue(pos *positions, line int, tag, shown string) (key, value string
 		return keyOnLine(pos, line, ""), shown
 	}
 	if want == yaml.ScalarNode {
-		value = pos.value[best]
+		value = pos.valueOf(best)
 	}
 	return best, value
 }
@@ -279,24 +402,43 @@ func keyForValue(pos *positions, line int, tag, shown string) (key, value string
 // syntaxError locates a YAML syntax error. yaml.v3 reports the line where the
 // enclosing block starts (zero-based), not the mistake, so the line is the
 // first one whose prefix of the file fails to parse with the same problem.
+// The prefixes start at the top-level key whose section holds that block
+// (with blank lines before, to keep the line numbers): a block section of a
+// YAML mapping parses on its own, so finding the line costs a few parses of
+// one section rather than of the whole file.
 func syntaxError(name string, data []byte, err error) ErrorList {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	reported := 0
 	if sm := reLine.FindStringSubmatch(err.Error()); sm != nil {
 		msg = sm[2]
+		reported, _ = strconv.Atoi(sm[1])
 	}
 	lines := bytes.SplitAfter(data, []byte("\n"))
-	fails := func(k int) bool {
+	start := 0 // index of the first line of the section
+	if reported > 0 && reported <= len(lines) {
+		for k := reported - 1; k >= 0; k-- {
+			if topKey.Match(lines[k]) {
+				start = k
+				break
+			}
+		}
+	}
+	failsFrom := func(from, k int) bool {
 		var n yaml.Node
-		e := yaml.Unmarshal(bytes.Join(lines[:k], nil), &n)
+		text := append(bytes.Repeat([]byte("\n"), from), bytes.Join(lines[from:k], nil)...)
+		e := yaml.Unmarshal(text, &n)
 		return e != nil && strings.HasSuffix(e.Error(), msg)
 	}
-	lo, hi := 1, len(lines)
-	if !fails(hi) {
+	if start > 0 && !failsFrom(start, len(lines)) {
+		start = 0 // the section doesn't fail alone: use prefixes of the file
+	}
+	lo, hi := max(reported, start+1), len(lines)
+	if start == 0 && !failsFrom(0, hi) {
 		return ErrorList{{File: name, Msg: msg}}
 	}
 	for lo < hi {
 		mid := (lo + hi) / 2
-		if fails(mid) {
+		if failsFrom(start, mid) {
 			hi = mid
 		} else {
 			lo = mid + 1
@@ -358,7 +500,7 @@ func goKind(t string) string {
 		return "text"
 	case strings.HasPrefix(t, "map["):
 		return "a mapping"
-	case strings.HasPrefix(t, "topology."), strings.HasPrefix(t, "*topology."):
+	case strings.HasPrefix(t, "topology."), strings.HasPrefix(t, "*topology."), strings.HasPrefix(t, "spec."), strings.HasPrefix(t, "*spec."):
 		return "a mapping"
 	}
 	return t

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -12,10 +13,10 @@ import (
 // Variant is a variant of a scenario: a patch merged onto the scenario
 // (typically a documented mistake) with its own expectations.
 type Variant struct {
-	Name         string        `yaml:"name"`
-	Description  string        `yaml:"description"`
-	Patch        yaml.Node     `yaml:"patch"`
-	Expectations []Expectation `yaml:"expectations"`
+	Name         string        `yaml:"name" json:"name"`
+	Description  string        `yaml:"description" json:"description"`
+	Patch        yaml.Node     `yaml:"patch" json:"patch"`
+	Expectations []Expectation `yaml:"expectations" json:"expectations"`
 }
 
 // VariantSep joins a scenario and a variant name: file.yaml#variant.
@@ -55,6 +56,9 @@ func (d *Document) variant(i int) (*Document, error) {
 	merged := cloneNode(d.root())
 	deleteKey(merged, "variants")
 	if patch != nil && patch.Kind == yaml.MappingNode {
+		if errs := checkDeletes(d.File, patch, vpath+".patch", false); len(errs) > 0 {
+			return nil, errs
+		}
 		if errs := d.strictPatch(patch, vpath+".patch"); len(errs) > 0 {
 			return nil, errs
 		}
@@ -77,7 +81,7 @@ func (d *Document) build(file, errFile string, merged *yaml.Node) (*Document, er
 	pos := newPositions(func() *yaml.Node { return merged })
 	var sc Scenario
 	if err := merged.Decode(&sc); err != nil {
-		return nil, yamlErrors(d.File, pos, err)
+		return nil, yamlErrors(d.File, pos, err, 0)
 	}
 	return &Document{File: file, ErrFile: errFile, Scenario: &sc, pos: pos, tree: func() *yaml.Node { return merged }}, nil
 }
@@ -95,6 +99,12 @@ func (d *Document) Patched(patchFile string, data []byte) (*Document, error) {
 	}
 	patch := root.Content[0]
 	pd := &Document{File: patchFile, pos: newPositions(func() *yaml.Node { return patch })}
+	if errs := checkAliases(patchFile, patch, pd.pos); len(errs) > 0 {
+		return nil, errs
+	}
+	if errs := checkDeletes(patchFile, patch, "", false); len(errs) > 0 {
+		return nil, errs
+	}
 	if errs := pd.strictPatch(patch, ""); len(errs) > 0 {
 		return nil, errs
 	}
@@ -129,7 +139,7 @@ func (d *Document) strictPatch(patch *yaml.Node, path string) ErrorList {
 	if !errors.As(err, &te) {
 		return ErrorList{{File: d.File, Line: patch.Line, Key: path, Msg: err.Error()}}
 	}
-	errs := yamlErrors(d.File, rp, err)
+	errs := yamlErrors(d.File, rp, err, 0)
 	for _, e := range errs {
 		if path != "" {
 			e.Key = path + "." + e.Key
@@ -246,7 +256,7 @@ func keyed(list *yaml.Node) string {
 func mergeList(base, patch *yaml.Node, id, path, file string, errs *ErrorList) {
 	for j, it := range patch.Content {
 		want := scalarValue(it, id)
-		del := scalarValue(it, "$delete") == "true"
+		del := mapValue(it, "$delete") != nil // checkDeletes allows only true
 		found := -1
 		for k, b := range base.Content {
 			if b.Kind == yaml.MappingNode && scalarValue(b, id) == want {
@@ -291,4 +301,49 @@ func stripDeletes(n *yaml.Node) *yaml.Node {
 	c := cloneNode(n)
 	deleteKey(c, "$delete")
 	return c
+}
+
+// checkDeletes checks every $delete key of a patch: it is written in an item
+// of a list and its value is the boolean true. Anything else ($delete: yes,
+// "True", false) would be ignored, so the patch would silently not delete.
+func checkDeletes(file string, n *yaml.Node, path string, item bool) ErrorList {
+	var errs ErrorList
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			kp := k.Value
+			if path != "" {
+				kp = path + "." + k.Value
+			}
+			if k.Value == "$delete" {
+				switch {
+				case !item:
+					errs = append(errs, &Error{File: file, Line: k.Line, Key: kp, Msg: "$delete removes an item of a list and belongs in one (to remove a key, set it to null)"})
+				case v.Kind != yaml.ScalarNode || v.Tag != "!!bool" || v.Value != "true":
+					errs = append(errs, &Error{File: file, Line: k.Line, Key: kp, Msg: fmt.Sprintf("$delete takes true, not %s; leave it out to keep the item", quoteValue(v))})
+				}
+				continue
+			}
+			errs = append(errs, checkDeletes(file, v, kp, false)...)
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			errs = append(errs, checkDeletes(file, c, fmt.Sprintf("%s[%d]", path, i), true)...)
+		}
+	}
+	return errs
+}
+
+// quoteValue shows a node's value in a message.
+func quoteValue(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		return strconv.Quote(n.Value)
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.MappingNode:
+		return "a mapping"
+	}
+	return "an alias"
 }

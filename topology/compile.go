@@ -5,7 +5,6 @@ import (
 	"maps"
 	"net/netip"
 	"slices"
-	"strconv"
 	"strings"
 
 	"go4.org/netipx"
@@ -83,15 +82,22 @@ func (c *compiler) compile() *Topology {
 	c.compileNATs()
 	c.compileVNets()
 	c.compilePeerings()
+	c.compileNetworkManagers()
 	c.compileGateways()
 	c.compileServices()
 	c.compileNICs()
 	c.compileFirewalls()
+	c.compileResolvers()
+	c.compileLoadBalancers()
+	c.compileBastions()
+	c.compileEndpointPolicies()
+	c.checkMonitorScopes()
 	c.compileZones()
 	c.compileDNS()
 	c.compileExpectations()
 	c.compileVariants()
 	c.finishManaged(managed)
+	c.validateAzure() // validate_*.go: Azure's own rules and limits
 	if len(c.errs) > 0 {
 		return nil
 	}
@@ -269,84 +275,6 @@ func looksLikeAddress(s string) bool {
 		}
 	}
 	return strings.ContainsAny(s, "./:")
-}
-
-func (c *compiler) compileNSGs() {
-	for i := range c.sc.NetworkSecurityGroups {
-		ns := &c.sc.NetworkSecurityGroups[i]
-		path := fmt.Sprintf("networkSecurityGroups[%d]", i)
-		if ns.Name == "" {
-			c.errAt(path, "missing name")
-			continue
-		}
-		if c.t.nsgs[ns.Name] != nil {
-			c.errAt(path+".name", "duplicate network security group %q", ns.Name)
-			continue
-		}
-		nsg := &NSG{Name: ns.Name}
-		seenName := map[string]bool{}
-		type dirPrio struct {
-			dir  string
-			prio int
-		}
-		seenPrio := map[dirPrio]int{}
-		for j := range ns.SecurityRules {
-			r := &ns.SecurityRules[j]
-			rp := path + ".securityRules[" + strconv.Itoa(j) + "]"
-			if r.Name == "" {
-				c.errAt(rp, "missing name")
-			} else if seenName[r.Name] {
-				c.errAt(rp+".name", "duplicate rule name %q in %s", r.Name, ns.Name)
-			}
-			seenName[r.Name] = true
-			sr := &SecurityRule{Name: r.Name, NSG: ns.Name, Priority: r.Priority}
-			switch {
-			case strings.EqualFold(r.Direction, "Inbound"):
-				sr.Direction = "Inbound"
-			case strings.EqualFold(r.Direction, "Outbound"):
-				sr.Direction = "Outbound"
-			default:
-				c.errAt(rp+".direction", "%q: want Inbound or Outbound", r.Direction)
-			}
-			switch {
-			case strings.EqualFold(r.Access, "Allow"):
-				sr.Allow = true
-			case strings.EqualFold(r.Access, "Deny"):
-			default:
-				c.errAt(rp+".access", "%q: want Allow or Deny", r.Access)
-			}
-			if r.Priority < 100 || r.Priority > 4096 {
-				c.errAt(rp+".priority", "%d is outside 100-4096", r.Priority)
-			} else if sr.Direction != "" {
-				k := dirPrio{sr.Direction, r.Priority}
-				if prev, dup := seenPrio[k]; dup {
-					c.errAt(rp+".priority", "priority %d is already used by %s rule %q in %s", r.Priority, sr.Direction, ns.SecurityRules[prev].Name, ns.Name)
-				}
-				seenPrio[k] = j
-			}
-			proto, err := ParseProtocol(r.Protocol)
-			if err != nil {
-				c.errAt(rp+".protocol", "%q: want Tcp, Udp, Icmp, Esp, Ah or *", r.Protocol)
-			}
-			sr.Protocol = proto
-			sr.Src = c.parseAddrSide(rp, "source", r.SourceAddressPrefix, r.SourceAddressPrefixes, r.SourceApplicationSecurityGroups)
-			sr.Dst = c.parseAddrSide(rp, "destination", r.DestinationAddressPrefix, r.DestinationAddressPrefixes, r.DestinationApplicationSecurityGroups)
-			sr.SrcPorts = c.parsePorts(rp, "source", r.SourcePortRange, r.SourcePortRanges)
-			sr.DstPorts = c.parsePorts(rp, "destination", r.DestinationPortRange, r.DestinationPortRanges)
-			if sr.Direction == "Inbound" {
-				nsg.Inbound = append(nsg.Inbound, sr)
-			} else if sr.Direction == "Outbound" {
-				nsg.Outbound = append(nsg.Outbound, sr)
-			}
-		}
-		sortRules(nsg.Inbound)
-		sortRules(nsg.Outbound)
-		in, out := defaultRules(ns.Name)
-		nsg.Inbound = append(nsg.Inbound, in...)
-		nsg.Outbound = append(nsg.Outbound, out...)
-		c.t.nsgs[ns.Name] = nsg
-		c.t.NSGs = append(c.t.NSGs, nsg)
-	}
 }
 
 func (c *compiler) parsePorts(path, side, single string, plural []string) PortSet {
@@ -1023,14 +951,17 @@ const (
 	TypeKeyVault  = "Microsoft.KeyVault/vaults"
 	TypeRegistry  = "Microsoft.ContainerRegistry/registries"
 	TypeInsights  = "Microsoft.Insights/components"
+	// TypeMonitorScope is an Azure Monitor Private Link Scope (AMPLS).
+	TypeMonitorScope = "Microsoft.Insights/privateLinkScopes"
 )
 
 var serviceGroups = map[string][]string{
-	TypeWorkspace: {"amlworkspace"},
-	TypeStorage:   {"blob", "file", "queue", "table", "dfs", "web"},
-	TypeKeyVault:  {"vault"},
-	TypeRegistry:  {"registry"},
-	TypeInsights:  {"azuremonitor"},
+	TypeWorkspace:    {"amlworkspace"},
+	TypeStorage:      {"blob", "file", "queue", "table", "dfs", "web"},
+	TypeKeyVault:     {"vault"},
+	TypeRegistry:     {"registry"},
+	TypeInsights:     {"azuremonitor"},
+	TypeMonitorScope: {"azuremonitor"},
 }
 
 // serviceTagOf is the tag whose range holds a service's public endpoint.
@@ -1044,7 +975,7 @@ func serviceTagOf(typ, region string) string {
 		return "AzureKeyVault." + region
 	case TypeRegistry:
 		return "AzureContainerRegistry." + region
-	case TypeInsights:
+	case TypeInsights, TypeMonitorScope:
 		return "AzureMonitor." + region
 	}
 	return "AzureCloud." + region
@@ -1117,16 +1048,7 @@ func (c *compiler) compileServices() {
 			svc.Tag = st.Name
 			n := perTag[svc.Tag]
 			perTag[svc.Tag]++
-			for _, p := range st.Prefixes() {
-				if p.Addr().Is4() {
-					a := p.Addr()
-					for k := 0; k <= n+1 && p.Contains(a.Next()); k++ {
-						a = a.Next()
-					}
-					svc.PublicIP = a
-					break
-				}
-			}
+			svc.PublicIP = nthTagAddr(st.Prefixes(), n)
 			c.useTag(st.Name)
 		} else {
 			c.errAt(path+".region", "no service tag %s for region %q in the service tags file", svc.Tag, svc.Region)

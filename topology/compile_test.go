@@ -1,8 +1,12 @@
 package topology
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vnetsim/vnetsim/spec"
 )
 
 // compileBase is a small valid scenario that each compile error case breaks
@@ -116,5 +120,36 @@ func TestCompileErrors(t *testing.T) {
 				t.Errorf("errors:\n%s\nwant one containing %q", el.Error(), c.want)
 			}
 		})
+	}
+}
+
+// Compile reads its Document and never changes it: a managed network's
+// synthesized VNet, NSG, firewall and endpoints go into a copy, so the same
+// Document compiles again (variants, diff) to the same network.
+func TestCompileLeavesTheDocumentAlone(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "scenarios", "managed-network-internet-outbound.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := spec.Parse("managed.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vnets, computes := len(d.Scenario.VNets), len(d.Scenario.MachineLearning.Computes)
+	managed := d.Scenario.MachineLearning.Computes[0].Managed
+	var first int
+	for i := range 2 {
+		topo, err := Compile(d, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			first = len(topo.VNets)
+		} else if len(topo.VNets) != first {
+			t.Errorf("second compile has %d VNets, the first %d", len(topo.VNets), first)
+		}
+	}
+	if len(d.Scenario.VNets) != vnets || len(d.Scenario.MachineLearning.Computes) != computes || d.Scenario.MachineLearning.Computes[0].Managed != managed {
+		t.Errorf("Compile changed the document: %d VNets (was %d), compute 0 managed %v (was %v)", len(d.Scenario.VNets), vnets, d.Scenario.MachineLearning.Computes[0].Managed, managed)
 	}
 }

@@ -27,9 +27,17 @@ type Firewall struct {
 	// PrivateRanges are the destinations network rules do not SNAT to
 	// (IANA private ranges unless set; 255.255.255.255/32 means always SNAT).
 	PrivateRanges *PrefixSet
-	DNAT          []*FirewallCollection
-	Network       []*FirewallCollection
-	Application   []*FirewallCollection
+	// ForcedTunnel is set when the firewall has a management IP
+	// configuration: internet-bound traffic then leaves through
+	// AzureFirewallSubnet's routes and is SNATed to the firewall's private
+	// address (Azure Firewall SNAT private IP ranges; forced tunneling).
+	ForcedTunnel bool
+	// ManagementSubnet is AzureFirewallManagementSubnet in forced tunneling mode.
+	ManagementSubnet *Subnet
+	ManagementIP     netip.Addr
+	DNAT             []*FirewallCollection
+	Network          []*FirewallCollection
+	Application      []*FirewallCollection
 }
 
 // FirewallCollection is a rule collection of one type.
@@ -110,16 +118,19 @@ func canonicalFQDNTag(s string) (string, bool) {
 }
 
 // MatchFQDN reports whether name matches pattern: an exact name, "*" for any
-// name, or "*.suffix" for any name under suffix. A "*" inside a label (as in
-// *.hcp.*.azmk8s.io) matches one label.
+// name, or a left-most "*" followed by text for any name ending in that
+// text: "*.contoso.com" matches names under contoso.com but not the apex,
+// "*contoso.com" matches contoso.com and every name ending in it (Azure
+// Firewall FAQ, wildcards in target FQDNs). A "*" inside a label (as in the
+// FQDN tag pattern *.hcp.*.azmk8s.io) matches one label.
 func MatchFQDN(pattern, name string) bool {
 	pattern = strings.ToLower(strings.TrimSuffix(pattern, "."))
 	name = strings.ToLower(strings.TrimSuffix(name, "."))
 	if pattern == "*" {
 		return name != ""
 	}
-	if rest, ok := strings.CutPrefix(pattern, "*."); ok && !strings.Contains(rest, "*") {
-		return strings.HasSuffix(name, "."+rest)
+	if rest, ok := strings.CutPrefix(pattern, "*"); ok && rest != "" && !strings.Contains(rest, "*") {
+		return strings.HasSuffix(name, rest)
 	}
 	pl, nl := strings.Split(pattern, "."), strings.Split(name, ".")
 	if len(pl) != len(nl) {
@@ -282,6 +293,7 @@ func (c *compiler) compileFirewalls() {
 				col.label = col.makeLabel()
 			}
 		}
+		c.compileForcedTunnel(fw, fs, s, path)
 		if s == nil {
 			continue
 		}
@@ -360,6 +372,11 @@ func (c *compiler) compileFwCollection(cs *spec.FirewallCollection, path, kind s
 				c.errAt(rp+".protocols", "missing: an application rule needs protocols such as [\"Https:443\"]")
 			}
 			r.TargetFQDNs = rs.TargetFqdns
+			for j, f := range rs.TargetFqdns {
+				if i := strings.LastIndex(f, "*"); i > 0 || f == "" {
+					c.errAt(fmt.Sprintf("%s.targetFqdns[%d]", rp, j), "%q: Azure Firewall accepts a wildcard only as the left-most character (*.contoso.com or *contoso.com)", f)
+				}
+			}
 			for j, tg := range rs.FqdnTags {
 				name, ok := canonicalFQDNTag(tg)
 				if !ok {

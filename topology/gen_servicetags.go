@@ -1,14 +1,13 @@
 //go:build ignore
 
 // gen_servicetags converts a ServiceTags_Public JSON download into the
-// compact form embedded in vnetsim (servicetags.txt.gz): one tag a line,
+// compact form embedded in vnetsim (servicetags.txt): one tag a line,
 // "name<TAB>region<TAB>systemService<TAB>prefix,prefix,...", after a header
 // line "changeNumber<TAB>cloud". Run it with `make servicetags FILE=...`.
 package main
 
 import (
 	"bufio"
-	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"net/netip"
@@ -18,7 +17,7 @@ import (
 
 func main() {
 	if len(os.Args) != 3 {
-		fmt.Fprintln(os.Stderr, "usage: go run gen_servicetags.go ServiceTags_Public.json servicetags.txt.gz")
+		fmt.Fprintln(os.Stderr, "usage: go run gen_servicetags.go ServiceTags_Public.json servicetags.txt")
 		os.Exit(2)
 	}
 	data, err := os.ReadFile(os.Args[1])
@@ -41,9 +40,7 @@ func main() {
 	}
 	out, err := os.Create(os.Args[2])
 	check(err)
-	zw, err := gzip.NewWriterLevel(out, gzip.BestCompression)
-	check(err)
-	w := bufio.NewWriter(zw)
+	w := bufio.NewWriter(out)
 	fmt.Fprintf(w, "%d\t%s\n", f.ChangeNumber, f.Cloud)
 	for _, v := range f.Values {
 		for _, p := range v.Properties.AddressPrefixes {
@@ -59,7 +56,6 @@ func main() {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", v.Name, v.Properties.Region, v.Properties.SystemService, strings.Join(v.Properties.AddressPrefixes, ","))
 	}
 	check(w.Flush())
-	check(zw.Close())
 	check(out.Close())
 }
 

@@ -21,6 +21,10 @@ type (
 	ErrorList = spec.ErrorList
 )
 
+// OneLine escapes control characters so that a message that quotes names
+// from a file or the command line prints as exactly one line.
+func OneLine(s string) string { return spec.OneLine(s) }
+
 // Load reads, decodes, validates and compiles one scenario file.
 // Any problem in the file is returned as an ErrorList.
 func Load(path string, opts Options) (*Topology, error) {

@@ -95,7 +95,25 @@ var managedSpaces = []string{"10.250.0.0/16", "172.31.0.0/16", "100.80.0.0/16", 
 // scenario before it is compiled, so that traces, DNS and intents work on
 // managed computes unchanged. It returns what compile finishes afterwards.
 func (c *compiler) synthesizeManaged() *managedPlan {
-	ml := c.sc.MachineLearning
+	if c.sc.MachineLearning == nil {
+		return nil
+	}
+	// The synthesized resources are added to a copy: the Document is the
+	// caller's and may be compiled again (variants, diff, a second run).
+	sc := *c.sc
+	ml := *sc.MachineLearning
+	ml.Computes = slices.Clone(ml.Computes)
+	sc.MachineLearning = &ml
+	sc.RouteTables = slices.Clip(sc.RouteTables)
+	sc.Firewalls = slices.Clip(sc.Firewalls)
+	sc.NetworkSecurityGroups = slices.Clip(sc.NetworkSecurityGroups)
+	sc.VNets = slices.Clip(sc.VNets)
+	sc.PrivateEndpoints = slices.Clip(sc.PrivateEndpoints)
+	c.sc = &sc
+	return c.synthesize(&ml)
+}
+
+func (c *compiler) synthesize(ml *spec.MachineLearning) *managedPlan {
 	if ml == nil {
 		return nil
 	}

@@ -1,6 +1,7 @@
 package topology
 
 import (
+	"math/rand"
 	"net/netip"
 	"strings"
 	"testing"
@@ -227,6 +228,56 @@ networkSecurityGroups:
 	for _, c := range cases {
 		if got := topo.InTag(c.tag, netip.MustParseAddr(c.addr), v); got != c.want {
 			t.Errorf("InTag(%q, %s) = %v, want %v", c.tag, c.addr, got, c.want)
+		}
+	}
+}
+
+// TestPrefixSetAgainstScan: a large set (a trie) answers Contains and
+// Longest as a scan of its prefixes does, for IPv4, IPv6 and mapped
+// addresses, nested and overlapping prefixes.
+func TestPrefixSetAgainstScan(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	var ps []netip.Prefix
+	for i := 0; i < 400; i++ {
+		var a netip.Addr
+		if i%4 == 0 {
+			var b [16]byte
+			b[0], b[1], b[2] = 0x26, 0x03, byte(rng.Intn(4))
+			a = netip.AddrFrom16(b)
+			ps = append(ps, netip.PrefixFrom(a, 16+rng.Intn(100)).Masked())
+			continue
+		}
+		a = netip.AddrFrom4([4]byte{10, byte(rng.Intn(4)), byte(rng.Intn(256)), byte(rng.Intn(256))})
+		ps = append(ps, netip.PrefixFrom(a, 8+rng.Intn(25)).Masked())
+	}
+	ps = append(ps, netip.MustParsePrefix("::ffff:192.168.0.0/112"))
+	set := NewPrefixSet(ps)
+	for i := 0; i < 20000; i++ {
+		var a netip.Addr
+		switch i % 5 {
+		case 0:
+			var b [16]byte
+			b[0], b[1], b[2], b[3] = 0x26, 0x03, byte(rng.Intn(4)), byte(rng.Intn(256))
+			a = netip.AddrFrom16(b)
+		case 1:
+			a = netip.AddrFrom4([4]byte{192, 168, byte(rng.Intn(2)), byte(rng.Intn(256))})
+		case 2:
+			a = netip.AddrFrom16(netip.AddrFrom4([4]byte{10, byte(rng.Intn(4)), byte(rng.Intn(256)), 1}).As16()) // mapped
+		default:
+			a = netip.AddrFrom4([4]byte{10, byte(rng.Intn(5)), byte(rng.Intn(256)), byte(rng.Intn(256))})
+		}
+		var want netip.Prefix
+		for _, p := range set.Prefixes() {
+			if p.Contains(a.Unmap()) && (!want.IsValid() || p.Bits() > want.Bits()) {
+				want = p
+			}
+		}
+		got, ok := set.Longest(a)
+		if ok != want.IsValid() || got != want {
+			t.Fatalf("Longest(%s) = %s %v, want %s", a, got, ok, want)
+		}
+		if set.Contains(a) != want.IsValid() {
+			t.Fatalf("Contains(%s) = %v, want %v", a, !want.IsValid(), want.IsValid())
 		}
 	}
 }

@@ -58,6 +58,12 @@ type Topology struct {
 	Expectations     []*Expectation
 	// DNSZones are the private DNS zones, in file order.
 	DNSZones []*DNSZone
+	// DNSResolvers and Rulesets are the DNS private resolvers and the DNS
+	// forwarding rulesets.
+	DNSResolvers []*DNSResolver
+	Rulesets     []*DNSRuleset
+	// LoadBalancers are the Azure Load Balancers.
+	LoadBalancers []*LoadBalancer
 
 	// RoutingLoops are the cycles of user routes through appliances, and
 	// ForwarderLoops the cycles of DNS forwarders, found at compile time
@@ -105,6 +111,8 @@ type VNet struct {
 	VirtualNetworkTag *PrefixSet
 
 	index    int
+	adminIn  []*AdminRule // security admin rules deployed to the VNet
+	adminOut []*AdminRule
 	space    *PrefixSet
 	subnetAt *PrefixMap[*Subnet]
 	nicAt    map[netip.Addr]*NIC
@@ -143,6 +151,8 @@ type Subnet struct {
 	// NetworkSecurityGroupEnabled or RouteTableEnabled.
 	PrivateEndpointNetworkPolicies string
 	Routes                         *RouteSet
+	// EndpointPolicies are the service endpoint policies on the subnet.
+	EndpointPolicies []*EndpointPolicy
 
 	id string // ID, built once at load time
 }
@@ -267,6 +277,7 @@ const (
 	KindCompute         NICKind = "compute"
 	KindGateway         NICKind = "gateway"
 	KindFirewall        NICKind = "firewall"
+	KindBastion         NICKind = "bastion"
 )
 
 // NIC is a network interface with one private IP.

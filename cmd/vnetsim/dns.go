@@ -31,7 +31,7 @@ govern and never forwards a query.`
 // runDNS runs `vnetsim dns query` and `vnetsim dns serve`.
 func runDNS(e *env, args []string) (int, error) {
 	if len(args) == 0 {
-		return 0, usagef("dns: give a subcommand, query or serve\n\n%s", dnsUsage)
+		return 0, &usageError{"dns: give a subcommand, query or serve\n\n" + dnsUsage}
 	}
 	switch args[0] {
 	case "query":

@@ -43,7 +43,18 @@ type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
 
-func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+func usagef(format string, args ...any) error {
+	for i, a := range args {
+		// Names from the command line or a file print on one line.
+		switch v := a.(type) {
+		case string:
+			args[i] = topology.OneLine(v)
+		case error:
+			args[i] = topology.OneLine(v.Error())
+		}
+	}
+	return &usageError{fmt.Sprintf(format, args...)}
+}
 
 // outputError is an output file that could not be written (exit code 4).
 type outputError struct {

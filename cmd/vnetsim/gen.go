@@ -2,6 +2,8 @@ package main
 
 import (
 	"io"
+	"path/filepath"
+	"strings"
 
 	"github.com/vnetsim/vnetsim/scenarios"
 )
@@ -16,6 +18,7 @@ func runGen(e *env, args []string) (int, error) {
 	seed := fs.Int64("seed", 1, "random seed: the same flags give the same file")
 	region := fs.String("region", "eastus", "the region of everything")
 	out := fs.StringP("output", "o", "", "write the scenario to FILE instead of stdout")
+	format := fs.String("format", "", "yaml or json (the fast form for large estates); default json when -o ends in .json, else yaml")
 	if err := parse(fs, args); err != nil {
 		return 0, err
 	}
@@ -26,8 +29,22 @@ func runGen(e *env, args []string) (int, error) {
 	if err := o.Validate(); err != nil {
 		return 0, usagef("gen: %v", err)
 	}
-	if *out == "" {
-		return 0, scenarios.Generate(e.stdout, o)
+	if *format == "" {
+		*format = "yaml"
+		if strings.EqualFold(filepath.Ext(*out), ".json") {
+			*format = "json"
+		}
 	}
-	return 0, writeFile("gen -o", *out, func(w io.Writer) error { return scenarios.Generate(w, o) })
+	generate := scenarios.Generate
+	switch *format {
+	case "yaml":
+	case "json":
+		generate = scenarios.GenerateJSON
+	default:
+		return 0, usagef("gen: --format is yaml or json, not %q", *format)
+	}
+	if *out == "" {
+		return 0, generate(e.stdout, o)
+	}
+	return 0, writeFile("gen -o", *out, func(w io.Writer) error { return generate(w, o) })
 }

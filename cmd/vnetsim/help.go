@@ -18,7 +18,7 @@ func runHelp(e *env, args []string) (int, error) {
 	c, ok := lookupCommand(e.commands, args[0])
 	if !ok || c.name == "help" {
 		if !ok {
-			return 0, usagef("help: unknown command %q\n\n%s", args[0], usage(e.commands))
+			return 0, &usageError{fmt.Sprintf("help: unknown command %q\n\n%s", args[0], usage(e.commands))}
 		}
 		fmt.Fprint(e.stdout, usage(e.commands))
 		return exitOK, nil

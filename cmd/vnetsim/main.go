@@ -139,7 +139,7 @@ func runIO(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	c, ok := lookupCommand(commands, args[0])
 	if !ok {
-		return exitCode(usagef("unknown command %q\n\n%s", args[0], usage(commands)), 0, stderr)
+		return exitCode(&usageError{fmt.Sprintf("unknown command %q\n\n%s", args[0], usage(commands))}, 0, stderr)
 	}
 	e.synopsis = c.synopsis
 	code, err := c.run(e, args[1:])
@@ -170,9 +170,9 @@ func exitCode(err error, code int, stderr io.Writer) int {
 		fmt.Fprintln(stderr, pe.Error())
 		return exitInvalid
 	case errors.As(err, &oe):
-		fmt.Fprintf(stderr, "vnetsim: %v\n", oe)
+		fmt.Fprintf(stderr, "vnetsim: %s\n", topology.OneLine(oe.Error()))
 		return exitIO
 	}
-	fmt.Fprintf(stderr, "vnetsim: %v\n", err)
+	fmt.Fprintf(stderr, "vnetsim: %s\n", topology.OneLine(err.Error()))
 	return exitUsage
 }

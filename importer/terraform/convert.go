@@ -365,6 +365,7 @@ func convert(file string, rs []*tfres, probs *[]arm.Problem) []*arm.Resource {
 		}
 		c.ids[r] = arm.Build(c.sub, b.s("resource_group_name"), k.arm, append(names, name)...)
 	}
+	c.childIDs(rs)
 	for _, r := range rs {
 		if _, ok := kinds[r.typ]; ok {
 			c.resource(r)
@@ -618,6 +619,10 @@ func (c *conv) resource(r *tfres) {
 			p.set("managedNetwork", obj{}.set("isolationMode", mn.n.Str("isolation_mode")))
 		}
 		b.n.Use("workspace_id", "discovery_url", "identity", "sku_name")
+	default:
+		if c.moreResource(r, b, id, p) {
+			return
+		}
 	case "azurerm_linux_virtual_machine", "azurerm_windows_virtual_machine", "azurerm_virtual_machine":
 		p.set("networkProfile", obj{}.set("networkInterfaces", idRefs(b.refs("network_interface_ids"))))
 		b.n.Use("size", "vm_size", "admin_username", "admin_password", "os_disk", "storage_os_disk", "source_image_reference", "storage_image_reference", "admin_ssh_key", "os_profile", "os_profile_linux_config", "computer_name", "private_ip_address", "private_ip_addresses", "public_ip_address", "public_ip_addresses", "virtual_machine_id", "boot_diagnostics", "availability_set_id", "primary_network_interface_id", "delete_os_disk_on_termination", "delete_data_disks_on_termination", "disable_password_authentication", "zones", "identity", "os_profile_windows_config", "storage_data_disk", "additional_capabilities", "plan", "provision_vm_agent", "allow_extension_operations", "encryption_at_host_enabled", "priority", "license_type", "proximity_placement_group_id", "custom_data", "secret", "max_bid_price", "eviction_policy", "dedicated_host_id", "extensions_time_budget", "patch_mode", "platform_fault_domain", "virtual_machine_scale_set_id", "zone", "user_data", "vtpm_enabled", "secure_boot_enabled", "computer_name", "source_image_id", "os_profile_secrets", "additional_unattend_content", "boot_diagnostics")
@@ -672,7 +677,8 @@ func subnet(b blk, p obj) {
 	if v, ok := b.n.Bool("default_outbound_access_enabled"); ok {
 		p.set("defaultOutboundAccess", v)
 	}
-	b.n.Use("virtual_network_name", "enforce_private_link_service_network_policies", "private_link_service_network_policies_enabled", "service_endpoint_policy_ids")
+	p.set("serviceEndpointPolicies", idRefs(b.refs("service_endpoint_policy_ids")))
+	b.n.Use("virtual_network_name", "enforce_private_link_service_network_policies", "private_link_service_network_policies_enabled")
 }
 
 func rule(b blk) obj {
@@ -830,6 +836,8 @@ func (c *conv) patch(r *tfres) {
 		prev, _ := fw[key].([]any)
 		fw[key] = append(prev, col)
 		b.n.Use("azure_firewall_name")
+	default:
+		c.morePatch(r, b, target)
 	case "azurerm_machine_learning_compute_cluster", "azurerm_machine_learning_compute_instance":
 		ws := b.ref("machine_learning_workspace_id")
 		if ws == "" {

@@ -475,10 +475,10 @@ func TestNotImportedListed(t *testing.T) {
 	run(t, []tfCase{
 		{name: "an azurerm type the importer does not model, and an attribute it does not read",
 			doc: state("1.0", vnetRes(obj{"bgp_community": "12076:20000"}),
-				res("azurerm_bastion_host.b", "azurerm_bastion_host", obj{"id": rg + "Microsoft.Network/bastionHosts/b", "name": "b"})),
+				res("azurerm_application_gateway.g", "azurerm_application_gateway", obj{"id": rg + "Microsoft.Network/applicationGateways/g", "name": "g"})),
 			check: func(t *testing.T, sc *spec.Scenario) { eq(t, "VNets", len(sc.VNets), 1) },
 			skipped: []string{
-				"resource azurerm_bastion_host.b $.values.root_module.resources[1].values: azurerm_bastion_host is not imported",
+				"resource azurerm_application_gateway.g $.values.root_module.resources[1].values: azurerm_application_gateway is not imported",
 				"property azurerm_virtual_network.vnet $.values.root_module.resources[0].values.bgp_community: not imported",
 			}},
 		{name: "a plan that deletes a subnet: before and after",

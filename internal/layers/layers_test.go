@@ -20,11 +20,13 @@ const module = "github.com/vnetsim/vnetsim/"
 // allowed lists, for each package, the vnetsim packages its non-test files
 // may import. A package not listed here fails the test until it is placed.
 var allowed = map[string][]string{
-	"internal/parallel": {},
-	"spec":              {"internal/parallel"},
-	"topology":          {"spec", "internal/parallel"},
-	"dnsmock":           {"topology"},
-	"sim":               {"topology", "dnsmock", "internal/parallel"},
+	"internal/parallel":   {},
+	"internal/yardstick":  {"topology"},
+	"internal/benchtable": {},
+	"spec":                {"internal/parallel"},
+	"topology":            {"spec", "internal/parallel"},
+	"dnsmock":             {"topology"},
+	"sim":                 {"topology", "dnsmock", "internal/parallel"},
 	// The loader turns every input a FILE may name (a scenario, its
 	// import: list, an ARM export, a template, a plan) into documents and
 	// compiles them.
