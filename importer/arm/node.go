@@ -32,9 +32,10 @@ type Node struct {
 	kids []kid    // child objects handed out, by key as spelled in M
 	arrs []arr    // arrays of child objects handed out
 	// once a key was looked up in another case: bit len%64 set for the
-	// length of each key of M (all set if one is not ASCII), and len(M)+1
-	lens   uint64
-	lensOf int
+	// length of each key of M, and bit foldHash%64 for each key's lower
+	// case (all set if a key is not ASCII); and len(M)+1
+	fold   [2]uint64
+	foldOf int
 }
 
 type kid struct {
@@ -96,39 +97,60 @@ func (n *Node) Path() string {
 
 // find returns the key of n spelled as in the input that equals k ignoring case.
 func (n *Node) find(k string) (string, bool) {
+	key, _, ok := n.lookup(k)
+	return key, ok
+}
+
+// lookup is find with the key's value.
+func (n *Node) lookup(k string) (string, any, bool) {
 	if n == nil {
-		return "", false
+		return "", nil, false
 	}
-	if _, ok := n.M[k]; ok {
-		return k, true
+	if v, ok := n.M[k]; ok {
+		return k, v, true
 	}
 	if !ascii(k) {
-		for key := range n.M {
+		for key, v := range n.M {
 			if strings.EqualFold(key, k) {
-				return key, true
+				return key, v, true
 			}
 		}
-		return "", false
+		return "", nil, false
 	}
-	if n.lensOf != len(n.M)+1 { // worked out once, again if M gained keys
-		n.lens = 0
+	if n.foldOf != len(n.M)+1 { // worked out once, again if M gained keys
+		n.fold = [2]uint64{}
 		for key := range n.M {
-			n.lens |= 1 << (len(key) % 64)
 			if !ascii(key) {
-				n.lens = ^uint64(0)
+				n.fold = [2]uint64{^uint64(0), ^uint64(0)}
+				break
 			}
+			n.fold[0] |= 1 << (len(key) % 64)
+			n.fold[1] |= 1 << (foldHash(key) % 64)
 		}
-		n.lensOf = len(n.M) + 1
+		n.foldOf = len(n.M) + 1
 	}
-	if n.lens&(1<<(len(k)%64)) == 0 {
-		return "", false // no key of k's length: none equals it in another case
+	if n.fold[0]&(1<<(len(k)%64)) == 0 || n.fold[1]&(1<<(foldHash(k)%64)) == 0 {
+		return "", nil, false // no key of k's length, or of its case-folded hash
 	}
-	for key := range n.M {
+	for key, v := range n.M {
 		if foldEqual(key, k) {
-			return key, true
+			return key, v, true
 		}
 	}
-	return "", false
+	return "", nil, false
+}
+
+// foldHash hashes an ASCII string as its lower case (FNV-1a).
+func foldHash(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h = (h ^ uint64(c)) * 1099511628211
+	}
+	return h
 }
 
 // foldEqual is strings.EqualFold(key, k) for an ASCII k, skipping keys of
@@ -155,12 +177,12 @@ func ascii(s string) bool {
 
 // Get returns the raw value of key k and marks it used.
 func (n *Node) Get(k string) (any, bool) {
-	key, ok := n.find(k)
+	key, v, ok := n.lookup(k)
 	if !ok {
 		return nil, false
 	}
 	n.mark(key)
-	return n.M[key], true
+	return v, true
 }
 
 func (n *Node) mark(key string) {
@@ -174,16 +196,16 @@ func (n *Node) mark(key string) {
 
 // Has reports whether key k is present and not null, without marking it.
 func (n *Node) Has(k string) bool {
-	key, ok := n.find(k)
-	return ok && n.M[key] != nil
+	_, v, ok := n.lookup(k)
+	return ok && v != nil
 }
 
 // Use marks keys as read on purpose (read-only server fields, for example).
 func (n *Node) Use(keys ...string) {
 	for _, k := range keys {
-		if key, ok := n.find(k); ok {
+		if key, v, ok := n.lookup(k); ok {
 			n.mark(key)
-			if m, ok := n.M[key].(map[string]any); ok {
+			if m, ok := v.(map[string]any); ok {
 				n.child(key, m).useAll()
 			}
 		}
@@ -284,11 +306,11 @@ func (n *Node) child(key string, m map[string]any) *Node {
 
 // Obj returns key k as an object, or nil when absent or not an object.
 func (n *Node) Obj(k string) *Node {
-	key, ok := n.find(k)
+	key, v, ok := n.lookup(k)
 	if !ok {
 		return nil
 	}
-	m, ok := n.M[key].(map[string]any)
+	m, ok := v.(map[string]any)
 	if !ok {
 		return nil
 	}
@@ -298,11 +320,11 @@ func (n *Node) Obj(k string) *Node {
 
 // Objs returns the objects of the array at key k (other elements are skipped).
 func (n *Node) Objs(k string) []*Node {
-	key, ok := n.find(k)
+	key, v, ok := n.lookup(k)
 	if !ok {
 		return nil
 	}
-	a, ok := n.M[key].([]any)
+	a, ok := v.([]any)
 	if !ok {
 		return nil
 	}
