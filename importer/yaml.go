@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -265,34 +266,80 @@ func (y *yamlWriter) list(key string, v reflect.Value, ind int) bool {
 	// block style, each item after its comment
 	y.str(key)
 	y.str(":\n")
-	for i := 0; i < n; i++ {
-		e := v.Index(i)
-		y.path = appendIndex(y.path[:base], i)
-		if c := y.comment(); c != "" {
-			y.indent(ind + 2)
-			y.str(pound(c))
-			y.str("\n")
+	if n < 2*writeBlock || scalars {
+		for i := 0; i < n; i++ {
+			y.item(v, i, ind, base)
 		}
-		for e.Kind() == reflect.Pointer && !e.IsNil() {
-			e = e.Elem()
+		return true
+	}
+	// A long list of objects (the VNets of an estate): blocks of items are
+	// written on every core into buffers of their own, a few blocks at a
+	// time, and copied out in order.
+	blocks := (n + writeBlock - 1) / writeBlock
+	wave := 2 * runtime.GOMAXPROCS(0)
+	for first := 0; first < blocks && y.err == nil; first += wave {
+		bufs := make([]bytes.Buffer, min(wave, blocks-first))
+		errs := make([]error, len(bufs))
+		var wg sync.WaitGroup
+		for b := range bufs {
+			wg.Add(1)
+			go func(b int) {
+				defer wg.Done()
+				bw := bufio.NewWriter(&bufs[b])
+				sub := &yamlWriter{w: bw, comments: y.comments, cache: map[scalarKey]string{}, path: append([]byte(nil), y.path[:base]...)}
+				lo := (first + b) * writeBlock
+				for i := lo; i < min(lo+writeBlock, n); i++ {
+					sub.item(v, i, ind, base)
+				}
+				if errs[b] = sub.err; errs[b] == nil {
+					errs[b] = bw.Flush()
+				}
+			}(b)
 		}
-		y.indent(ind + 2)
-		if e.Kind() == reflect.Struct {
-			y.str("- ")
-			if !y.mapping(e, ind+4, true) {
-				y.str("{}\n")
+		wg.Wait()
+		for b := range bufs {
+			if errs[b] != nil && y.err == nil {
+				y.err = errs[b]
 			}
-			continue
+			if y.err == nil {
+				_, y.err = y.w.Write(bufs[b].Bytes())
+			}
 		}
-		s, ok := y.scalar(e, 's', "")
-		if !ok {
-			y.fallbackItem(v.Index(i), ind+2)
-			continue
-		}
-		y.str("- ")
-		y.str(reindent(s, ind+2))
 	}
 	return true
+}
+
+// writeBlock is how many items of a long list one goroutine writes at a time.
+var writeBlock = 256
+
+// item writes item i of list v at indentation ind+2, after its comment;
+// base is the length of the list's key path.
+func (y *yamlWriter) item(v reflect.Value, i, ind, base int) {
+	e := v.Index(i)
+	y.path = appendIndex(y.path[:base], i)
+	if c := y.comment(); c != "" {
+		y.indent(ind + 2)
+		y.str(pound(c))
+		y.str("\n")
+	}
+	for e.Kind() == reflect.Pointer && !e.IsNil() {
+		e = e.Elem()
+	}
+	y.indent(ind + 2)
+	if e.Kind() == reflect.Struct {
+		y.str("- ")
+		if !y.mapping(e, ind+4, true) {
+			y.str("{}\n")
+		}
+		return
+	}
+	s, ok := y.scalar(e, 's', "")
+	if !ok {
+		y.fallbackItem(v.Index(i), ind+2)
+		return
+	}
+	y.str("- ")
+	y.str(reindent(s, ind+2))
 }
 
 // pound is a one-line comment as yaml.v3 writes it: after "# " unless it

@@ -46,6 +46,17 @@ func sameAsV3(t *testing.T, name string, o *Output, header string) {
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
+	// and with every list of two objects or more written block by block on
+	// every core, one item a block
+	defer func(b int) { writeBlock = b }(writeBlock)
+	writeBlock = 1
+	inBlocks, err := Marshal(o, header)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if !bytes.Equal(inBlocks, got) {
+		t.Fatalf("%s: written in blocks, the YAML differs:\n%s\n---\n%s", name, inBlocks, got)
+	}
 	if !bytes.Equal(got, want) {
 		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
 		for i := 0; i < len(gl) || i < len(wl); i++ {
