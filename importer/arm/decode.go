@@ -79,46 +79,78 @@ func decodeFast(data []byte) (any, error) {
 	return b.value()
 }
 
-// items reads an array whose items are built on every core.
+// items reads an array whose items are built on every core: while this
+// goroutine finds where each item ends, batches of the items found so far
+// are built by the others.
 func (b *builder) items() (any, error) {
 	if _, err := b.d.ReadToken(); err != nil {
 		return nil, err
 	}
-	var spans [][]byte
-	for b.d.PeekKind() != ']' {
-		start := b.d.InputOffset()
-		if err := b.d.SkipValue(); err != nil {
-			return nil, err
-		}
-		spans = append(spans, bytes.TrimLeft(b.data[start:b.d.InputOffset()], " \t\r\n,"))
+	type batch struct {
+		spans [][]byte
+		vals  []any
+		err   error
 	}
-	if _, err := b.d.ReadToken(); err != nil {
-		return nil, err
-	}
-	vals := make([]any, len(spans))
-	errs := make([]error, len(spans))
+	const size = 64
+	var batches []*batch
+	work := make(chan *batch, 64)
 	var wg sync.WaitGroup
-	workers := runtime.GOMAXPROCS(0)
-	for w := 0; w < workers; w++ {
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
 		wg.Add(1)
-		go func(w int) {
+		go func() {
 			defer wg.Done()
 			var ib *builder
-			for i := w; i < len(spans); i += workers {
-				if ib == nil {
-					ib = newBuilder(spans[i])
-				} else {
-					ib.reset(spans[i]) // its names and scratch kept
+			for bt := range work {
+				bt.vals = make([]any, len(bt.spans))
+				for i, span := range bt.spans {
+					if ib == nil {
+						ib = newBuilder(span)
+					} else {
+						ib.reset(span) // its names and scratch kept
+					}
+					if bt.vals[i], bt.err = ib.value(); bt.err != nil {
+						break
+					}
 				}
-				vals[i], errs[i] = ib.value()
 			}
-		}(w)
+		}()
 	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
+	err := func() error {
+		defer close(work)
+		cur := &batch{}
+		for b.d.PeekKind() != ']' {
+			start := b.d.InputOffset()
+			if err := b.d.SkipValue(); err != nil {
+				return err
+			}
+			cur.spans = append(cur.spans, bytes.TrimLeft(b.data[start:b.d.InputOffset()], " \t\r\n,"))
+			if len(cur.spans) == size {
+				batches = append(batches, cur)
+				work <- cur
+				cur = &batch{}
+			}
 		}
+		if len(cur.spans) > 0 {
+			batches = append(batches, cur)
+			work <- cur
+		}
+		_, err := b.d.ReadToken()
+		return err
+	}()
+	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, bt := range batches {
+		if bt.err != nil {
+			return nil, bt.err
+		}
+		n += len(bt.vals)
+	}
+	vals := make([]any, 0, n)
+	for _, bt := range batches {
+		vals = append(vals, bt.vals...)
 	}
 	return vals, nil
 }
