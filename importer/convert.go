@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/vnetsim/vnetsim/importer/arm"
+	"github.com/vnetsim/vnetsim/internal/parallel"
 	"github.com/vnetsim/vnetsim/spec"
 )
 
@@ -140,7 +141,7 @@ func explodeAll(rs []*arm.Resource) []*arm.Resource {
 		seen[r] = true
 	}
 	parts := make([][]*arm.Resource, len(rs))
-	arm.Each(len(rs), func(i int) { parts[i] = arm.Explode(rs[i]) })
+	parallel.ForEachSmall(len(rs), func(i int) { parts[i] = arm.Explode(rs[i]) })
 	var all []*arm.Resource
 	for _, p := range parts {
 		all = append(all, p...)
@@ -351,7 +352,7 @@ func (c *conv) leftovers() {
 			families = append(families, i)
 		}
 	}
-	arm.Each(len(families), func(f int) {
+	parallel.ForEachSmall(len(families), func(f int) {
 		end := len(c.res)
 		if f+1 < len(families) {
 			end = families[f+1]
@@ -555,7 +556,7 @@ func (c *conv) nsgs() {
 	}
 	nsgs := c.byType[arm.NSG]
 	results := make([]result, len(nsgs))
-	arm.Each(len(nsgs), func(k int) {
+	parallel.ForEachSmall(len(nsgs), func(k int) {
 		r := nsgs[k]
 		w := c.apart()
 		res := &results[k]

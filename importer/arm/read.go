@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/vnetsim/vnetsim/internal/parallel"
 )
 
 // Resource is one ARM resource read from an input.
@@ -107,7 +109,7 @@ func (w *wrapped) walk(path string, v any) error {
 		// each item on its own, then put together in order
 		parts := make([]wrapped, len(x))
 		errs := make([]error, len(x))
-		Each(len(x), func(i int) {
+		parallel.ForEachSmall(len(x), func(i int) {
 			parts[i].file = w.file
 			errs[i] = parts[i].walk(path+"["+strconv.Itoa(i)+"]", x[i])
 		})

@@ -32,8 +32,8 @@ var allowed = map[string][]string{
 	// compiles them.
 	"scenarios": {"topology", "spec", "importer", "importer/arm"},
 	// The importers read real estates and write the scenario format.
-	"importer":           {"spec", "importer/arm", "importer/armexpr", "importer/terraform"},
-	"importer/arm":       {},
+	"importer":           {"spec", "importer/arm", "importer/armexpr", "importer/terraform", "internal/parallel"},
+	"importer/arm":       {"internal/parallel"},
 	"importer/armexpr":   {},
 	"importer/terraform": {"importer/arm"},
 	// picture draws from sim's results and topology's compiled network.

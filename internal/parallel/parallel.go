@@ -32,3 +32,22 @@ func ForEach(n int, f func(i int)) {
 	close(next)
 	wg.Wait()
 }
+
+// ForEachSmall is ForEach for many small pieces of work: fewer than 64 run
+// in order on the calling goroutine, more are handed to the cores in blocks
+// of 32 neighbouring indexes, so that handing out costs little next to the
+// work.
+func ForEachSmall(n int, f func(i int)) {
+	const serial, block = 64, 32
+	if n < serial || runtime.GOMAXPROCS(0) < 2 {
+		for i := 0; i < n; i++ {
+			f(i)
+		}
+		return
+	}
+	ForEach((n+block-1)/block, func(b int) {
+		for i := b * block; i < min((b+1)*block, n); i++ {
+			f(i)
+		}
+	})
+}
