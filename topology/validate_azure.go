@@ -193,30 +193,32 @@ func (c *compiler) validateSubnetPlacement() {
 // "10.0.0.1/24" silently duplicated "10.0.0.0/24"), and a VNet needs an IPv4
 // address space.
 func (c *compiler) validatePrefixes() {
-	hostBits := func(path, s string) {
+	// The key path is built only for a prefix with host bits: an estate
+	// has a million rule prefixes and nearly all are right.
+	hostBits := func(s string, path func() string) {
 		if !strings.Contains(s, "/") {
 			return
 		}
 		p, err := netip.ParsePrefix(s)
 		if err == nil && p != p.Masked() {
-			c.errAt(path, "%q has host bits set; Azure wants the network address %s", s, p.Masked())
+			c.errAt(path(), "%q has host bits set; Azure wants the network address %s", s, p.Masked())
 		}
 	}
 	for i, rt := range c.sc.RouteTables {
 		for j, r := range rt.Routes {
-			hostBits(fmt.Sprintf("routeTables[%d].routes[%d].addressPrefix", i, j), r.AddressPrefix)
+			hostBits(r.AddressPrefix, func() string { return fmt.Sprintf("routeTables[%d].routes[%d].addressPrefix", i, j) })
 		}
 	}
 	for i, n := range c.sc.NetworkSecurityGroups {
 		for j, r := range n.SecurityRules {
-			rp := fmt.Sprintf("networkSecurityGroups[%d].securityRules[%d]", i, j)
-			hostBits(rp+".sourceAddressPrefix", r.SourceAddressPrefix)
-			hostBits(rp+".destinationAddressPrefix", r.DestinationAddressPrefix)
+			rp := func() string { return fmt.Sprintf("networkSecurityGroups[%d].securityRules[%d]", i, j) }
+			hostBits(r.SourceAddressPrefix, func() string { return rp() + ".sourceAddressPrefix" })
+			hostBits(r.DestinationAddressPrefix, func() string { return rp() + ".destinationAddressPrefix" })
 			for k, s := range r.SourceAddressPrefixes {
-				hostBits(fmt.Sprintf("%s.sourceAddressPrefixes[%d]", rp, k), s)
+				hostBits(s, func() string { return fmt.Sprintf("%s.sourceAddressPrefixes[%d]", rp(), k) })
 			}
 			for k, s := range r.DestinationAddressPrefixes {
-				hostBits(fmt.Sprintf("%s.destinationAddressPrefixes[%d]", rp, k), s)
+				hostBits(s, func() string { return fmt.Sprintf("%s.destinationAddressPrefixes[%d]", rp(), k) })
 			}
 		}
 	}

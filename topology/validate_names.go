@@ -132,94 +132,99 @@ func serviceNameRule(typ string) nameRule {
 	return ruleNetwork
 }
 
-// validateNames checks every name against its Azure resource's rule.
-func (c *compiler) validateNames() {
-	name := func(path, s string, r nameRule) {
-		if s == "" {
-			return // "missing name" is the compile step's
-		}
-		if msg := r.problem(s); msg != "" {
-			c.errAt(path, "%q %s", s, msg)
-		}
+// checkName reports s when it breaks r, at the key path path returns.
+func (c *compiler) checkName(path func() string, s string, r nameRule) {
+	if s == "" {
+		return // "missing name" is the compile step's
 	}
+	if msg := r.problem(s); msg != "" {
+		c.errAt(path(), "%q %s", s, msg)
+	}
+}
+
+// validateNames checks every name against its Azure resource's rule.
+// The key path of a name is built only when the name is wrong: an estate
+// has a million rule names and nearly all are right.
+func (c *compiler) validateNames() {
+	name := c.checkName
 	sc := c.sc
-	name("name", sc.Name, ruleFree)
+	name(func() string { return "name" }, sc.Name, ruleFree)
 	for i, v := range sc.VNets {
 		p := fmt.Sprintf("vnets[%d]", i)
-		name(p+".name", v.Name, ruleVNet)
+		name(func() string { return p + ".name" }, v.Name, ruleVNet)
 		for j, s := range v.Subnets {
-			name(fmt.Sprintf("%s.subnets[%d].name", p, j), s.Name, ruleNetwork)
+			name(func() string { return fmt.Sprintf("%s.subnets[%d].name", p, j) }, s.Name, ruleNetwork)
 		}
 	}
 	for i, p := range sc.Peerings {
-		name(fmt.Sprintf("peerings[%d].name", i), p.Name, ruleNetwork)
+		name(func() string { return fmt.Sprintf("peerings[%d].name", i) }, p.Name, ruleNetwork)
 	}
 	for i, n := range sc.NetworkSecurityGroups {
 		p := fmt.Sprintf("networkSecurityGroups[%d]", i)
-		name(p+".name", n.Name, ruleNetwork)
+		name(func() string { return p + ".name" }, n.Name, ruleNetwork)
 		for j, r := range n.SecurityRules {
-			name(fmt.Sprintf("%s.securityRules[%d].name", p, j), r.Name, ruleNetwork)
+			name(func() string { return fmt.Sprintf("%s.securityRules[%d].name", p, j) }, r.Name, ruleNetwork)
 		}
 	}
 	for i, a := range sc.ApplicationSecurityGroups {
-		name(fmt.Sprintf("applicationSecurityGroups[%d]", i), a, ruleNetwork)
+		name(func() string { return fmt.Sprintf("applicationSecurityGroups[%d]", i) }, a, ruleNetwork)
 	}
 	for i, rt := range sc.RouteTables {
 		p := fmt.Sprintf("routeTables[%d]", i)
-		name(p+".name", rt.Name, ruleNetwork)
+		name(func() string { return p + ".name" }, rt.Name, ruleNetwork)
 		for j, r := range rt.Routes {
-			name(fmt.Sprintf("%s.routes[%d].name", p, j), r.Name, ruleNetwork)
+			name(func() string { return fmt.Sprintf("%s.routes[%d].name", p, j) }, r.Name, ruleNetwork)
 		}
 	}
 	for i, g := range sc.VirtualNetworkGateways {
-		name(fmt.Sprintf("virtualNetworkGateways[%d].name", i), g.Name, ruleNetwork)
+		name(func() string { return fmt.Sprintf("virtualNetworkGateways[%d].name", i) }, g.Name, ruleNetwork)
 		for j, h := range g.OnPremisesHosts {
-			name(fmt.Sprintf("virtualNetworkGateways[%d].onPremisesHosts[%d].name", i, j), h.Name, ruleFree)
+			name(func() string { return fmt.Sprintf("virtualNetworkGateways[%d].onPremisesHosts[%d].name", i, j) }, h.Name, ruleFree)
 		}
 	}
 	for i, n := range sc.NATGateways {
-		name(fmt.Sprintf("natGateways[%d].name", i), n.Name, ruleNetwork)
+		name(func() string { return fmt.Sprintf("natGateways[%d].name", i) }, n.Name, ruleNetwork)
 	}
 	for i, fw := range sc.Firewalls {
 		p := fmt.Sprintf("firewalls[%d]", i)
-		name(p+".name", fw.Name, ruleNetwork)
+		name(func() string { return p + ".name" }, fw.Name, ruleNetwork)
 		for j, g := range fw.RuleCollectionGroups {
-			name(fmt.Sprintf("%s.ruleCollectionGroups[%d].name", p, j), g.Name, ruleNetwork)
+			name(func() string { return fmt.Sprintf("%s.ruleCollectionGroups[%d].name", p, j) }, g.Name, ruleNetwork)
 		}
 	}
 	for i, g := range sc.IPGroups {
-		name(fmt.Sprintf("ipGroups[%d].name", i), g.Name, ruleNetwork)
+		name(func() string { return fmt.Sprintf("ipGroups[%d].name", i) }, g.Name, ruleNetwork)
 	}
 	for i, vm := range sc.VMs {
-		name(fmt.Sprintf("vms[%d].name", i), vm.Name, ruleVM)
+		name(func() string { return fmt.Sprintf("vms[%d].name", i) }, vm.Name, ruleVM)
 	}
 	for i, s := range sc.Services {
-		name(fmt.Sprintf("services[%d].name", i), s.Name, serviceNameRule(s.Type))
+		name(func() string { return fmt.Sprintf("services[%d].name", i) }, s.Name, serviceNameRule(s.Type))
 	}
 	for i, pe := range sc.PrivateEndpoints {
-		name(fmt.Sprintf("privateEndpoints[%d].name", i), pe.Name, rulePE)
+		name(func() string { return fmt.Sprintf("privateEndpoints[%d].name", i) }, pe.Name, rulePE)
 	}
 	for i, e := range sc.Expectations {
-		name(fmt.Sprintf("expectations[%d].name", i), e.Name, ruleFree)
+		name(func() string { return fmt.Sprintf("expectations[%d].name", i) }, e.Name, ruleFree)
 	}
 	for i, v := range sc.Variants {
-		name(fmt.Sprintf("variants[%d].name", i), v.Name, ruleFree)
+		name(func() string { return fmt.Sprintf("variants[%d].name", i) }, v.Name, ruleFree)
 	}
 	if ml := sc.MachineLearning; ml != nil {
 		for i, cp := range ml.Computes {
-			name(fmt.Sprintf("machineLearning.computes[%d].name", i), cp.Name, ruleFree)
+			name(func() string { return fmt.Sprintf("machineLearning.computes[%d].name", i) }, cp.Name, ruleFree)
 		}
 	}
 	for i, lb := range sc.LoadBalancers {
-		name(fmt.Sprintf("loadBalancers[%d].name", i), lb.Name, ruleNetwork)
+		name(func() string { return fmt.Sprintf("loadBalancers[%d].name", i) }, lb.Name, ruleNetwork)
 	}
 	for i, b := range sc.BastionHosts {
-		name(fmt.Sprintf("bastionHosts[%d].name", i), b.Name, ruleNetwork)
+		name(func() string { return fmt.Sprintf("bastionHosts[%d].name", i) }, b.Name, ruleNetwork)
 	}
 	for i, r := range sc.DNSResolvers {
-		name(fmt.Sprintf("dnsResolvers[%d].name", i), r.Name, ruleNetwork)
+		name(func() string { return fmt.Sprintf("dnsResolvers[%d].name", i) }, r.Name, ruleNetwork)
 	}
 	for i, m := range sc.NetworkManagers {
-		name(fmt.Sprintf("networkManagers[%d].name", i), m.Name, ruleNetwork)
+		name(func() string { return fmt.Sprintf("networkManagers[%d].name", i) }, m.Name, ruleNetwork)
 	}
 }
