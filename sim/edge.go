@@ -54,9 +54,26 @@ func (tr *tracer) replyFromOutside(at *topology.NIC, f topology.Flow, method str
 func (tr *tracer) replyTracer() *tracer {
 	if tr.res.Reply == nil {
 		tr.res.Reply = []Hop{}
+		if st := tr.state; st != nil && st.hopBlock != nil {
+			// The reply's hops go after the request's, in the same block
+			// (the request's slice is capped before them).
+			tr.res.Reply = st.hopBlock[requestBlock:requestBlock:hopBlock]
+		}
 	}
-	return &tracer{t: tr.t, res: tr.res, hops: &tr.res.Reply, visited: map[string]bool{}, origin: tr.origin,
-		reply: true, forward: tr.appliances, viaPublicIP: tr.viaPublicIP, nat: append([]natRecord(nil), tr.nat...), quiet: tr.quiet, obs: tr.obs}
+	var rt *tracer
+	if st := tr.state; st != nil && !st.rtUsed {
+		st.rtUsed = true
+		rt = &st.rt
+	} else {
+		rt = &tracer{}
+	}
+	*rt = tracer{t: tr.t, res: tr.res, hops: &tr.res.Reply, origin: tr.origin, reply: true, forward: tr.appliances,
+		viaPublicIP: tr.viaPublicIP, quiet: tr.quiet, obs: tr.obs, text: tr.text, state: tr.state}
+	rt.appliances, rt.visited = rt.appliancesBuf[:0], rt.visitedBuf[:0]
+	if len(tr.nat) > 0 {
+		rt.nat = append([]natRecord(nil), tr.nat...)
+	}
+	return rt
 }
 
 // finishReply turns the reply tracer's outcome into the flow's verdict.

@@ -90,7 +90,8 @@ type tracer struct {
 	hops *[]Hop
 	// appliances are the forwarding devices the packet crossed, in order.
 	appliances []*topology.NIC
-	visited    map[string]bool
+	// visited names the appliances this tracer reached, to find loops.
+	visited []string
 	// origin is the flow's source endpoint; the reply is traced back to it.
 	origin *Endpoint
 	// reply is set while tracing the reply of an allowed flow: NSGs pass it by
@@ -110,7 +111,34 @@ type tracer struct {
 	// take: it lets every filter pass and tells obs what each one would
 	// decide (see Reach).
 	obs pathObserver
+	// state is the trace's allocation, which holds the reply's tracer.
+	state *traceState
+	// text holds the trace's hop details and messages (see traceText).
+	text *traceText
+	// Room for the first few appliances and visits, so that most traces
+	// allocate no slices for them.
+	appliancesBuf [4]*topology.NIC
+	visitedBuf    [4]string
 }
+
+// traceState is everything one trace allocates up front, in one object:
+// its result, its tracer, the tracer of its reply, and its text.
+type traceState struct {
+	res    Result
+	tr     tracer
+	rt     tracer
+	rtUsed bool
+	text   traceText
+	// hopBlock holds the request's hops, then the reply's.
+	hopBlock []Hop
+}
+
+// hopBlock is how many hops a trace has room for before its slices grow:
+// the request's hops, then its reply's.
+const (
+	hopBlock     = 48
+	requestBlock = 32
+)
 
 // pathObserver is told of the filters a trace meets when the trace follows
 // the path every port would take (it then lets each filter pass). The
@@ -131,18 +159,44 @@ type pathObserver interface {
 	undecided()
 }
 
+// hop records a hop whose detail is format with args, as fmt.Sprintf
+// would write it.
 func (tr *tracer) hop(node, kind, action, format string, args ...any) {
 	if tr.quiet {
 		return
 	}
-	*tr.hops = append(*tr.hops, Hop{Node: node, Kind: kind, Action: action, Detail: fmt.Sprintf(format, args...)})
+	tr.hopText(node, kind, action, tr.text.begin().printf(format, args...).done())
 }
 
+// hopText records a hop with its detail written; hot paths write details
+// with tr.detail() and the typed methods of traceText, without boxing
+// arguments for printf.
+func (tr *tracer) hopText(node, kind, action, detail string) {
+	*tr.hops = append(*tr.hops, Hop{Node: node, Kind: kind, Action: action, Detail: detail})
+}
+
+// detail starts the detail of a hop.
+func (tr *tracer) detail() *traceText { return tr.text.begin() }
+
 func (tr *tracer) deny(reason string, by *BlockedBy, format string, args ...any) bool {
+	return tr.denyText(reason, by, tr.text.begin().printf(format, args...).done())
+}
+
+func (tr *tracer) denyText(reason string, by *BlockedBy, msg string) bool {
 	tr.res.Verdict = Denied
 	tr.res.Reason = reason
 	tr.res.BlockedBy = by
-	tr.res.Message = fmt.Sprintf(format, args...)
+	tr.res.Message = msg
+	return false
+}
+
+// wasVisited reports whether the tracer reached appliance name before.
+func (tr *tracer) wasVisited(name string) bool {
+	for _, v := range tr.visited {
+		if v == name {
+			return true
+		}
+	}
 	return false
 }
 
@@ -180,12 +234,20 @@ func (t *Network) TraceEndpoints(src, dst *Endpoint, req Request) (*Result, erro
 // traceWith traces a flow; with obs, it follows the path every port would
 // take and collects the port boundaries of the rules on it.
 func traceWith(t *Network, src, dst *Endpoint, req Request, obs pathObserver) (*Result, error) {
-	res := &Result{Version: JSONVersion, Verdict: Allowed, Hops: []Hop{}}
+	st := &traceState{}
+	res := &st.res
+	*res = Result{Version: JSONVersion, Verdict: Allowed, Hops: []Hop{}}
 	if !req.Quiet {
 		res.From = src.String()
-		res.Hops = make([]Hop, 0, 32) // most traces take fewer hops, reply included
+		// Most traces take fewer hops, reply included; the reply's hops
+		// follow the request's in the same block.
+		st.hopBlock = make([]Hop, 0, hopBlock)
+		res.Hops = st.hopBlock[:0:requestBlock]
 	}
-	tr := &tracer{t: t, res: res, hops: &res.Hops, visited: map[string]bool{}, origin: src, quiet: req.Quiet, obs: obs}
+	tr := &st.tr
+	tr.t, tr.res, tr.hops, tr.origin, tr.quiet, tr.obs, tr.text = t, res, &res.Hops, src, req.Quiet, obs, &st.text
+	tr.appliances, tr.visited = tr.appliancesBuf[:0], tr.visitedBuf[:0]
+	tr.state = st
 	if src.Kind == EndpointService || src.Kind == EndpointFQDN {
 		return nil, fmt.Errorf("a flow can't start at %s %q; start it at a VM, compute, subnet, address, service tag or internet", src.Kind, src.Text)
 	}
@@ -573,11 +635,11 @@ func (tr *tracer) toAppliance(sub *topology.Subnet, dst *Endpoint, f topology.Fl
 		}
 		return tr.deliverNIC(nva, f)
 	}
-	if tr.visited[nva.Name] {
+	if tr.wasVisited(nva.Name) {
 		tr.hop(nva.Name, "appliance", "drop", "the packet came back to %s", nva.Name)
 		return tr.deny(ReasonLoop, routeBlocker(r, sub), "routing loop: the packet reached appliance %s twice (%s)", nva.Name, r.Describe())
 	}
-	tr.visited[nva.Name] = true
+	tr.visited = append(tr.visited, nva.Name)
 	if tr.reply && !slices.Contains(tr.forward, nva) {
 		tr.hop(nva.Name, "appliance", "drop", "the reply reaches appliance %s, which did not see the flow", nva.Name)
 		return tr.deny(ReasonAsymmetric, routeBlocker(r, sub), "the reply to %s is routed by %s through appliance %s, which never saw the request; the return path is asymmetric", f.Dst, r.Describe(), nva.Name)
