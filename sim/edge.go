@@ -23,7 +23,7 @@ func (tr *tracer) checkReply(sub *topology.Subnet, at *topology.NIC, f topology.
 	}
 	rt := tr.replyTracer()
 	if !rt.quiet {
-		rt.hop(node, "reply", "send", "%s; NSGs let it through by flow state", f.Reply())
+		rt.hopText(node, "reply", "send", rt.detail().flow(f.Reply()).s("; NSGs let it through by flow state").done())
 	}
 	if tr.origin.Kind == EndpointOnPrem && at != nil && at.Kind == topology.KindGateway {
 		return true
@@ -46,7 +46,9 @@ func (tr *tracer) replyFromOutside(at *topology.NIC, f topology.Flow, method str
 		}
 		return true
 	}
-	rt.hop(at.Name, "reply", "receive", "the reply from %s comes back through %s to %s", f.Dst, method, at.Name)
+	if !rt.quiet {
+		rt.hopText(at.Name, "reply", "receive", rt.detail().s("the reply from ").addr(f.Dst).s(" comes back through ").s(method).s(" to ").s(at.Name).done())
+	}
 	rt.appliances = append(rt.appliances, at)
 	return tr.finishReply(rt, rt.route(at.Subnet, at, tr.origin, f.Reply(), true), f)
 }
@@ -175,7 +177,7 @@ func (tr *tracer) inboundPublic(n *topology.NIC, f topology.Flow) bool {
 	f.Dst = n.IP
 	tr.viaPublicIP = true
 	levels := nsgLevels(n, n.Subnet, true)
-	if len(levels) == 0 {
+	if levels.n == 0 {
 		tr.hop(n.Name, "publicIp", "deny", "a Standard public IP is closed to inbound traffic unless an NSG allows it")
 		return tr.deny(ReasonPublicIPClosed, &BlockedBy{Kind: "publicIp", Name: n.PublicIP.String(), Resource: n.Name},
 			"%s has a Standard public IP and no NSG on its NIC or subnet; Standard public IPs are closed to inbound traffic until an NSG allows it", n.Name)
@@ -184,7 +186,7 @@ func (tr *tracer) inboundPublic(n *topology.NIC, f topology.Flow) bool {
 		return false
 	}
 	if !tr.quiet {
-		tr.hop(n.Name, "destination", "deliver", "%s %s at %s in %s", n.Kind, n.Name, n.IP, n.Subnet.ID())
+		tr.hopText(n.Name, "destination", "deliver", tr.detail().s(string(n.Kind)).s(" ").s(n.Name).s(" at ").addr(n.IP).s(" in ").s(n.Subnet.ID()).done())
 	}
 	return tr.checkReply(n.Subnet, n, f)
 }
@@ -263,7 +265,7 @@ func (tr *tracer) toInternet(sub *topology.Subnet, at *topology.NIC, dst *Endpoi
 	}
 	tr.res.Egress = method
 	if !tr.quiet {
-		tr.hop(sub.ID(), "egress", "snat", "%s", method)
+		tr.hopText(sub.ID(), "egress", "snat", method)
 	}
 	if n := tr.t.NICByPublicIP(f.Dst); n != nil {
 		in := f
@@ -290,7 +292,9 @@ func (tr *tracer) toInternet(sub *topology.Subnet, at *topology.NIC, dst *Endpoi
 		tr.hop(dst.Text, "destination", "deliver", "Azure public address %s over the Azure backbone", f.Dst)
 		return tr.replyFromOutside(at, f, method)
 	}
-	tr.hop(dst.Text, "destination", "deliver", "%s on the internet", f.Dst)
+	if !tr.quiet {
+		tr.hopText(dst.Text, "destination", "deliver", tr.detail().addr(f.Dst).s(" on the internet").done())
+	}
 	return tr.replyFromOutside(at, f, method)
 }
 

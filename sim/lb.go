@@ -124,7 +124,7 @@ func (tr *tracer) throughLB(fe *topology.LBFrontend, f topology.Flow, outside bo
 	}
 	tr.viaPublicIP = true
 	levels := nsgLevels(m, m.Subnet, true)
-	if len(levels) == 0 {
+	if levels.n == 0 {
 		tr.hop(m.Name, "loadBalancer", "deny", "a Standard load balancer is closed to inbound traffic unless an NSG allows it")
 		return tr.deny(ReasonPublicIPClosed, &BlockedBy{Kind: "loadBalancer", Name: fe.Name, Resource: fe.LB.Name},
 			"%s has no NSG on its NIC or subnet; a Standard load balancer's frontend is closed to inbound traffic until an NSG allows it", m.Name)

@@ -177,3 +177,17 @@ func (t *traceText) fmt(format string, args []any) *traceText {
 	t.b.WriteString(fmt.Sprintf(format, args...))
 	return t
 }
+
+// endpoint writes e as Endpoint.String does.
+func (t *traceText) endpoint(e *Endpoint) *traceText {
+	t.s(e.Text)
+	if e.Addr.IsValid() {
+		var tmp [64]byte
+		if a := e.Addr.AppendTo(tmp[:0]); string(a) != e.Text {
+			t.s(" (")
+			t.b.Write(a)
+			t.s(")")
+		}
+	}
+	return t
+}

@@ -238,7 +238,6 @@ func traceWith(t *Network, src, dst *Endpoint, req Request, obs pathObserver) (*
 	res := &st.res
 	*res = Result{Version: JSONVersion, Verdict: Allowed, Hops: []Hop{}}
 	if !req.Quiet {
-		res.From = src.String()
 		// Most traces take fewer hops, reply included; the reply's hops
 		// follow the request's in the same block.
 		st.hopBlock = make([]Hop, 0, hopBlock)
@@ -248,6 +247,9 @@ func traceWith(t *Network, src, dst *Endpoint, req Request, obs pathObserver) (*
 	tr.t, tr.res, tr.hops, tr.origin, tr.quiet, tr.obs, tr.text = t, res, &res.Hops, src, req.Quiet, obs, &st.text
 	tr.appliances, tr.visited = tr.appliancesBuf[:0], tr.visitedBuf[:0]
 	tr.state = st
+	if !req.Quiet {
+		res.From = st.text.begin().endpoint(src).done()
+	}
 	if src.Kind == EndpointService || src.Kind == EndpointFQDN {
 		return nil, fmt.Errorf("a flow can't start at %s %q; start it at a VM, compute, subnet, address, service tag or internet", src.Kind, src.Text)
 	}
@@ -261,7 +263,7 @@ func traceWith(t *Network, src, dst *Endpoint, req Request, obs pathObserver) (*
 		}
 	}
 	if !req.Quiet {
-		res.To = dst.String()
+		res.To = st.text.begin().endpoint(dst).done()
 	}
 	if err := checkFamilies(src, dst); err != nil {
 		return nil, err
@@ -271,7 +273,7 @@ func traceWith(t *Network, src, dst *Endpoint, req Request, obs pathObserver) (*
 		f.SrcPort, f.DstPort = 0, 0
 	}
 	if !req.Quiet {
-		res.Flow = f.String()
+		res.Flow = st.text.begin().flow(f).done()
 	}
 
 	var ok bool
@@ -302,18 +304,11 @@ func (tr *tracer) srcNIC(f topology.Flow) *topology.NIC {
 	return nil
 }
 
-func nicLabel(n *topology.NIC) string {
-	if n == nil {
-		return ""
-	}
-	return fmt.Sprintf("%s %s", n.Kind, n.Name)
-}
-
 // fromVNet starts a packet at a NIC or address in a subnet.
 func (tr *tracer) fromVNet(src, dst *Endpoint, f topology.Flow) bool {
 	sub := src.Subnet
 	if !tr.quiet {
-		tr.hop(srcNode(src), "source", "send", "%s in %s (%s)", f.Src, sub.ID(), sub.VNet.Region)
+		tr.hopText(srcNode(src), "source", "send", tr.detail().addr(f.Src).s(" in ").s(sub.ID()).s(" (").s(sub.VNet.Region).s(")").done())
 	}
 	if f.Dst == topology.AzureDNS || f.Dst == topology.IMDS {
 		return tr.toPlatform(src, f)
@@ -354,7 +349,8 @@ func (tr *tracer) toPlatform(src *Endpoint, f topology.Flow) bool {
 	} else {
 		tr.hop(node, "platform", "bypass", "the host's virtual IP is not subject to user-defined routes")
 	}
-	for _, lvl := range nsgLevels(src.NIC, src.Subnet, false) {
+	path := nsgLevels(src.NIC, src.Subnet, false)
+	for _, lvl := range path.list() {
 		if tr.obs != nil {
 			tr.obs.nsg(lvl.nsg, false)
 			tr.obs.undecided() // platform rules: evaluate with full traces
@@ -366,7 +362,7 @@ func (tr *tracer) toPlatform(src *Endpoint, f topology.Flow) bool {
 			}
 			if tr.t.RuleMatches(r, f, src.Subnet.VNet, src.NIC, nil) {
 				if !tr.quiet {
-					tr.hop(lvl.nsg.Name, "nsg", strings.ToLower(r.Access()), "%s: %s priority %d %s (platform tag %s)", lvl.label, r.Name, r.Priority, r.Access(), r.Dst.Tag)
+					tr.hop(lvl.nsg.Name, "nsg", strings.ToLower(r.Access()), "%s: %s priority %d %s (platform tag %s)", lvl.label(), r.Name, r.Priority, r.Access(), r.Dst.Tag)
 				}
 				if !r.Allow {
 					return tr.deny(ReasonNSG, &BlockedBy{Kind: "nsgRule", Name: r.Name, Resource: lvl.nsg.Name}, "%s denies %s with %s (priority %d)", lvl.nsg.Name, f, r.Name, r.Priority)
@@ -383,31 +379,64 @@ func (tr *tracer) toPlatform(src *Endpoint, f topology.Flow) bool {
 	return true
 }
 
-// nsgLevel is one NSG on a path with where it is attached.
+// nsgLevel is one NSG on a path with where it is attached: to subnet sub,
+// or to NIC nic.
 type nsgLevel struct {
-	nsg   *topology.NSG
-	label string
+	nsg *topology.NSG
+	sub *topology.Subnet
+	nic *topology.NIC
+}
+
+// label names where the NSG is attached: "subnet vnet/name" or "NIC name".
+func (l nsgLevel) label() string {
+	if l.nic != nil {
+		return "NIC " + l.nic.Name
+	}
+	return "subnet " + l.sub.ID()
+}
+
+// writeLabel writes label() without building it.
+func (t *traceText) level(l nsgLevel) *traceText {
+	if l.nic != nil {
+		return t.s("NIC ").s(l.nic.Name)
+	}
+	return t.s("subnet ").s(l.sub.ID())
 }
 
 // nsgLevels lists the NSGs a packet meets in order: inbound subnet then NIC,
 // outbound NIC then subnet (reference 1.4). A private endpoint's NSGs apply
 // only when its subnet's network policies enable them.
-func nsgLevels(nic *topology.NIC, sub *topology.Subnet, inbound bool) []nsgLevel {
+func nsgLevels(nic *topology.NIC, sub *topology.Subnet, inbound bool) nsgPath {
+	var p nsgPath
 	if nic != nil && nic.Kind == topology.KindPrivateEndpoint && !nic.Subnet.PENSGEnabled() {
-		return nil
+		return p
 	}
-	var sl, nl []nsgLevel
-	if sub != nil && sub.NSG != nil {
-		sl = []nsgLevel{{sub.NSG, "subnet " + sub.ID()}}
+	if inbound && sub != nil && sub.NSG != nil {
+		p.add(nsgLevel{nsg: sub.NSG, sub: sub})
 	}
 	if nic != nil && nic.NSG != nil {
-		nl = []nsgLevel{{nic.NSG, "NIC " + nic.Name}}
+		p.add(nsgLevel{nsg: nic.NSG, nic: nic})
 	}
-	if inbound {
-		return append(sl, nl...)
+	if !inbound && sub != nil && sub.NSG != nil {
+		p.add(nsgLevel{nsg: sub.NSG, sub: sub})
 	}
-	return append(nl, sl...)
+	return p
 }
+
+// nsgPath is the NSGs a packet meets at one place, at most two, held by
+// value so that listing them allocates nothing.
+type nsgPath struct {
+	l [2]nsgLevel
+	n int
+}
+
+func (p *nsgPath) add(l nsgLevel) {
+	p.l[p.n] = l
+	p.n++
+}
+
+// list returns the levels in order.
+func (p *nsgPath) list() []nsgLevel { return p.l[:p.n] }
 
 // evalNSG returns the first rule of nsg that matches f.
 func (tr *tracer) evalNSG(nsg *topology.NSG, inbound bool, f topology.Flow, v *topology.VNet, srcNIC, dstNIC *topology.NIC) *topology.SecurityRule {
@@ -419,7 +448,7 @@ func (tr *tracer) evalNSG(nsg *topology.NSG, inbound bool, f topology.Flow, v *t
 	return nil // unreachable: the default rules match everything
 }
 
-func (tr *tracer) applyNSGs(levels []nsgLevel, inbound bool, f topology.Flow, v *topology.VNet, srcNIC, dstNIC *topology.NIC) bool {
+func (tr *tracer) applyNSGs(path nsgPath, inbound bool, f topology.Flow, v *topology.VNet, srcNIC, dstNIC *topology.NIC) bool {
 	if tr.reply {
 		return true // the flow record lets the reply through (reference 1.3)
 	}
@@ -429,6 +458,8 @@ func (tr *tracer) applyNSGs(levels []nsgLevel, inbound bool, f topology.Flow, v 
 		return true
 	}
 	if tr.obs != nil {
+		// A copy for the closure, so that path stays on the stack.
+		levels := slices.Clone(path.list())
 		for _, lvl := range levels {
 			tr.obs.nsg(lvl.nsg, inbound)
 		}
@@ -453,14 +484,20 @@ func (tr *tracer) applyNSGs(levels []nsgLevel, inbound bool, f topology.Flow, v 
 	if inbound {
 		dir = "Inbound"
 	}
-	for _, lvl := range levels {
+	for i := 0; i < path.n; i++ {
+		lvl := path.l[i]
 		r := tr.evalNSG(lvl.nsg, inbound, f, v, srcNIC, dstNIC)
 		if !tr.quiet {
-			tr.hop(lvl.nsg.Name, "nsg", strings.ToLower(r.Access()), "%s %s: rule %s (priority %d) %s", lvl.label, dir, r.Name, r.Priority, r.Access())
+			action, access := "deny", "Deny"
+			if r.Allow {
+				action, access = "allow", "Allow"
+			}
+			d := tr.detail().level(lvl).s(" ").s(dir).s(": rule ").s(r.Name).s(" (priority ").int(int64(r.Priority)).s(") ").s(access).done()
+			tr.hopText(lvl.nsg.Name, "nsg", action, d)
 		}
 		if !r.Allow {
-			return tr.deny(ReasonNSG, &BlockedBy{Kind: "nsgRule", Name: r.Name, Resource: lvl.nsg.Name},
-				"%s rule %s (priority %d) on %s denies %s", dir, r.Name, r.Priority, lvl.label, f)
+			return tr.denyText(ReasonNSG, &BlockedBy{Kind: "nsgRule", Name: r.Name, Resource: lvl.nsg.Name},
+				tr.detail().s(dir).s(" rule ").s(r.Name).s(" (priority ").int(int64(r.Priority)).s(") on ").level(lvl).s(" denies ").flow(f).done())
 		}
 	}
 	return true
@@ -485,7 +522,11 @@ func (tr *tracer) route(sub *topology.Subnet, at *topology.NIC, dst *Endpoint, f
 		return tr.deny(ReasonNoRoute, &BlockedBy{Kind: "route", Name: "none", Resource: sub.ID()}, "subnet %s has no route to %s", sub.ID(), f.Dst)
 	}
 	if !tr.quiet {
-		tr.hop(sub.ID(), "route", "match", "%s -> %s (%s)", prefix, hopText(r), r.Describe())
+		d := tr.detail().prefix(prefix).s(" -> ").s(r.NextHopType)
+		if r.NextHopIP.IsValid() {
+			d.s(" ").addr(r.NextHopIP)
+		}
+		tr.hopText(sub.ID(), "route", "match", d.s(" (").s(r.Describe()).s(")").done())
 	}
 	switch r.NextHopType {
 	case topology.HopNone:
@@ -517,13 +558,6 @@ func (tr *tracer) route(sub *topology.Subnet, at *topology.NIC, dst *Endpoint, f
 	return tr.deny(ReasonNoRoute, routeBlocker(r, sub), "next hop type %s is not modelled", r.NextHopType)
 }
 
-func hopText(r *topology.Route) string {
-	if r.NextHopIP.IsValid() {
-		return r.NextHopType + " " + r.NextHopIP.String()
-	}
-	return r.NextHopType
-}
-
 func routeBlocker(r *topology.Route, sub *topology.Subnet) *BlockedBy {
 	switch r.Source {
 	case topology.SourceUser:
@@ -541,7 +575,7 @@ func (tr *tracer) crossPeering(p *topology.Peering, f topology.Flow, forwarded b
 		return tr.deny(ReasonNoRoute, nil, "no connected peering")
 	}
 	if !tr.quiet {
-		tr.hop(p.Name, "peering", "cross", "%s -> %s (%s)", p.From.Name, p.To.Name, p.NextHopType())
+		tr.hopText(p.Name, "peering", "cross", tr.detail().s(p.From.Name).s(" -> ").s(p.To.Name).s(" (").s(p.NextHopType()).s(")").done())
 	}
 	if !p.AllowVirtualNetworkAccess {
 		return tr.deny(ReasonPeeringAccess, &BlockedBy{Kind: "peering", Name: p.Name, Resource: p.From.Name}, "peering %s has allowVirtualNetworkAccess: false", p.Name)
@@ -574,7 +608,7 @@ func (tr *tracer) deliverInVNet(v *topology.VNet, dst *Endpoint, f topology.Flow
 		return false
 	}
 	if !tr.quiet {
-		tr.hop(sub.ID(), "destination", "deliver", "%s in %s", f.Dst, sub.ID())
+		tr.hopText(sub.ID(), "destination", "deliver", tr.detail().addr(f.Dst).s(" in ").s(sub.ID()).done())
 	}
 	return tr.checkReply(sub, nil, f)
 }
@@ -595,15 +629,17 @@ func (tr *tracer) deliverNIC(n *topology.NIC, f topology.Flow) bool {
 	if !tr.applyNSGs(nsgLevels(n, n.Subnet, true), true, f, n.VNet(), tr.srcNIC(f), n) {
 		return false
 	}
-	what := nicLabel(n)
-	if n.PrivateEndpoint != nil {
-		what = fmt.Sprintf("private endpoint %s (%s %s)", n.Name, n.PrivateEndpoint.Service.Name, n.PrivateEndpoint.GroupID)
-		if r := managedRule(tr.t, n.PrivateEndpoint); r != nil {
-			what += ", made by " + r.Describe()
-		}
-	}
 	if !tr.quiet {
-		tr.hop(n.Name, "destination", "deliver", "%s at %s in %s", what, n.IP, n.Subnet.ID())
+		d := tr.detail()
+		if n.PrivateEndpoint != nil {
+			d.s("private endpoint ").s(n.Name).s(" (").s(n.PrivateEndpoint.Service.Name).s(" ").s(n.PrivateEndpoint.GroupID).s(")")
+			if r := managedRule(tr.t, n.PrivateEndpoint); r != nil {
+				d.s(", made by ").s(r.Describe())
+			}
+		} else {
+			d.s(string(n.Kind)).s(" ").s(n.Name)
+		}
+		tr.hopText(n.Name, "destination", "deliver", d.s(" at ").addr(n.IP).s(" in ").s(n.Subnet.ID()).done())
 	}
 	return tr.checkReply(n.Subnet, n, f)
 }
@@ -663,7 +699,9 @@ func (tr *tracer) toAppliance(sub *topology.Subnet, dst *Endpoint, f topology.Fl
 	if !tr.applianceAllows(nva, f) {
 		return false
 	}
-	tr.hop(nva.Name, "appliance", "forward", "virtual appliance %s (%s) forwards %s", nva.Name, nva.IP, f.Dst)
+	if !tr.quiet {
+		tr.hopText(nva.Name, "appliance", "forward", tr.detail().s("virtual appliance ").s(nva.Name).s(" (").addr(nva.IP).s(") forwards ").addr(f.Dst).done())
+	}
 	tr.appliances = append(tr.appliances, nva)
 	if !tr.applyNSGs(nsgLevels(nva, nva.Subnet, false), false, f, nvaVNet, tr.srcNIC(f), dstNIC(dst)) {
 		return false
