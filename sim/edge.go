@@ -56,10 +56,10 @@ func (tr *tracer) replyFromOutside(at *topology.NIC, f topology.Flow, method str
 func (tr *tracer) replyTracer() *tracer {
 	if tr.res.Reply == nil {
 		tr.res.Reply = []Hop{}
-		if st := tr.state; st != nil && st.hopBlock != nil {
+		if st := tr.state; st != nil && st.hops != nil {
 			// The reply's hops go after the request's, in the same block
 			// (the request's slice is capped before them).
-			tr.res.Reply = st.hopBlock[requestBlock:requestBlock:hopBlock]
+			tr.res.Reply = st.hops[requestBlock:requestBlock:hopBlock]
 		}
 	}
 	var rt *tracer

@@ -151,7 +151,11 @@ func (tr *tracer) firewallDecision(fw *topology.Firewall, f topology.Flow, name 
 				continue
 			}
 			if !tr.quiet {
-				tr.hop(fw.Name, "firewall", strings.ToLower(col.Action()), "network rule %s in collection %s%s: %s", r.Name, col.Label(), via, col.Action())
+				action := "deny"
+				if col.Allow {
+					action = "allow"
+				}
+				tr.hopText(fw.Name, "firewall", action, tr.detail().s("network rule ").s(r.Name).s(" in collection ").s(col.Label()).s(via).s(": ").s(col.Action()).done())
 			}
 			if !col.Allow {
 				tr.deny(ReasonFirewall, &BlockedBy{Kind: "firewallRule", Name: r.Name, Resource: fw.Name + "/" + col.Name},
@@ -201,7 +205,9 @@ func (tr *tracer) firewallDecision(fw *topology.Firewall, f topology.Flow, name 
 func (tr *tracer) throughFirewall(fwNIC *topology.NIC, dst *Endpoint, f topology.Flow) bool {
 	fw := fwNIC.Firewall
 	if tr.reply {
-		tr.hop(fw.Name, "firewall", "forward", "the reply matches the session Azure Firewall %s holds", fw.Name)
+		if !tr.quiet {
+			tr.hopText(fw.Name, "firewall", "forward", tr.detail().s("the reply matches the session Azure Firewall ").s(fw.Name).s(" holds").done())
+		}
 		tr.appliances = append(tr.appliances, fwNIC)
 		return tr.route(fwNIC.Subnet, fwNIC, dst, f, true)
 	}

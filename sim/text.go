@@ -22,7 +22,7 @@ type traceText struct {
 
 // textChunk is how much a trace's text buffer holds before it starts a new
 // one: a full trace with its reply writes about a kilobyte.
-const textChunk = 2048
+const textChunk = 1024
 
 // begin starts a string.
 func (t *traceText) begin() *traceText {
