@@ -73,7 +73,7 @@ func identityEndpoints(t *Network) []string {
 // identityFlows is every flow TestTraceIdentity traces in one scenario: all
 // a random sample of the pairs of its endpoints on a few ports and
 // protocols.
-func identityFlows(t *Network) []Request {
+func identityFlows(t *Network, pairs int) []Request {
 	eps := identityEndpoints(t)
 	ports := []struct {
 		p    topology.Protocol
@@ -83,7 +83,7 @@ func identityFlows(t *Network) []Request {
 	// A fixed random sample of the pairs, so the golden stays small; a
 	// different sample per scenario.
 	rng := rand.New(rand.NewPCG(uint64(len(eps)), 18))
-	for i := 0; i < identityPairs; i++ {
+	for i := 0; i < pairs; i++ {
 		from, to := eps[rng.IntN(len(eps))], eps[rng.IntN(len(eps))]
 		if from == to {
 			continue
@@ -111,22 +111,46 @@ func writeIdentity(t *testing.T, w io.Writer) int {
 		}
 		for vi, topo := range topos {
 			net := New(topo)
-			for _, req := range identityFlows(net) {
-				for _, quiet := range []bool{false, true} {
-					req.Quiet = quiet
-					fmt.Fprintf(w, "=== %s#%d %s -> %s %s/%d quiet=%v\n", name, vi, req.From, req.To, req.Protocol, req.Port, quiet)
-					res, err := net.Trace(req)
-					n++
-					if err != nil {
-						fmt.Fprintf(w, "error: %v\n", err)
-						continue
-					}
-					if !quiet {
-						WriteTraceText(w, res)
-					}
-					WriteJSON(w, res)
-				}
+			n += writeIdentityFlows(w, fmt.Sprintf("%s#%d", name, vi), net, identityFlows(net, identityPairs))
+		}
+	}
+	// Generated estates: hubs with firewalls, spokes, many NSG rules.
+	for _, o := range []scenarios.GenOptions{
+		{VNets: 30, SubnetsPerVNet: 3, RulesPerNSG: 10, Seed: 1},
+		{VNets: 12, SubnetsPerVNet: 2, RulesPerNSG: 40, Seed: 7},
+	} {
+		var buf bytes.Buffer
+		if err := scenarios.Generate(&buf, o); err != nil {
+			t.Fatal(err)
+		}
+		name := fmt.Sprintf("estate-%dx%d-%d.yaml", o.VNets, o.RulesPerNSG, o.Seed)
+		topo, err := topology.Parse(name, buf.Bytes(), topology.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		net := New(topo)
+		n += writeIdentityFlows(w, name, net, identityFlows(net, 4*identityPairs))
+	}
+	return n
+}
+
+// writeIdentityFlows traces flows in net, full and quiet, and writes them.
+func writeIdentityFlows(w io.Writer, name string, net *Network, flows []Request) int {
+	n := 0
+	for _, req := range flows {
+		for _, quiet := range []bool{false, true} {
+			req.Quiet = quiet
+			fmt.Fprintf(w, "=== %s %s -> %s %s/%d quiet=%v\n", name, req.From, req.To, req.Protocol, req.Port, quiet)
+			res, err := net.Trace(req)
+			n++
+			if err != nil {
+				fmt.Fprintf(w, "error: %v\n", err)
+				continue
 			}
+			if !quiet {
+				WriteTraceText(w, res)
+			}
+			WriteJSON(w, res)
 		}
 	}
 	return n
