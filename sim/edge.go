@@ -247,9 +247,9 @@ func (tr *tracer) toInternet(sub *topology.Subnet, at *topology.NIC, dst *Endpoi
 	if o := tr.t.LBOutboundRuleFor(at); o != nil && sub.NATGateway == nil && !at.PublicIP.IsValid() && at.Firewall == nil {
 		method, ip, ok = fmt.Sprintf("load balancer %s outbound rule %s, public IP %s", o.LB.Name, o.Name, o.Frontends[0].IP), o.Frontends[0].IP, true
 	}
-	storageSameRegion := tr.t.InTag("Storage."+sub.VNet.Region, f.Dst, nil)
+	// Same-region storage matters only without an outbound method.
 	switch {
-	case !ok && storageSameRegion:
+	case !ok && tr.t.InTag("Storage."+sub.VNet.Region, f.Dst, nil):
 		method = "Azure backbone (same-region storage needs no outbound method)"
 	case !ok:
 		if !tr.quiet {
