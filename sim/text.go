@@ -18,6 +18,9 @@ import (
 type traceText struct {
 	b     strings.Builder
 	start int
+	// small makes the first buffer small: a quiet trace writes at most
+	// its message.
+	small bool
 }
 
 // textChunk is how much a trace's text buffer holds before it starts a new
@@ -26,11 +29,15 @@ const textChunk = 1024
 
 // begin starts a string.
 func (t *traceText) begin() *traceText {
-	if t.b.Cap()-t.b.Len() < 256 {
+	if t.b.Cap()-t.b.Len() < 128 {
 		// Start a new buffer rather than copy the old strings into a
 		// bigger one; they keep the old buffer alive.
+		n := textChunk
+		if t.small && t.b.Cap() == 0 {
+			n = 256
+		}
 		t.b = strings.Builder{}
-		t.b.Grow(textChunk)
+		t.b.Grow(n)
 	}
 	t.start = t.b.Len()
 	return t

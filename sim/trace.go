@@ -261,6 +261,7 @@ func traceWith(t *Network, src, dst *Endpoint, req Request, obs pathObserver) (*
 	tr.t, tr.res, tr.hops, tr.origin, tr.quiet, tr.obs, tr.text = t, res, &res.Hops, src, req.Quiet, obs, &st.text
 	tr.appliances, tr.visited = tr.appliancesBuf[:0], tr.visitedBuf[:0]
 	tr.state = st
+	st.text.small = req.Quiet
 	if !req.Quiet {
 		res.From = st.text.begin().endpoint(src).done()
 	}
