@@ -129,6 +129,8 @@ type traceState struct {
 	rt     tracer
 	rtUsed bool
 	text   traceText
+	// blocked is what res.BlockedBy points at.
+	blocked BlockedBy
 	// hops, of a full trace, is room for the request's hops, then the
 	// reply's (see hopBlock).
 	hops []Hop
@@ -190,10 +192,21 @@ func (tr *tracer) deny(reason string, by *BlockedBy, format string, args ...any)
 	return tr.denyText(reason, by, tr.text.begin().printf(format, args...).done())
 }
 
+// denyText is deny with its message written. The blocker is copied into
+// the trace's state, so that callers' &BlockedBy{...} stay on their stack.
 func (tr *tracer) denyText(reason string, by *BlockedBy, msg string) bool {
+	var kept *BlockedBy
+	if by != nil {
+		if tr.state != nil {
+			kept = &tr.state.blocked
+		} else {
+			kept = &BlockedBy{}
+		}
+		*kept = *by
+	}
 	tr.res.Verdict = Denied
 	tr.res.Reason = reason
-	tr.res.BlockedBy = by
+	tr.res.BlockedBy = kept
 	tr.res.Message = msg
 	return false
 }
@@ -474,7 +487,8 @@ func (tr *tracer) applyNSGs(path nsgPath, inbound bool, f topology.Flow, v *topo
 	}
 	if tr.obs != nil {
 		// A copy for the closure, so that path stays on the stack.
-		levels := slices.Clone(path.list())
+		levels := make([]nsgLevel, path.n)
+		copy(levels, path.l[:path.n])
 		for _, lvl := range levels {
 			tr.obs.nsg(lvl.nsg, inbound)
 		}
