@@ -24,8 +24,8 @@ type traceText struct {
 }
 
 // textChunk is how much a trace's text buffer holds before it starts a new
-// one: a full trace with its reply writes about a kilobyte.
-const textChunk = 1024
+// one: a full trace with its reply writes one to two kilobytes.
+const textChunk = 2048
 
 // begin starts a string.
 func (t *traceText) begin() *traceText {
