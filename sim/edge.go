@@ -100,17 +100,23 @@ func (tr *tracer) finishReply(rt *tracer, ok bool, f topology.Flow) bool {
 // through the gateway and is routed by the GatewaySubnet's routes.
 func (tr *tracer) fromOnPremises(src, dst *Endpoint, f topology.Flow) bool {
 	gw := src.Gateway
-	tr.hop("on-premises", "source", "send", "%s behind %s gateway %s", f.Src, gw.Type, gw.Name)
+	if !tr.quiet {
+		tr.hop("on-premises", "source", "send", "%s behind %s gateway %s", f.Src, gw.Type, gw.Name)
+	}
 	if dst.InVNet() {
 		v := dst.Subnet.VNet
 		if v != gw.VNet && !usesGateway(v, gw) {
-			tr.hop(gw.Name, "gateway", "drop", "%s does not advertise %s to on-premises", gw.Name, v.Name)
+			if !tr.quiet {
+				tr.hop(gw.Name, "gateway", "drop", "%s does not advertise %s to on-premises", gw.Name, v.Name)
+			}
 			return tr.deny(ReasonNoRoute, &BlockedBy{Kind: "gateway", Name: gw.Name, Resource: gw.VNet.Name},
 				"on-premises learns no route to %s: it is neither %s nor a peer that uses %s through gateway transit", v.Name, gw.VNet.Name, gw.Name)
 		}
 	}
 	gsub := gw.VNet.SubnetAt(gw.IP)
-	tr.hop(gw.Name, "gateway", "forward", "into %s through %s", gw.VNet.Name, gw.Name)
+	if !tr.quiet {
+		tr.hop(gw.Name, "gateway", "forward", "into %s through %s", gw.VNet.Name, gw.Name)
+	}
 	return tr.route(gsub, nil, dst, f, false)
 }
 
@@ -130,7 +136,9 @@ func (tr *tracer) fromOutside(src, dst *Endpoint, f topology.Flow) bool {
 	if src.Kind == EndpointServiceTag {
 		what = "service tag " + src.Tag
 	}
-	tr.hop(src.Text, "source", "send", "%s from %s", f.Src, what)
+	if !tr.quiet {
+		tr.hop(src.Text, "source", "send", "%s from %s", f.Src, what)
+	}
 	if src.Kind == EndpointAddress {
 		return tr.deny(ReasonUnreachable, nil, "%s is a private address in no VNet and behind no gateway", f.Src)
 	}
@@ -142,7 +150,9 @@ func (tr *tracer) fromOutside(src, dst *Endpoint, f topology.Flow) bool {
 	case dst.NIC != nil && (dst.Kind == EndpointNIC || dst.Kind == EndpointPublic || dst.Kind == EndpointAddress):
 		return tr.inboundPublic(dst.NIC, f)
 	case dst.Kind == EndpointService:
-		tr.hop(dst.Service.Name, "service", "reach", "public endpoint %s over the internet", dst.Addr)
+		if !tr.quiet {
+			tr.hop(dst.Service.Name, "service", "reach", "public endpoint %s over the internet", dst.Addr)
+		}
 		return tr.serviceAccess(dst.Service, f, nil, f.Src)
 	case dst.InVNet() || dst.Kind == EndpointOnPrem || (dst.Kind == EndpointAddress && topology.IsPrivate(f.Dst)):
 		if !tr.quiet {
@@ -150,7 +160,9 @@ func (tr *tracer) fromOutside(src, dst *Endpoint, f topology.Flow) bool {
 		}
 		return tr.deny(ReasonUnreachable, &BlockedBy{Kind: "address", Name: f.Dst.String(), Resource: dst.Text}, "%s is private and has no public IP; it can't be reached from %s", f.Dst, what)
 	}
-	tr.hop(dst.Text, "destination", "deliver", "%s outside the scenario", f.Dst)
+	if !tr.quiet {
+		tr.hop(dst.Text, "destination", "deliver", "%s outside the scenario", f.Dst)
+	}
 	return true
 }
 
@@ -173,7 +185,9 @@ func (tr *tracer) inboundPublic(n *topology.NIC, f topology.Flow) bool {
 	if n.Kind == topology.KindCompute {
 		via = "public load balancer"
 	}
-	tr.hop(n.Name, "publicIp", "translate", "%s %s -> private %s (Standard SKU)", via, n.PublicIP, n.IP)
+	if !tr.quiet {
+		tr.hop(n.Name, "publicIp", "translate", "%s %s -> private %s (Standard SKU)", via, n.PublicIP, n.IP)
+	}
 	f.Dst = n.IP
 	tr.viaPublicIP = true
 	levels := nsgLevels(n, n.Subnet, true)
@@ -205,18 +219,19 @@ func (tr *tracer) inboundNAT(n *topology.NATGateway, f topology.Flow) bool {
 // egress names how a packet leaves for the internet from NIC at in subnet
 // sub (reference 5.2: NAT gateway, then instance public IP, then default
 // outbound access), and its public source address when known.
-func egress(sub *topology.Subnet, at *topology.NIC) (method string, ip netip.Addr, ok bool) {
+// The method is written into the trace's text.
+func (tr *tracer) egress(sub *topology.Subnet, at *topology.NIC) (method string, ip netip.Addr, ok bool) {
 	switch {
 	case sub.NATGateway != nil:
-		m := "NAT gateway " + sub.NATGateway.Name
+		m := tr.detail().s("NAT gateway ").s(sub.NATGateway.Name).done()
 		if len(sub.NATGateway.PublicIPs) > 0 {
 			ip = sub.NATGateway.PublicIPs[0]
 		}
 		return m, ip, true
 	case at != nil && at.Firewall != nil:
-		return "Azure Firewall " + at.Name + " public IP " + at.PublicIP.String(), at.PublicIP, true
+		return tr.detail().s("Azure Firewall ").s(at.Name).s(" public IP ").addr(at.PublicIP).done(), at.PublicIP, true
 	case at != nil && at.PublicIP.IsValid():
-		return "instance public IP " + at.PublicIP.String(), at.PublicIP, true
+		return tr.detail().s("instance public IP ").addr(at.PublicIP).done(), at.PublicIP, true
 	case sub.DefaultOutboundAccess:
 		return "default outbound access", netip.Addr{}, true
 	}
@@ -237,11 +252,13 @@ func (tr *tracer) toInternet(sub *topology.Subnet, at *topology.NIC, dst *Endpoi
 		if tr.viaPublicIP {
 			tr.hop(dst.Text, "reply", "deliver", "the reply leaves through the public IP the request came in on")
 		} else {
-			tr.hop(dst.Text, "reply", "deliver", "the reply returns to %s", f.Dst)
+			if !tr.quiet {
+				tr.hop(dst.Text, "reply", "deliver", "the reply returns to %s", f.Dst)
+			}
 		}
 		return true
 	}
-	method, ip, ok := egress(sub, at)
+	method, ip, ok := tr.egress(sub, at)
 	// NAT gateway >> instance public IP >> load balancer outbound rules >>
 	// default outbound access (reference 5.2).
 	if o := tr.t.LBOutboundRuleFor(at); o != nil && sub.NATGateway == nil && !at.PublicIP.IsValid() && at.Firewall == nil {
@@ -285,11 +302,15 @@ func (tr *tracer) toInternet(sub *topology.Subnet, at *topology.NIC, dst *Endpoi
 		return tr.throughLB(fe, in, true)
 	}
 	if dst.Kind == EndpointService && dst.Service != nil {
-		tr.hop(dst.Service.Name, "service", "reach", "public endpoint %s over the Azure backbone", f.Dst)
+		if !tr.quiet {
+			tr.hop(dst.Service.Name, "service", "reach", "public endpoint %s over the Azure backbone", f.Dst)
+		}
 		return tr.serviceAccessFrom(dst.Service, f, nil, ip, sub) && tr.replyFromOutside(at, f, method)
 	}
 	if dst.Kind == EndpointServiceTag {
-		tr.hop(dst.Text, "destination", "deliver", "Azure public address %s over the Azure backbone", f.Dst)
+		if !tr.quiet {
+			tr.hop(dst.Text, "destination", "deliver", "Azure public address %s over the Azure backbone", f.Dst)
+		}
 		return tr.replyFromOutside(at, f, method)
 	}
 	if !tr.quiet {
@@ -301,7 +322,9 @@ func (tr *tracer) toInternet(sub *topology.Subnet, at *topology.NIC, dst *Endpoi
 // toService follows a service endpoint route.
 func (tr *tracer) toService(sub *topology.Subnet, at *topology.NIC, dst *Endpoint, f topology.Flow, via string) bool {
 	if tr.reply {
-		tr.hop(dst.Text, "reply", "deliver", "the reply returns over %s", via)
+		if !tr.quiet {
+			tr.hop(dst.Text, "reply", "deliver", "the reply returns over %s", via)
+		}
 		return true
 	}
 	if !tr.endpointPolicyAllows(sub, dst, f, strings.TrimPrefix(via, "service endpoint ")) {
@@ -313,7 +336,9 @@ func (tr *tracer) toService(sub *topology.Subnet, at *topology.NIC, dst *Endpoin
 		}
 		return tr.serviceAccess(dst.Service, f, sub, netip.Addr{})
 	}
-	tr.hop(dst.Text, "destination", "deliver", "%s through %s", f.Dst, via)
+	if !tr.quiet {
+		tr.hop(dst.Text, "destination", "deliver", "%s through %s", f.Dst, via)
+	}
 	return true
 }
 
@@ -351,14 +376,18 @@ func (tr *tracer) serviceAccessFrom(svc *topology.Service, f topology.Flow, viaS
 		if publicSrc.IsValid() && viaSubnet == nil && !sameRegion {
 			for _, p := range acl.IPRules {
 				if p.Contains(publicSrc) {
-					tr.hop(svc.Name, "service", "allow", "IP rule %s", p)
+					if !tr.quiet {
+						tr.hop(svc.Name, "service", "allow", "IP rule %s", p)
+					}
 					return true
 				}
 			}
 		}
 		by := &BlockedBy{Kind: "service", Name: "networkAcls", Resource: svc.Name}
 		if sameRegion {
-			tr.hop(svc.Name, "service", "deny", "the request comes from the same region (%s): it reaches %s from private address %s, which IP rules can't match; no virtual network rule matches", svc.Region, svc.Name, f.Src)
+			if !tr.quiet {
+				tr.hop(svc.Name, "service", "deny", "the request comes from the same region (%s): it reaches %s from private address %s, which IP rules can't match; no virtual network rule matches", svc.Region, svc.Name, f.Src)
+			}
 			return tr.deny(ReasonServiceFirewall, by,
 				"the firewall of %s denies private address %s: requests from the same Azure region (%s) reach a storage account from private addresses, so IP network rules have no effect on them; allow subnet %s with a virtual network rule (service endpoint) or use a private endpoint", svc.Name, f.Src, svc.Region, from.ID())
 		}
@@ -372,7 +401,9 @@ func (tr *tracer) serviceAccessFrom(svc *topology.Service, f topology.Flow, viaS
 		return tr.deny(ReasonServiceFirewall, by,
 			"the firewall of %s denies %s: defaultAction is Deny and no virtual network rule or IP rule allows it", svc.Name, src)
 	}
-	tr.hop(svc.Name, "destination", "deliver", "%s (%s) public endpoint", svc.Name, svc.Type)
+	if !tr.quiet {
+		tr.hop(svc.Name, "destination", "deliver", "%s (%s) public endpoint", svc.Name, svc.Type)
+	}
 	return true
 }
 
@@ -390,6 +421,8 @@ func (tr *tracer) fromPlatform(dst *Endpoint, f topology.Flow) bool {
 	if !tr.applyNSGs(nsgLevels(dst.NIC, dst.NIC.Subnet, true), true, f, dst.NIC.VNet(), nil, dst.NIC) {
 		return false
 	}
-	tr.hop(dst.NIC.Name, "destination", "deliver", "%s %s at %s", dst.NIC.Kind, dst.NIC.Name, dst.NIC.IP)
+	if !tr.quiet {
+		tr.hop(dst.NIC.Name, "destination", "deliver", "%s %s at %s", dst.NIC.Kind, dst.NIC.Name, dst.NIC.IP)
+	}
 	return true
 }

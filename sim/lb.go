@@ -100,7 +100,9 @@ func (tr *tracer) pickBackend(fe *topology.LBFrontend, f topology.Flow) (*topolo
 		if r.Probe != nil {
 			probe = fmt.Sprintf("health probe %s %s %d succeeds", r.Probe.Name, r.Probe.Kind, r.Probe.Port)
 		}
-		tr.hop(lb.Name, "loadBalancer", "forward", "rule %s (%s): frontend %s %s -> backend %s %s (%s)", r.Name, ports, fe.Name, fe.IP, m.Name, m.IP, probe)
+		if !tr.quiet {
+			tr.hop(lb.Name, "loadBalancer", "forward", "rule %s (%s): frontend %s %s -> backend %s %s (%s)", r.Name, ports, fe.Name, fe.IP, m.Name, m.IP, probe)
+		}
 	}
 	return r, m, true
 }

@@ -630,7 +630,9 @@ func (tr *tracer) deliverInVNet(v *topology.VNet, dst *Endpoint, f topology.Flow
 	}
 	sub := v.SubnetAt(f.Dst)
 	if sub == nil {
-		tr.hop(v.Name, "vnet", "drop", "%s is in the address space of %s but in no subnet", f.Dst, v.Name)
+		if !tr.quiet {
+			tr.hop(v.Name, "vnet", "drop", "%s is in the address space of %s but in no subnet", f.Dst, v.Name)
+		}
 		return tr.deny(ReasonNoRoute, &BlockedBy{Kind: "vnet", Name: v.Name, Resource: v.Name}, "%s is in no subnet of %s", f.Dst, v.Name)
 	}
 	if !tr.applyNSGs(nsgLevels(nil, sub, true), true, f, sub.VNet, tr.srcNIC(f), nil) {
@@ -701,12 +703,16 @@ func (tr *tracer) toAppliance(sub *topology.Subnet, dst *Endpoint, f topology.Fl
 		return tr.deliverNIC(nva, f)
 	}
 	if tr.wasVisited(nva.Name) {
-		tr.hop(nva.Name, "appliance", "drop", "the packet came back to %s", nva.Name)
+		if !tr.quiet {
+			tr.hop(nva.Name, "appliance", "drop", "the packet came back to %s", nva.Name)
+		}
 		return tr.deny(ReasonLoop, routeBlocker(r, sub), "routing loop: the packet reached appliance %s twice (%s)", nva.Name, r.Describe())
 	}
 	tr.visited = append(tr.visited, nva.Name)
 	if tr.reply && !slices.Contains(tr.forward, nva) {
-		tr.hop(nva.Name, "appliance", "drop", "the reply reaches appliance %s, which did not see the flow", nva.Name)
+		if !tr.quiet {
+			tr.hop(nva.Name, "appliance", "drop", "the reply reaches appliance %s, which did not see the flow", nva.Name)
+		}
 		return tr.deny(ReasonAsymmetric, routeBlocker(r, sub), "the reply to %s is routed by %s through appliance %s, which never saw the request; the return path is asymmetric", f.Dst, r.Describe(), nva.Name)
 	}
 	if nvaVNet != sub.VNet {
@@ -760,14 +766,20 @@ func (tr *tracer) toGateway(sub *topology.Subnet, dst *Endpoint, f topology.Flow
 	if r.Source == topology.SourceUser && gw.Type == "ExpressRoute" {
 		return tr.deny(ReasonNextHopUnreachable, routeBlocker(r, sub), "%s sends to an ExpressRoute gateway, which can't be a user route's next hop", r.Describe())
 	}
-	tr.hop(gw.Name, "gateway", "forward", "%s gateway %s in %s", gw.Type, gw.Name, gw.VNet.Name)
+	if !tr.quiet {
+		tr.hop(gw.Name, "gateway", "forward", "%s gateway %s in %s", gw.Type, gw.Name, gw.VNet.Name)
+	}
 	onPrem := gw.ReachesOnPremises(f.Dst)
 	if tr.reply && onPrem {
-		tr.hop("on-premises", "reply", "deliver", "the reply returns to %s through %s", f.Dst, gw.Name)
+		if !tr.quiet {
+			tr.hop("on-premises", "reply", "deliver", "the reply returns to %s through %s", f.Dst, gw.Name)
+		}
 		return true
 	}
 	if onPrem {
-		tr.hop("on-premises", "destination", "deliver", "%s via %s", f.Dst, gw.Name)
+		if !tr.quiet {
+			tr.hop("on-premises", "destination", "deliver", "%s via %s", f.Dst, gw.Name)
+		}
 		return tr.replyFromGateway(gw, f)
 	}
 	// A VPN gateway routes between the VNets that use it, so a spoke can
@@ -778,7 +790,9 @@ func (tr *tracer) toGateway(sub *topology.Subnet, dst *Endpoint, f topology.Flow
 		gsub := gw.VNet.SubnetAt(gw.IP)
 		return tr.route(gsub, gw.NIC, dst, f, false)
 	}
-	tr.hop("on-premises", "destination", "deliver", "%s is outside the gateway's on-premises prefixes; forced tunneling hands it to on-premises, whose own devices decide", f.Dst)
+	if !tr.quiet {
+		tr.hop("on-premises", "destination", "deliver", "%s is outside the gateway's on-premises prefixes; forced tunneling hands it to on-premises, whose own devices decide", f.Dst)
+	}
 	if !tr.reply {
 		tr.res.Egress = "forced tunneling to on-premises through " + gw.Name
 	}
@@ -792,7 +806,9 @@ func (tr *tracer) replyFromGateway(gw *topology.Gateway, f topology.Flow) bool {
 		return true
 	}
 	rt := tr.replyTracer()
-	rt.hop(gw.Name, "reply", "receive", "the reply from %s comes back through %s", f.Dst, gw.Name)
+	if !rt.quiet {
+		rt.hop(gw.Name, "reply", "receive", "the reply from %s comes back through %s", f.Dst, gw.Name)
+	}
 	return tr.finishReply(rt, rt.route(gw.VNet.SubnetAt(gw.IP), gw.NIC, tr.origin, f.Reply(), false), f)
 }
 
