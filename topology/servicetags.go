@@ -84,7 +84,32 @@ type ServiceTags struct {
 	Source       string
 	ChangeNumber int
 	Cloud        string
-	byName       map[string]*ServiceTag
+
+	// exact maps each tag's name as written to it (the embedded file,
+	// whose names are distinct case-insensitively: a test checks), so that
+	// start-up lower-cases and copies no names; nil for a file read from
+	// disk.
+	exact map[string]*ServiceTag
+	// tags lists the tags for the folded map, built from it on first use.
+	tags     []ServiceTag
+	foldOnce sync.Once
+	fold     map[string]*ServiceTag // lower-cased name -> tag
+}
+
+// byName returns the tags by lower-cased name (built on first use for the
+// embedded file: only a name written in another case, and the messages
+// that suggest a tag, need it).
+func (st *ServiceTags) byName() map[string]*ServiceTag {
+	st.foldOnce.Do(func() {
+		if st.fold != nil {
+			return
+		}
+		st.fold = make(map[string]*ServiceTag, len(st.tags))
+		for i := range st.tags {
+			st.fold[strings.ToLower(st.tags[i].Name)] = &st.tags[i]
+		}
+	})
+	return st.fold
 }
 
 type serviceTagsFile struct {
@@ -111,7 +136,7 @@ func ParseServiceTags(source string, r io.Reader) (*ServiceTags, error) {
 	if len(f.Values) == 0 {
 		return nil, fmt.Errorf("ParseServiceTags(%q): no values: not a ServiceTags_Public file", source)
 	}
-	st := &ServiceTags{Source: source, ChangeNumber: f.ChangeNumber, Cloud: f.Cloud, byName: make(map[string]*ServiceTag, len(f.Values))}
+	st := &ServiceTags{Source: source, ChangeNumber: f.ChangeNumber, Cloud: f.Cloud, fold: make(map[string]*ServiceTag, len(f.Values))}
 	for _, v := range f.Values {
 		if v.Name == "" {
 			return nil, fmt.Errorf("ParseServiceTags(%q): a value has no name", source)
@@ -121,7 +146,7 @@ func ParseServiceTags(source string, r io.Reader) (*ServiceTags, error) {
 				return nil, fmt.Errorf("ParseServiceTags(%q): tag %s: %v", source, v.Name, err)
 			}
 		}
-		st.byName[strings.ToLower(v.Name)] = &ServiceTag{Name: v.Name, Region: v.Properties.Region, SystemService: v.Properties.SystemService, raw: v.Properties.AddressPrefixes}
+		st.fold[strings.ToLower(v.Name)] = &ServiceTag{Name: v.Name, Region: v.Properties.Region, SystemService: v.Properties.SystemService, raw: v.Properties.AddressPrefixes}
 	}
 	return st, nil
 }
@@ -153,16 +178,20 @@ func parseBuiltin() (*ServiceTags, error) {
 	text := builtinServiceTags
 	header, rest, _ := strings.Cut(text, "\n")
 	change, cloud, _ := strings.Cut(header, "\t")
-	st := &ServiceTags{Source: "builtin", Cloud: cloud, byName: make(map[string]*ServiceTag, 3000)}
+	n := strings.Count(rest, "\n") + 1
+	st := &ServiceTags{Source: "builtin", Cloud: cloud, exact: make(map[string]*ServiceTag, n), tags: make([]ServiceTag, 0, n)}
 	st.ChangeNumber, _ = strconv.Atoi(change)
 	for rest != "" {
 		var line string
 		line, rest, _ = strings.Cut(rest, "\n")
-		f := strings.SplitN(line, "\t", 4)
-		if len(f) != 4 {
+		name, f1, ok1 := strings.Cut(line, "\t")
+		region, f2, ok2 := strings.Cut(f1, "\t")
+		system, packed, ok3 := strings.Cut(f2, "\t")
+		if !ok1 || !ok2 || !ok3 {
 			return nil, fmt.Errorf("builtin service tags: malformed line %q", line)
 		}
-		st.byName[strings.ToLower(f[0])] = &ServiceTag{Name: f[0], Region: f[1], SystemService: f[2], packed: f[3]}
+		st.tags = append(st.tags, ServiceTag{Name: name, Region: region, SystemService: system, packed: packed})
+		st.exact[name] = &st.tags[len(st.tags)-1]
 	}
 	return st, nil
 }
@@ -172,9 +201,36 @@ func (st *ServiceTags) Lookup(name string) (*ServiceTag, bool) {
 	if st == nil {
 		return nil, false
 	}
-	t, ok := st.byName[strings.ToLower(name)]
+	if t, ok := st.exact[name]; ok {
+		return t, true
+	}
+	t, ok := st.byName()[strings.ToLower(name)]
 	return t, ok
 }
 
+// hasPrefixFold reports whether a tag's name starts with prefix, ignoring
+// case.
+func (st *ServiceTags) hasPrefixFold(prefix string) bool {
+	if st.exact == nil {
+		for name := range st.byName() {
+			if len(name) >= len(prefix) && strings.EqualFold(name[:len(prefix)], prefix) {
+				return true
+			}
+		}
+		return false
+	}
+	for i := range st.tags {
+		if name := st.tags[i].Name; len(name) >= len(prefix) && strings.EqualFold(name[:len(prefix)], prefix) {
+			return true
+		}
+	}
+	return false
+}
+
 // Len reports how many tags the file holds.
-func (st *ServiceTags) Len() int { return len(st.byName) }
+func (st *ServiceTags) Len() int {
+	if st.exact != nil {
+		return len(st.exact)
+	}
+	return len(st.byName())
+}

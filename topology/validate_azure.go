@@ -100,12 +100,7 @@ func (c *compiler) tagsHaveRegions() bool {
 	if c.tags == nil {
 		return false
 	}
-	for name := range c.tags.byName {
-		if strings.HasPrefix(name, "azurecloud.") {
-			return true
-		}
-	}
-	return false
+	return c.tags.hasPrefixFold("AzureCloud.")
 }
 
 // Special subnets: Azure reserves these names for one service each.
