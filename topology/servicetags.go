@@ -85,15 +85,53 @@ type ServiceTags struct {
 	ChangeNumber int
 	Cloud        string
 
-	// exact maps each tag's name as written to it (the embedded file,
-	// whose names are distinct case-insensitively: a test checks), so that
-	// start-up lower-cases and copies no names; nil for a file read from
-	// disk.
-	exact map[string]*ServiceTag
+	// The embedded file's tags are found by name as written (exact: no
+	// name copied or lower-cased at start-up); a name in another case
+	// falls back to the lower-cased map, built on first use, unless no
+	// tag's name has the name's length and first letter in ASCII lower
+	// case (foldLens, foldFirst), as for the CIDRs and addresses routes
+	// and rules name. nil for a file read from disk.
+	exact     map[string]*ServiceTag
+	foldLens  [4]uint64 // bit n: a name of n bytes (n < 256)
+	foldFirst [4]uint64 // bit c: a name starting with c in ASCII lower case
 	// tags lists the tags for the folded map, built from it on first use.
 	tags     []ServiceTag
 	foldOnce sync.Once
 	fold     map[string]*ServiceTag // lower-cased name -> tag
+	regions  struct {
+		once sync.Once
+		ok   bool
+	}
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		c += 'a' - 'A'
+	}
+	return c
+}
+
+// asciiEqualFold reports whether a and b, both ASCII, are equal but for
+// case; for ASCII text it is strings.ToLower(a) == strings.ToLower(b).
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if lowerASCII(a[i]) != lowerASCII(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // byName returns the tags by lower-cased name (built on first use for the
@@ -181,6 +219,7 @@ func parseBuiltin() (*ServiceTags, error) {
 	n := strings.Count(rest, "\n") + 1
 	st := &ServiceTags{Source: "builtin", Cloud: cloud, exact: make(map[string]*ServiceTag, n), tags: make([]ServiceTag, 0, n)}
 	st.ChangeNumber, _ = strconv.Atoi(change)
+	ascii := true
 	for rest != "" {
 		var line string
 		line, rest, _ = strings.Cut(rest, "\n")
@@ -190,8 +229,19 @@ func parseBuiltin() (*ServiceTags, error) {
 		if !ok1 || !ok2 || !ok3 {
 			return nil, fmt.Errorf("builtin service tags: malformed line %q", line)
 		}
+		if ascii = ascii && name != "" && len(name) < 256 && isASCII(name); ascii {
+			c := lowerASCII(name[0])
+			st.foldLens[len(name)/64] |= 1 << (len(name) % 64)
+			st.foldFirst[c/64] |= 1 << (c % 64)
+		}
 		st.tags = append(st.tags, ServiceTag{Name: name, Region: region, SystemService: system, packed: packed})
 		st.exact[name] = &st.tags[len(st.tags)-1]
+	}
+	if !ascii {
+		st.foldLens, st.foldFirst = [4]uint64{}, [4]uint64{}
+		for i := range st.foldLens {
+			st.foldLens[i], st.foldFirst[i] = ^uint64(0), ^uint64(0) // no filter
+		}
 	}
 	return st, nil
 }
@@ -201,26 +251,49 @@ func (st *ServiceTags) Lookup(name string) (*ServiceTag, bool) {
 	if st == nil {
 		return nil, false
 	}
-	if t, ok := st.exact[name]; ok {
-		return t, true
+	if st.exact != nil {
+		if t, ok := st.exact[name]; ok {
+			// Names in the embedded file are distinct but for case (a
+			// test checks), so the lower-cased map finds the same tag.
+			return t, true
+		}
+		if len(name) < 256 && isASCII(name) {
+			if st.foldLens[len(name)/64]&(1<<(len(name)%64)) == 0 {
+				return nil, false
+			}
+			if name != "" {
+				if c := lowerASCII(name[0]); st.foldFirst[c/64]&(1<<(c%64)) == 0 {
+					return nil, false
+				}
+			}
+		}
 	}
 	t, ok := st.byName()[strings.ToLower(name)]
 	return t, ok
 }
 
-// hasPrefixFold reports whether a tag's name starts with prefix, ignoring
-// case.
+// hasRegions reports whether a tag's name starts with "AzureCloud."
+// (ignoring case), once per file.
+func (st *ServiceTags) hasRegions() bool {
+	st.regions.once.Do(func() { st.regions.ok = st.hasPrefixFold("AzureCloud.") })
+	return st.regions.ok
+}
+
+// hasPrefixFold reports whether a tag's lower-cased name starts with
+// prefix in lower case.
 func (st *ServiceTags) hasPrefixFold(prefix string) bool {
-	if st.exact == nil {
-		for name := range st.byName() {
-			if len(name) >= len(prefix) && strings.EqualFold(name[:len(prefix)], prefix) {
+	prefix = strings.ToLower(prefix)
+	if st.exact != nil && isASCII(prefix) {
+		// ASCII names: no lower-cased copies needed.
+		for i := range st.tags {
+			if name := st.tags[i].Name; len(name) >= len(prefix) && asciiEqualFold(name[:len(prefix)], prefix) {
 				return true
 			}
 		}
 		return false
 	}
-	for i := range st.tags {
-		if name := st.tags[i].Name; len(name) >= len(prefix) && strings.EqualFold(name[:len(prefix)], prefix) {
+	for name := range st.byName() {
+		if strings.HasPrefix(name, prefix) {
 			return true
 		}
 	}
@@ -228,9 +301,4 @@ func (st *ServiceTags) hasPrefixFold(prefix string) bool {
 }
 
 // Len reports how many tags the file holds.
-func (st *ServiceTags) Len() int {
-	if st.exact != nil {
-		return len(st.exact)
-	}
-	return len(st.byName())
-}
+func (st *ServiceTags) Len() int { return len(st.byName()) }

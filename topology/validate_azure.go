@@ -100,7 +100,7 @@ func (c *compiler) tagsHaveRegions() bool {
 	if c.tags == nil {
 		return false
 	}
-	return c.tags.hasPrefixFold("AzureCloud.")
+	return c.tags.hasRegions()
 }
 
 // Special subnets: Azure reserves these names for one service each.
