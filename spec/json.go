@@ -32,7 +32,10 @@ var jsonFast = true
 // jsonPieceBytes is about how many bytes of list items one piece holds.
 const jsonPieceBytes = 256 << 10
 
-var jsonOpts = json.JoinOptions(json.RejectUnknownMembers(true))
+var jsonOpts = json.JoinOptions(json.RejectUnknownMembers(true), json.WithUnmarshalers(jsonRules))
+
+// jsonPlainOpts decodes without decodeRules (tests compare the two).
+var jsonPlainOpts = json.JoinOptions(json.RejectUnknownMembers(true))
 
 // jsonViaYAML lists the top-level keys decoded by yaml.v3 (flow YAML).
 var jsonViaYAML = map[string]bool{"variants": true, "machineLearning": true, "expectations": true}
