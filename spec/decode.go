@@ -292,7 +292,8 @@ func decode(name string, data []byte) (*Scenario, *positions, func() *yaml.Node,
 	var sc Scenario
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	err := dec.Decode(&sc)
+	catch := rootCatcher{sc: &sc}
+	err := dec.Decode(&catch)
 	var te *yaml.TypeError
 	switch {
 	case err == io.EOF:
@@ -325,7 +326,26 @@ func decode(name string, data []byte) (*Scenario, *positions, func() *yaml.Node,
 		}
 		return nil, nil, nil, ErrorList{{File: name, Line: l, Key: "apiVersion", Msg: fmt.Sprintf("%q is not supported; want %q", sc.APIVersion, APIVersion)}}
 	}
+	if catch.node != nil && len(sc.Variants) > 0 {
+		// Variants are built from the tree: the one yaml.v3 decoded is the
+		// one root() would parse again (the same parser on the same text;
+		// decoding only reads it). Without variants the tree is left to
+		// the collector, and parsed again only to place an error.
+		once.Do(func() { mapping = catch.node })
+	}
 	return &sc, pos, root, nil
+}
+
+// rootCatcher decodes a Scenario as decoding into it does, and keeps the
+// node tree yaml.v3 parsed for it.
+type rootCatcher struct {
+	sc   *Scenario
+	node *yaml.Node
+}
+
+func (r *rootCatcher) UnmarshalYAML(n *yaml.Node) error {
+	r.node = n
+	return r.sc.UnmarshalYAML(n)
 }
 
 // yamlErrors turns yaml.v3 errors into located Errors, one per problem;
