@@ -249,11 +249,18 @@ func (p *part) walkItems(n *yaml.Node, path string, from int) {
 }
 
 var (
-	reLine     = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-	reNotFound = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
-	reField    = regexp.MustCompile(`^field ([^\s:]+): (.*)$`)
-	reCannot   = regexp.MustCompile("^cannot unmarshal !!(\\w+)(?: `([^`]*)`)? into (\\S+)$")
+	// Compiled on first use: they read error messages, and every process
+	// would pay for compiling them at start-up.
+	reLine     = lazyRegexp(`^(?:yaml: )?line (\d+): (.*)$`)
+	reNotFound = lazyRegexp(`^field (\S+) not found in type \S+$`)
+	reField    = lazyRegexp(`^field ([^\s:]+): (.*)$`)
+	reCannot   = lazyRegexp("^cannot unmarshal !!(\\w+)(?: `([^`]*)`)? into (\\S+)$")
 )
+
+// lazyRegexp returns a function that compiles expr on its first call.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // decode decodes the YAML strictly into a Scenario, so that unknown keys
 // are errors. The node tree behind error positions and variants is parsed
@@ -361,18 +368,18 @@ func yamlErrors(name string, pos *positions, err error, off int) ErrorList {
 	var out ErrorList
 	for _, m := range msgs {
 		e := &Error{File: name, Msg: strings.TrimPrefix(m, "yaml: ")}
-		if sm := reLine.FindStringSubmatch(m); sm != nil {
+		if sm := reLine().FindStringSubmatch(m); sm != nil {
 			e.Line, _ = strconv.Atoi(sm[1])
 			e.Line += off
 			e.Msg = sm[2]
 		}
-		if sm := reField.FindStringSubmatch(e.Msg); sm != nil {
+		if sm := reField().FindStringSubmatch(e.Msg); sm != nil {
 			e.Key = keyOnLine(pos, e.Line, sm[1])
 			e.Msg = sm[2]
-		} else if sm := reNotFound.FindStringSubmatch(e.Msg); sm != nil {
+		} else if sm := reNotFound().FindStringSubmatch(e.Msg); sm != nil {
 			e.Key = keyOnLine(pos, e.Line, sm[1])
 			e.Msg = fmt.Sprintf("unknown key %q", sm[1])
-		} else if sm := reCannot.FindStringSubmatch(e.Msg); sm != nil {
+		} else if sm := reCannot().FindStringSubmatch(e.Msg); sm != nil {
 			var value string
 			e.Key, value = keyForValue(pos, e.Line, sm[1], sm[2])
 			if value != "" {
@@ -429,7 +436,7 @@ func keyForValue(pos *positions, line int, tag, shown string) (key, value string
 func syntaxError(name string, data []byte, err error) ErrorList {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	reported := 0
-	if sm := reLine.FindStringSubmatch(err.Error()); sm != nil {
+	if sm := reLine().FindStringSubmatch(err.Error()); sm != nil {
 		msg = sm[2]
 		reported, _ = strconv.Atoi(sm[1])
 	}
@@ -437,7 +444,7 @@ func syntaxError(name string, data []byte, err error) ErrorList {
 	start := 0 // index of the first line of the section
 	if reported > 0 && reported <= len(lines) {
 		for k := reported - 1; k >= 0; k-- {
-			if topKey.Match(lines[k]) {
+			if topKey().Match(lines[k]) {
 				start = k
 				break
 			}
