@@ -6,12 +6,17 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/vnetsim/vnetsim/topology"
 )
 
 // TestLimits are the server's bounds as a test sets them.
 type TestLimits struct {
 	TCPConns, TCPPerClient int
 	Read, Idle, Write      time.Duration
+	// Plain turns the fast path off: every query goes through
+	// Handler.ServeDNS, as before the fast path existed.
+	Plain bool
 }
 
 // ServeWithLimits is Serve with the given TCP bounds and timeouts (zero
@@ -33,10 +38,27 @@ func ServeWithLimits(ctx context.Context, addr string, h dns.Handler, started fu
 	if t.Write > 0 {
 		lim.write = t.Write
 	}
+	lim.plain = t.Plain
 	return serve(ctx, addr, h, started, lim)
 }
 
 // DefaultTCPLimits returns the server's default TCP bounds.
 func DefaultTCPLimits() (conns, perClient int) {
 	return defaultLimits.tcpConns, defaultLimits.tcpPerClient
+}
+
+// PlainReply returns what the server sends for req over proto without the
+// fast path: Handler.ServeDNS's message, packed, with RA set as the
+// server's writer sets it; nil when nothing is sent.
+func PlainReply(h *Handler, req *dns.Msg, proto topology.Protocol) []byte {
+	m := h.respond(req, proto)
+	if m == nil {
+		return nil
+	}
+	b, err := m.Pack()
+	if err != nil {
+		panic(err)
+	}
+	setRA(b)
+	return b
 }

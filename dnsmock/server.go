@@ -28,22 +28,35 @@ type Handler struct {
 
 // ServeDNS implements dns.Handler.
 func (h *Handler) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
-	proto := topology.ProtocolUDP
-	if _, ok := w.RemoteAddr().(*net.TCPAddr); ok {
-		proto = topology.ProtocolTCP
+	if m := h.respond(req, protocolOf(w)); m != nil {
+		w.WriteMsg(m)
 	}
+}
+
+// protocolOf returns how w's query came: TCP or UDP.
+func protocolOf(w dns.ResponseWriter) topology.Protocol {
+	if _, ok := w.RemoteAddr().(*net.TCPAddr); ok {
+		return topology.ProtocolTCP
+	}
+	return topology.ProtocolUDP
+}
+
+// respond returns the message ServeDNS writes: the reply, truncated over
+// UDP to what the client can take (512 bytes, or its EDNS size up to
+// ednsSize).
+func (h *Handler) respond(req *dns.Msg, proto topology.Protocol) *dns.Msg {
 	m := h.Reply(req, proto)
 	if m == nil {
-		return
+		return nil
 	}
 	if proto == topology.ProtocolUDP {
 		size := dns.MinMsgSize
 		if opt := req.IsEdns0(); opt != nil {
-			size = max(dns.MinMsgSize, min(int(opt.UDPSize()), ednsSize))
+			size = int(udpLimit(opt.UDPSize()))
 		}
 		m.Truncate(size)
 	}
-	w.WriteMsg(m)
+	return m
 }
 
 // Reply returns the response to req as received over proto, or nil when
@@ -158,6 +171,7 @@ type limits struct {
 	write        time.Duration // for each reply
 	udpRead      time.Duration // the UDP read loop's wake-up, so that shutdown is prompt
 	shutdown     time.Duration
+	plain        bool // no fast path: every query goes through Handler.ServeDNS
 }
 
 // defaultLimits follow CoreDNS's TCP timeouts (read 3 s, idle 10 s) and
@@ -196,14 +210,20 @@ func serve(ctx context.Context, addr string, h dns.Handler, started func(net.Add
 	if err != nil {
 		return err
 	}
-	lh := &limitHandler{next: h, slots: make(chan struct{}, lim.inFlight)}
+	next, decorateUDP := h, dns.DecorateReader(nil)
+	if hh, ok := h.(*Handler); ok && !lim.plain {
+		fast := newFastPath(hh)
+		next = fastHandler{fast: fast, next: h}
+		decorateUDP = func(r dns.Reader) dns.Reader { return &fastReader{Reader: r, fast: fast} }
+	}
+	lh := &limitHandler{next: next, slots: make(chan struct{}, lim.inFlight)}
 	pool := newConnPool(ln, lim)
 	ready := make(chan struct{}, 2)
 	notify := func() { ready <- struct{}{} }
 	// The UDP read timeout also bounds how long a shutdown waits for the
 	// read loop to notice it.
 	udp := &dns.Server{PacketConn: pc, Handler: lh, ReadTimeout: lim.udpRead, WriteTimeout: lim.write, NotifyStartedFunc: notify,
-		DecorateWriter: raWriter}
+		DecorateReader: decorateUDP, DecorateWriter: raWriter}
 	tcp := &dns.Server{Listener: pool, Handler: lh, ReadTimeout: lim.read, WriteTimeout: lim.write,
 		IdleTimeout: func() time.Duration { return lim.idle }, MaxTCPQueries: -1, NotifyStartedFunc: notify,
 		DecorateReader: pool.reader, DecorateWriter: raWriter}
@@ -265,10 +285,15 @@ func raWriter(w dns.Writer) dns.Writer { return raWrite{w} }
 type raWrite struct{ dns.Writer }
 
 func (w raWrite) Write(b []byte) (int, error) {
+	setRA(b)
+	return w.Writer.Write(b)
+}
+
+// setRA sets RA in b if b is a response.
+func setRA(b []byte) {
 	if len(b) >= 4 && b[2]&0x80 != 0 { // QR: a response
 		b[3] |= 0x80 // RA
 	}
-	return w.Writer.Write(b)
 }
 
 // listenBoth binds UDP and TCP on the same port.
