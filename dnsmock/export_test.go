@@ -17,6 +17,8 @@ type TestLimits struct {
 	// Plain turns the fast path off: every query goes through
 	// Handler.ServeDNS, as before the fast path existed.
 	Plain bool
+	// UDPSockets is how many UDP sockets share the port (0: the default).
+	UDPSockets int
 }
 
 // ServeWithLimits is Serve with the given TCP bounds and timeouts (zero
@@ -39,6 +41,9 @@ func ServeWithLimits(ctx context.Context, addr string, h dns.Handler, started fu
 		lim.write = t.Write
 	}
 	lim.plain = t.Plain
+	if t.UDPSockets > 0 {
+		lim.udpSockets = t.UDPSockets
+	}
 	return serve(ctx, addr, h, started, lim)
 }
 

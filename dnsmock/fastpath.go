@@ -367,13 +367,24 @@ func (h fastHandler) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 	h.next.ServeDNS(w, req)
 }
 
+// udpConn is a UDP socket as the server gives it to the library: hidden
+// behind net.PacketConn, so that the library reads and writes it with
+// ReadFrom and WriteTo rather than with control messages naming the
+// address a datagram came to (the server listens on one address, so a reply
+// leaves from it anyway), and so that the read loop reads through
+// fastReader.ReadPacketConn.
+type udpConn struct{ *net.UDPConn }
+
 // fastReader is the UDP server's reader: it answers what the fast path can
 // as soon as it is read, in the read loop, and hands the rest to the
 // library. One server's read loop calls it, one read at a time.
 type fastReader struct {
 	dns.Reader
 	fast *fastPath
+	in   [dns.MinMsgSize]byte // the library reads UDP into 512 bytes too
 	out  []byte
+	// renewed is when the read deadline was last set.
+	renewed time.Time
 }
 
 // errAnswered tells the library's read loop that the message read was
@@ -386,20 +397,33 @@ func (errAnswered) Temporary() bool { return true }
 
 var _ net.Error = errAnswered{}
 
-func (r *fastReader) ReadUDP(conn *net.UDPConn, timeout time.Duration) ([]byte, *dns.SessionUDP, error) {
-	m, s, err := r.Reader.ReadUDP(conn, timeout)
+// ReadPacketConn reads the next datagram and answers it if the fast path
+// can; else it returns it, copied, to the library.
+//
+// The read deadline (the library's wake-up, so that a shutdown is noticed)
+// is moved on only when half of it has passed, not on every read: a
+// shutdown sets it in the past, and the read then fails at once unless the
+// deadline was just moved, in which case it fails within the timeout.
+func (r *fastReader) ReadPacketConn(conn net.PacketConn, timeout time.Duration) ([]byte, net.Addr, error) {
+	uc, ok := conn.(udpConn)
+	if !ok {
+		return r.Reader.(dns.PacketConnReader).ReadPacketConn(conn, timeout)
+	}
+	if now := time.Now(); now.Sub(r.renewed) > timeout/2 {
+		uc.SetReadDeadline(now.Add(timeout))
+		r.renewed = now
+	}
+	n, from, err := uc.ReadFromUDPAddrPort(r.in[:])
 	if err != nil {
-		return m, s, err
+		return nil, nil, err
 	}
-	q, ok := parseRaw(m)
-	if !ok {
-		return m, s, nil
+	m := r.in[:n]
+	if q, ok := parseRaw(m); ok {
+		if out, ok := r.fast.answer(r.out[:0], q, topology.ProtocolUDP); ok {
+			r.out = out[:0]
+			uc.WriteToUDPAddrPort(out, from)
+			return nil, nil, errAnswered{}
+		}
 	}
-	out, ok := r.fast.answer(r.out[:0], q, topology.ProtocolUDP)
-	if !ok {
-		return m, s, nil
-	}
-	r.out = out[:0]
-	dns.WriteToSessionUDP(conn, out, s)
-	return nil, nil, errAnswered{}
+	return bytes.Clone(m), net.UDPAddrFromAddrPort(from), nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -172,6 +173,7 @@ type limits struct {
 	udpRead      time.Duration // the UDP read loop's wake-up, so that shutdown is prompt
 	shutdown     time.Duration
 	plain        bool // no fast path: every query goes through Handler.ServeDNS
+	udpSockets   int  // UDP sockets sharing the port, where the system allows it
 }
 
 // defaultLimits follow CoreDNS's TCP timeouts (read 3 s, idle 10 s) and
@@ -186,6 +188,7 @@ var defaultLimits = limits{
 	write:        2 * time.Second,
 	udpRead:      200 * time.Millisecond,
 	shutdown:     5 * time.Second,
+	udpSockets:   runtime.GOMAXPROCS(0),
 }
 
 // Serve runs h over UDP and TCP on addr (host:port; port 0 picks a free port,
@@ -206,7 +209,7 @@ func Serve(ctx context.Context, addr string, h dns.Handler, started func(net.Add
 }
 
 func serve(ctx context.Context, addr string, h dns.Handler, started func(net.Addr), lim limits) error {
-	pc, ln, err := listenBoth(addr)
+	pcs, ln, err := listenBoth(addr, lim.udpSockets)
 	if err != nil {
 		return err
 	}
@@ -218,22 +221,26 @@ func serve(ctx context.Context, addr string, h dns.Handler, started func(net.Add
 	}
 	lh := &limitHandler{next: next, slots: make(chan struct{}, lim.inFlight)}
 	pool := newConnPool(ln, lim)
-	ready := make(chan struct{}, 2)
+	servers := make([]*dns.Server, 0, len(pcs)+1)
+	ready := make(chan struct{}, len(pcs)+1)
 	notify := func() { ready <- struct{}{} }
-	// The UDP read timeout also bounds how long a shutdown waits for the
-	// read loop to notice it.
-	udp := &dns.Server{PacketConn: pc, Handler: lh, ReadTimeout: lim.udpRead, WriteTimeout: lim.write, NotifyStartedFunc: notify,
-		DecorateReader: decorateUDP, DecorateWriter: raWriter}
-	tcp := &dns.Server{Listener: pool, Handler: lh, ReadTimeout: lim.read, WriteTimeout: lim.write,
+	for _, pc := range pcs {
+		// The UDP read timeout also bounds how long a shutdown waits for
+		// the read loop to notice it.
+		servers = append(servers, &dns.Server{PacketConn: udpConn{pc.(*net.UDPConn)}, Handler: lh, ReadTimeout: lim.udpRead, WriteTimeout: lim.write,
+			NotifyStartedFunc: notify, DecorateReader: decorateUDP, DecorateWriter: raWriter})
+	}
+	servers = append(servers, &dns.Server{Listener: pool, Handler: lh, ReadTimeout: lim.read, WriteTimeout: lim.write,
 		IdleTimeout: func() time.Duration { return lim.idle }, MaxTCPQueries: -1, NotifyStartedFunc: notify,
-		DecorateReader: pool.reader, DecorateWriter: raWriter}
-	errc := make(chan error, 2)
-	go func() { errc <- udp.ActivateAndServe() }()
-	go func() { errc <- tcp.ActivateAndServe() }()
+		DecorateReader: pool.reader, DecorateWriter: raWriter})
+	errc := make(chan error, len(servers))
+	for _, s := range servers {
+		go func() { errc <- s.ActivateAndServe() }()
+	}
 
 	var serveErr error
-	running := 2
-	for n := 0; n < 2 && serveErr == nil; {
+	running := len(servers)
+	for n := 0; n < len(servers) && serveErr == nil; {
 		select {
 		case <-ready:
 			n++
@@ -244,7 +251,7 @@ func serve(ctx context.Context, addr string, h dns.Handler, started func(net.Add
 	}
 	if serveErr == nil {
 		if started != nil {
-			started(pc.LocalAddr())
+			started(pcs[0].LocalAddr())
 		}
 		select {
 		case <-ctx.Done():
@@ -256,7 +263,7 @@ func serve(ctx context.Context, addr string, h dns.Handler, started func(net.Add
 	sctx, cancel := context.WithTimeout(context.Background(), lim.shutdown)
 	defer cancel()
 	var errs []error
-	for _, s := range []*dns.Server{udp, tcp} {
+	for _, s := range servers {
 		if err := s.ShutdownContext(sctx); err != nil && serveErr == nil {
 			errs = append(errs, err)
 		}
@@ -266,7 +273,9 @@ func serve(ctx context.Context, addr string, h dns.Handler, started func(net.Add
 			errs = append(errs, err)
 		}
 	}
-	pc.Close()
+	for _, pc := range pcs {
+		pc.Close()
+	}
 	ln.Close()
 	if serveErr != nil {
 		return serveErr
@@ -296,8 +305,10 @@ func setRA(b []byte) {
 	}
 }
 
-// listenBoth binds UDP and TCP on the same port.
-func listenBoth(addr string) (net.PacketConn, net.Listener, error) {
+// listenBoth binds UDP and TCP on the same port: n UDP sockets where the
+// system can share a port between sockets (SO_REUSEPORT: the kernel spreads
+// clients over them, and each has its own read loop), else one.
+func listenBoth(addr string, n int) ([]net.PacketConn, net.Listener, error) {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, nil, fmt.Errorf("Serve(%q): %w", addr, err)
@@ -305,17 +316,36 @@ func listenBoth(addr string) (net.PacketConn, net.Listener, error) {
 	if a, err := netip.ParseAddr(host); err == nil && a.IsUnspecified() {
 		return nil, nil, fmt.Errorf("Serve(%q): give one address to listen on, not all of them", addr)
 	}
+	if !reusePort {
+		n = 1
+	}
+	lc := net.ListenConfig{}
+	if n > 1 {
+		lc.Control = setReusePort
+	}
+	ctx := context.Background()
 	for attempt := 0; ; attempt++ {
-		pc, err := net.ListenPacket("udp", addr)
+		pc, err := lc.ListenPacket(ctx, "udp", addr)
 		if err != nil {
 			return nil, nil, fmt.Errorf("Serve(%q): %w", addr, err)
 		}
-		p := pc.LocalAddr().(*net.UDPAddr).Port
-		ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(p)))
-		if err == nil {
-			return pc, ln, nil
+		pcs := []net.PacketConn{pc}
+		bound := net.JoinHostPort(host, strconv.Itoa(pc.LocalAddr().(*net.UDPAddr).Port))
+		for len(pcs) < n && err == nil {
+			if pc, err = lc.ListenPacket(ctx, "udp", bound); err == nil {
+				pcs = append(pcs, pc)
+			}
 		}
-		pc.Close()
+		var ln net.Listener
+		if err == nil {
+			ln, err = net.Listen("tcp", bound)
+		}
+		if err == nil {
+			return pcs, ln, nil
+		}
+		for _, pc := range pcs {
+			pc.Close()
+		}
 		if port != "0" || attempt >= 10 {
 			return nil, nil, fmt.Errorf("Serve(%q): %w", addr, err)
 		}

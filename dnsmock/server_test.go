@@ -506,16 +506,20 @@ func FuzzHandler(f *testing.F) {
 // and not as an answer. The latency of each answered query is measured,
 // and the percentile read from all of them. It stops after b.N queries or
 // 10 seconds, whichever comes first.
-func BenchmarkServe(b *testing.B) { benchServe(b, false) }
+func BenchmarkServe(b *testing.B) { benchServe(b, dnsmock.TestLimits{}) }
 
 // BenchmarkServePlain is BenchmarkServe with the fast path off: every query
 // is unpacked by the library and answered by Handler.ServeDNS.
-func BenchmarkServePlain(b *testing.B) { benchServe(b, true) }
+func BenchmarkServePlain(b *testing.B) { benchServe(b, dnsmock.TestLimits{Plain: true}) }
 
-func benchServe(b *testing.B, plain bool) {
+// BenchmarkServeOneSocket is BenchmarkServe with one UDP socket and read
+// loop instead of one per core.
+func BenchmarkServeOneSocket(b *testing.B) { benchServe(b, dnsmock.TestLimits{UDPSockets: 1}) }
+
+func benchServe(b *testing.B, lim dnsmock.TestLimits) {
 	const workers = 8
 	h := handlerFor(b, "links.yaml", "cpu-cluster")
-	addr := startServerLimits(b, h, dnsmock.TestLimits{Plain: plain})
+	addr := startServerLimits(b, h, lim)
 	names := []string{
 		ws1 + ".workspace.eastus.api.azureml.ms",
 		"stmlw.blob.core.windows.net",
