@@ -121,9 +121,10 @@ var (
 		{"opcode update", func(m *dns.Msg) { m.Opcode = dns.OpcodeUpdate }},
 		{"opcode notify", func(m *dns.Msg) { m.Opcode = dns.OpcodeNotify }},
 		{"a response", func(m *dns.Msg) { m.Response = true }},
-		{"AA, TC, AD and Z set", func(m *dns.Msg) {
-			m.Authoritative, m.Truncated, m.AuthenticatedData, m.Zero = true, true, true, true
+		{"AA, TC, AD, Z and an rcode set", func(m *dns.Msg) {
+			m.Authoritative, m.Truncated, m.AuthenticatedData, m.Zero, m.Rcode = true, true, true, true, dns.RcodeRefused
 		}},
+		{"EDNS with an extended rcode", func(m *dns.Msg) { m.SetEdns0(4096, false); m.Rcode = dns.RcodeBadCookie }},
 		{"an answer record", func(m *dns.Msg) {
 			m.Answer = append(m.Answer, &dns.A{Hdr: dns.RR_Header{Name: m.Question[0].Name, Rrtype: dns.TypeA, Class: dns.ClassINET}, A: []byte{1, 2, 3, 4}})
 		}},

@@ -269,14 +269,32 @@ func TestHandlerTruncates(t *testing.T) {
 	}
 }
 
-// startServer serves the handler on a free loopback port and returns its
-// address; the server stops when the test ends.
+// startServer serves the handler with Serve on a free loopback port and
+// returns its address; the server stops when the test ends.
 func startServer(t testing.TB, h dns.Handler) string {
+	t.Helper()
+	return startWith(t, func(ctx context.Context, started func(net.Addr)) error {
+		return dnsmock.Serve(ctx, "127.0.0.1:0", h, started)
+	})
+}
+
+// startServerLimits is startServer with the given bounds and timeouts.
+func startServerLimits(t testing.TB, h dns.Handler, lim dnsmock.TestLimits) string {
+	t.Helper()
+	return startWith(t, func(ctx context.Context, started func(net.Addr)) error {
+		return dnsmock.ServeWithLimits(ctx, "127.0.0.1:0", h, started, lim)
+	})
+}
+
+// startWith runs serve until the test ends and returns the address it
+// listens on; the test fails if it does not start in 5 s, does not stop in
+// 10 s, or returns an error.
+func startWith(t testing.TB, serve func(ctx context.Context, started func(net.Addr)) error) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	started := make(chan net.Addr, 1)
 	done := make(chan error, 1)
-	go func() { done <- dnsmock.Serve(ctx, "127.0.0.1:0", h, func(a net.Addr) { started <- a }) }()
+	go func() { done <- serve(ctx, func(a net.Addr) { started <- a }) }()
 	var addr string
 	select {
 	case a := <-started:
@@ -293,8 +311,8 @@ func startServer(t testing.TB, h dns.Handler) string {
 			if err != nil {
 				t.Errorf("Serve: %v", err)
 			}
-		case <-time.After(5 * time.Second):
-			t.Error("Serve did not stop in 5 s")
+		case <-time.After(10 * time.Second):
+			t.Error("Serve did not stop in 10 s")
 		}
 	})
 	return addr
@@ -440,10 +458,27 @@ func TestServeStops(t *testing.T) {
 // `go test -fuzz FuzzHandler ./dnsmock` searches further.
 func FuzzHandler(f *testing.F) {
 	h := handlerFor(f, "links.yaml", "jumpbox")
+	fast := dnsmock.NewFastPath(h)
 	f.Fuzz(func(t *testing.T, data []byte, tcp bool) {
+		proto := topology.ProtocolUDP
+		if tcp {
+			proto = topology.ProtocolTCP
+		}
 		req := new(dns.Msg)
 		if err := req.Unpack(data); err != nil {
+			if _, ok := fast.Raw(data, proto); ok {
+				t.Fatal("the fast path answered a message the library can't read")
+			}
 			return // the server drops what does not unpack
+		}
+		// The fast path, wherever it answers, writes what the plain path
+		// writes.
+		want := dnsmock.PlainReply(h, req, proto)
+		if got, ok := fast.Raw(data, proto); ok && !bytes.Equal(got, want) {
+			t.Fatalf("the fast path (raw) answers\n%s\nthe plain path\n%s", unpacked(got), unpacked(want))
+		}
+		if got, ok := fast.Msg(req, proto); ok && !bytes.Equal(got, want) {
+			t.Fatalf("the fast path answers\n%s\nthe plain path\n%s", unpacked(got), unpacked(want))
 		}
 		w := udpRecorder()
 		if tcp {
