@@ -18,11 +18,16 @@ func NewFastPath(h *Handler) FastPath { return FastPath{newFastPath(h)} }
 // Raw answers a query as the UDP read loop does, from its bytes as they
 // arrived; false means it is left to the library and the plain path.
 func (p FastPath) Raw(b []byte, proto topology.Protocol) ([]byte, bool) {
+	return p.AppendRaw(nil, b, proto)
+}
+
+// AppendRaw is Raw appending the reply to dst.
+func (p FastPath) AppendRaw(dst, b []byte, proto topology.Protocol) ([]byte, bool) {
 	q, ok := parseRaw(b)
 	if !ok {
-		return nil, false
+		return dst, false
 	}
-	return p.f.answer(nil, q, proto)
+	return p.f.answer(dst, q, proto)
 }
 
 // Msg answers a query as the server's handler does, once the library has

@@ -306,3 +306,26 @@ func TestFastPathBounded(t *testing.T) {
 		t.Errorf("%d entries after %d questions, want 1 to %d", n, limit+10, limit)
 	}
 }
+
+// TestFastPathAllocs checks that a question answered before is answered
+// in the UDP read loop without allocating.
+func TestFastPathAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	h := handlerFor(t, "links.yaml", "cpu-cluster")
+	fast := dnsmock.NewFastPath(h)
+	m := query(strings.ToUpper(ws1)+".workspace.eastus.api.azureml.ms", dns.TypeA)
+	m.SetEdns0(1232, false)
+	b, err := m.Pack()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := make([]byte, 0, 2048)
+	if _, ok := fast.AppendRaw(dst, b, topology.ProtocolUDP); !ok {
+		t.Fatal("the fast path does not answer a plain query")
+	}
+	if n := testing.AllocsPerRun(1000, func() { fast.AppendRaw(dst, b, topology.ProtocolUDP) }); n != 0 {
+		t.Errorf("%v allocations per answer, want 0", n)
+	}
+}
