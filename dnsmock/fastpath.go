@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+	"golang.org/x/net/ipv4"
 
 	"github.com/vnetsim/vnetsim/topology"
 )
@@ -375,16 +376,39 @@ func (h fastHandler) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 // fastReader.ReadPacketConn.
 type udpConn struct{ *net.UDPConn }
 
-// fastReader is the UDP server's reader: it answers what the fast path can
-// as soon as it is read, in the read loop, and hands the rest to the
-// library. One server's read loop calls it, one read at a time.
+// fastReader is the UDP server's reader: it reads datagrams in batches
+// (recvmmsg on Linux), answers what the fast path can at once, the replies
+// in one batch too (sendmmsg), and hands the rest to the library one at a
+// time. One server's read loop calls it, one read at a time.
 type fastReader struct {
 	dns.Reader
 	fast *fastPath
-	in   [dns.MinMsgSize]byte // the library reads UDP into 512 bytes too
-	out  []byte
+	pc   *ipv4.PacketConn
+	in   []ipv4.Message // each with a buffer of 512 bytes, the library's UDP size
+	out  []ipv4.Message // the replies of a batch
+	bufs [][]byte       // their buffers
+	// slow are datagrams read for the library, not yet handed to it.
+	slow []slowDatagram
 	// renewed is when the read deadline was last set.
 	renewed time.Time
+}
+
+type slowDatagram struct {
+	b    []byte
+	from net.Addr
+}
+
+// udpBatch is how many datagrams one read takes at most.
+const udpBatch = 16
+
+func newFastReader(r dns.Reader, fast *fastPath) *fastReader {
+	f := &fastReader{Reader: r, fast: fast, in: make([]ipv4.Message, udpBatch), out: make([]ipv4.Message, udpBatch), bufs: make([][]byte, udpBatch)}
+	for i := range f.in {
+		f.in[i].Buffers = [][]byte{make([]byte, dns.MinMsgSize)}
+		f.bufs[i] = make([]byte, 0, 2*dns.MinMsgSize)
+		f.out[i].Buffers = make([][]byte, 1)
+	}
+	return f
 }
 
 // errAnswered tells the library's read loop that the message read was
@@ -397,8 +421,8 @@ func (errAnswered) Temporary() bool { return true }
 
 var _ net.Error = errAnswered{}
 
-// ReadPacketConn reads the next datagram and answers it if the fast path
-// can; else it returns it, copied, to the library.
+// ReadPacketConn returns the next datagram for the library, answering
+// those the fast path can on the way.
 //
 // The read deadline (the library's wake-up, so that a shutdown is noticed)
 // is moved on only when half of it has passed, not on every read: a
@@ -409,21 +433,46 @@ func (r *fastReader) ReadPacketConn(conn net.PacketConn, timeout time.Duration) 
 	if !ok {
 		return r.Reader.(dns.PacketConnReader).ReadPacketConn(conn, timeout)
 	}
+	if len(r.slow) > 0 {
+		d := r.slow[0]
+		r.slow = r.slow[1:]
+		return d.b, d.from, nil
+	}
+	if r.pc == nil {
+		r.pc = ipv4.NewPacketConn(uc.UDPConn)
+	}
 	if now := time.Now(); now.Sub(r.renewed) > timeout/2 {
 		uc.SetReadDeadline(now.Add(timeout))
 		r.renewed = now
 	}
-	n, from, err := uc.ReadFromUDPAddrPort(r.in[:])
+	n, err := r.pc.ReadBatch(r.in, 0)
 	if err != nil {
 		return nil, nil, err
 	}
-	m := r.in[:n]
-	if q, ok := parseRaw(m); ok {
-		if out, ok := r.fast.answer(r.out[:0], q, topology.ProtocolUDP); ok {
-			r.out = out[:0]
-			uc.WriteToUDPAddrPort(out, from)
-			return nil, nil, errAnswered{}
+	replies := 0
+	for i := range r.in[:n] {
+		m := r.in[i].Buffers[0][:r.in[i].N]
+		if q, ok := parseRaw(m); ok {
+			if out, ok := r.fast.answer(r.bufs[replies][:0], q, topology.ProtocolUDP); ok {
+				r.bufs[replies] = out
+				r.out[replies].Buffers[0], r.out[replies].Addr = out, r.in[i].Addr
+				replies++
+				continue
+			}
+		}
+		r.slow = append(r.slow, slowDatagram{bytes.Clone(m), r.in[i].Addr})
+	}
+	for sent := 0; sent < replies; {
+		k, err := r.pc.WriteBatch(r.out[sent:replies], 0)
+		sent += k
+		if err != nil || k == 0 {
+			sent++ // a reply that can't be written is dropped, as the library drops it
 		}
 	}
-	return bytes.Clone(m), net.UDPAddrFromAddrPort(from), nil
+	if len(r.slow) > 0 {
+		d := r.slow[0]
+		r.slow = r.slow[1:]
+		return d.b, d.from, nil
+	}
+	return nil, nil, errAnswered{}
 }

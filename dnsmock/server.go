@@ -217,7 +217,7 @@ func serve(ctx context.Context, addr string, h dns.Handler, started func(net.Add
 	if hh, ok := h.(*Handler); ok && !lim.plain {
 		fast := newFastPath(hh)
 		next = fastHandler{fast: fast, next: h}
-		decorateUDP = func(r dns.Reader) dns.Reader { return &fastReader{Reader: r, fast: fast} }
+		decorateUDP = func(r dns.Reader) dns.Reader { return newFastReader(r, fast) }
 	}
 	lh := &limitHandler{next: next, slots: make(chan struct{}, lim.inFlight)}
 	pool := newConnPool(ln, lim)

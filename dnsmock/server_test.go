@@ -689,3 +689,29 @@ func benchServe(b *testing.B, lim dnsmock.TestLimits) {
 		b.ReportMetric(float64(elapsed)/float64(len(all))/float64(perLookup), "lookups/query")
 	}
 }
+
+// TestServeIPv6Loopback serves on ::1, where the host has it: the UDP
+// read loop reads and answers IPv6 datagrams in batches as IPv4 ones.
+func TestServeIPv6Loopback(t *testing.T) {
+	if pc, err := net.ListenPacket("udp", "[::1]:0"); err != nil {
+		t.Skipf("no IPv6 loopback: %v", err)
+	} else {
+		pc.Close()
+	}
+	h := handlerFor(t, "links.yaml", "jumpbox")
+	addr := startWith(t, func(ctx context.Context, started func(net.Addr)) error {
+		return dnsmock.Serve(ctx, "[::1]:0", h, started)
+	})
+	for _, network := range []string{"udp", "tcp"} {
+		c := &dns.Client{Net: network, Timeout: 2 * time.Second}
+		for i := 0; i < 3; i++ { // the first answer is made, the others kept
+			m, _, err := c.Exchange(query("App.contoso.internal", dns.TypeA), addr)
+			if err != nil {
+				t.Fatalf("%s: %v", network, err)
+			}
+			if got := rrTexts(m.Answer); len(got) != 1 || got[0] != "App.contoso.internal. 3600 IN A 10.0.2.50" {
+				t.Errorf("%s: answers %q", network, got)
+			}
+		}
+	}
+}
