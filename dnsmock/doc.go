@@ -29,8 +29,8 @@
 //     one (tcppool.go; miekg/dns gives the timeouts and the read loop);
 //     a question asked again is answered from the packed reply the plain
 //     path gave it, with the ID, RD/CD bits and the name's case patched,
-//     the plainest UDP queries in the read loop itself, one UDP socket per
-//     core on Linux (fastpath.go; bounded, and proved byte-identical to the
+//     the plainest UDP queries in the read loop itself, read and answered
+//     in batches, one UDP socket per core on Linux (fastpath.go; bounded, and proved byte-identical to the
 //     plain path on every catalog scenario by TestFastPathMatchesPlain).
 //
 // A Resolver is built once from a compiled topology (its DNS zones, records
