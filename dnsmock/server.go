@@ -204,6 +204,12 @@ var defaultLimits = limits{
 // beyond either bound closes the connection of that bound that has waited
 // longest for a query (RFC 7766 section 6.2.3), so slow or idle clients
 // can't keep a new client out. A query already read is still answered.
+//
+// When h is a *Handler, Serve copies it once and keeps the packed replies
+// it gives (fastpath.go): a question asked again gets the same bytes, its
+// ID, RD/CD bits and name case patched, the plainest UDP queries straight
+// from the read loop. On Linux it reads one UDP socket per core, all bound
+// to the port with SO_REUSEPORT.
 func Serve(ctx context.Context, addr string, h dns.Handler, started func(net.Addr)) error {
 	return serve(ctx, addr, h, started, defaultLimits)
 }
