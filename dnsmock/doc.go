@@ -30,8 +30,9 @@
 //     a question asked again is answered from the packed reply the plain
 //     path gave it, with the ID, RD/CD bits and the name's case patched,
 //     the plainest UDP queries in the read loop itself, read and answered
-//     in batches, one UDP socket per core on Linux (fastpath.go; bounded, and proved byte-identical to the
-//     plain path on every catalog scenario by TestFastPathMatchesPlain).
+//     in batches, one UDP socket per two cores on Linux (fastpath.go;
+//     bounded, and proved byte-identical to the plain path on every
+//     catalog scenario by TestFastPathMatchesPlain).
 //
 // A Resolver is built once from a compiled topology (its DNS zones, records
 // and DNS server roles are compiled data) and is read-only afterwards, so
