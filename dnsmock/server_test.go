@@ -718,3 +718,31 @@ func TestServeIPv6Loopback(t *testing.T) {
 		}
 	}
 }
+
+// TestServeSeveralUDPSockets serves with 3 UDP sockets on one port (where
+// the system shares ports): clients from many source ports, which the
+// kernel spreads over the sockets, all get their answers, and shutdown
+// frees the port.
+func TestServeSeveralUDPSockets(t *testing.T) {
+	h := handlerFor(t, "links.yaml", "jumpbox")
+	addr := startServerLimits(t, h, dnsmock.TestLimits{UDPSockets: 3})
+	var wg sync.WaitGroup
+	for i := 0; i < 12; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := &dns.Client{Net: "udp", Timeout: 2 * time.Second}
+			for j := 0; j < 5; j++ {
+				m, _, err := c.Exchange(query("app.contoso.internal", dns.TypeA), addr)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if got := rrTexts(m.Answer); len(got) != 1 || got[0] != "app.contoso.internal. 3600 IN A 10.0.2.50" {
+					t.Errorf("answers %q", got)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
