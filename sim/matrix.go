@@ -347,13 +347,19 @@ type Matrix struct {
 	// Shard is set on one shard of a matrix split with --shard; the
 	// merged matrix has none.
 	Shard *MatrixShard `json:"shard,omitempty"`
+	// classes counts the cells computed (one per equivalence class, and
+	// every cell of a class of its own).
+	classes int
 }
 
 // MatrixSource is a source of the matrix: a subnet, VM or compute, with the
 // addresses that stand for it.
 type matrixSource struct {
-	name  string
-	addrs []*Endpoint
+	name string
+	// subnet is set on a subnet's source: its addresses may share classes
+	// (matrix_class.go).
+	subnet *topology.Subnet
+	addrs  []*Endpoint
 	// dsts, when set, are this source's own destinations (the public
 	// endpoints, for the internet and on-premises).
 	dsts []*Endpoint
@@ -413,7 +419,7 @@ func selectSources(t *Network, sel string) ([]matrixSource, error) {
 // address, so that NICs that differ (ASGs, rules on single addresses) get
 // rows of their own.
 func subnetSource(t *Network, sub *topology.Subnet) matrixSource {
-	ms := matrixSource{name: sub.ID()}
+	ms := matrixSource{name: sub.ID(), subnet: sub}
 	seen := map[string]bool{}
 	for _, n := range t.NICs {
 		// Private endpoints, gateways and firewalls don't start flows.
@@ -618,6 +624,25 @@ func (t *Network) Matrix(from, to string, progress func(done, total int)) (*Matr
 // rows of one contiguous block of the sources, in order, so that merging
 // the shards in order (MergeMatrices) gives the matrix of one run.
 func (t *Network) MatrixShard(from, to string, shard MatrixShard, progress func(done, total int)) (*Matrix, error) {
+	return t.MatrixWith(from, to, MatrixOptions{Shard: shard}, progress)
+}
+
+// MatrixOptions are the options of MatrixWith.
+type MatrixOptions struct {
+	// Shard is the shard to compute; the zero value is the whole matrix.
+	Shard MatrixShard
+	// NoClasses computes every cell on its own instead of once per
+	// equivalence class (matrix_class.go): the reference the classes are
+	// tested against, and the way out should they ever be wrong.
+	NoClasses bool
+}
+
+// MatrixWith is MatrixShard with options.
+func (t *Network) MatrixWith(from, to string, opts MatrixOptions, progress func(done, total int)) (*Matrix, error) {
+	shard := opts.Shard
+	if shard == (MatrixShard{}) {
+		shard = MatrixShard{Index: 1, Of: 1}
+	}
 	if shard.Of < 1 || shard.Index < 1 || shard.Index > shard.Of {
 		return nil, fmt.Errorf("--shard %d/%d: want i/n with 1 <= i <= n", shard.Index, shard.Of)
 	}
@@ -661,19 +686,74 @@ func (t *Network) MatrixShard(from, to string, shard MatrixShard, progress func(
 	errs := make([]error, len(jobs))
 	var done sync.Mutex
 	finished, perSource := 0, map[int]int{}
-	parallel.ForEach(len(jobs), func(i int) {
-		j := jobs[i]
-		results[i], errs[i] = reach(t, srcs[j.s].addrs[j.a], srcs[j.s].dsts[j.d], nil, names)
+	sourceDone := func(s int) {
 		if progress != nil {
 			done.Lock()
-			perSource[j.s]++
-			if perSource[j.s] == len(srcs[j.s].dsts)*len(srcs[j.s].addrs) {
+			perSource[s]++
+			if perSource[s] == len(srcs[s].dsts)*len(srcs[s].addrs) {
 				finished++
 				progress(finished, len(srcs))
 			}
 			done.Unlock()
 		}
-	})
+	}
+	if opts.NoClasses {
+		parallel.ForEach(len(jobs), func(i int) {
+			j := jobs[i]
+			results[i], errs[i] = reach(t, srcs[j.s].addrs[j.a], srcs[j.s].dsts[j.d], nil, names)
+			sourceDone(j.s)
+		})
+	} else {
+		// Resolve every cell's destination in its source's view and key
+		// it; compute one cell per class and give its answer to the rest.
+		c := newClassifier(t)
+		keys := make([]string, len(jobs))
+		dsts := make([]Endpoint, len(jobs))
+		parallel.ForEach(len(jobs), func(i int) {
+			j := jobs[i]
+			src := srcs[j.s].addrs[j.a]
+			dd, reason, err := resolveCached(t, src, srcs[j.s].dsts[j.d], names)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			if reason != "" {
+				results[i] = &Access{Reasons: map[string]int{reason: 1}}
+				return
+			}
+			dsts[i] = dd
+			keys[i] = c.key(srcs[j.s].subnet, src, &dd)
+		})
+		rep := make([]int, len(jobs)) // the cell each cell takes its answer from
+		first := map[string]int{}
+		var todo []int
+		for i := range jobs {
+			rep[i] = i
+			if errs[i] != nil || results[i] != nil {
+				continue
+			}
+			if keys[i] != "" {
+				if r, ok := first[keys[i]]; ok {
+					rep[i] = r
+					continue
+				}
+				first[keys[i]] = i
+			}
+			todo = append(todo, i)
+		}
+		m.classes = len(todo)
+		parallel.ForEach(len(todo), func(k int) {
+			i := todo[k]
+			j := jobs[i]
+			results[i], errs[i] = reach(t, srcs[j.s].addrs[j.a], &dsts[i], nil, nil)
+		})
+		for i, j := range jobs {
+			if rep[i] != i {
+				results[i], errs[i] = results[rep[i]], errs[rep[i]]
+			}
+			sourceDone(j.s)
+		}
+	}
 	for _, err := range errs {
 		if err != nil {
 			return nil, err
