@@ -207,7 +207,14 @@ type nameAnswer struct {
 }
 
 func reach(t *Network, src, dst *Endpoint, intervals []topology.PortRange, names *nameCache) (*Access, error) {
-	a := &Access{Reasons: map[string]int{}}
+	a, _, err := reachTraced(t, src, dst, intervals, names)
+	return a, err
+}
+
+// reachTraced is reach; traced reports whether the ports were traced one
+// interval at a time, so that the reasons counted depend on the intervals.
+func reachTraced(t *Network, src, dst *Endpoint, intervals []topology.PortRange, names *nameCache) (a *Access, traced bool, err error) {
+	a = &Access{Reasons: map[string]int{}}
 	d := *dst // resolution by name rewrites the endpoint; keep the caller's
 	var key nameKey
 	cacheable := names != nil && d.needsName() && src.Subnet != nil && (src.NIC == nil || len(src.NIC.Hosts) == 0)
@@ -222,7 +229,7 @@ func reach(t *Network, src, dst *Endpoint, intervals []topology.PortRange, names
 		if ok {
 			if ans.reason != "" {
 				a.Reasons[ans.reason]++
-				return a, nil
+				return a, traced, nil
 			}
 			d = ans.dst
 		}
@@ -231,7 +238,7 @@ func reach(t *Network, src, dst *Endpoint, intervals []topology.PortRange, names
 		// Resolve the name once in the source's view; every port shares it.
 		res, err := t.TraceEndpoints(src, &d, Request{Protocol: topology.ProtocolTCP, Port: 443, SrcPort: DefaultSourcePort, Quiet: true})
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if !d.resolved {
 			a.Reasons[res.Reason]++
@@ -240,7 +247,7 @@ func reach(t *Network, src, dst *Endpoint, intervals []topology.PortRange, names
 				names.m[key] = nameAnswer{reason: res.Reason}
 				names.Unlock()
 			}
-			return a, nil // the name does not resolve: nothing passes
+			return a, traced, nil // the name does not resolve: nothing passes
 		}
 		if cacheable {
 			names.Lock()
@@ -265,9 +272,8 @@ func reach(t *Network, src, dst *Endpoint, intervals []topology.PortRange, names
 		// One trace that lets every filter pass finds the rules on the
 		// path (the same for every protocol: routes don't look at it).
 		var res *Result
-		var err error
 		if cuts, res, err = pathIntervals(t, src, &d, topology.ProtocolTCP); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		ivs = cuts.intervals()
 		// Denied even with every filter passing: a reason no port or
@@ -276,7 +282,7 @@ func reach(t *Network, src, dst *Endpoint, intervals []topology.PortRange, names
 		// that allows the flow.
 		if res.Verdict == Denied && res.Reason != ReasonAsymmetric {
 			a.Reasons[res.Reason]++
-			return a, nil
+			return a, traced, nil
 		}
 		if res.Verdict != Allowed {
 			cuts.retrace = true
@@ -298,8 +304,9 @@ func reach(t *Network, src, dst *Endpoint, intervals []topology.PortRange, names
 				}
 			} else {
 				var err error
+				traced = true
 				if ok, err = trace(p, iv.Lo); err != nil {
-					return nil, err
+					return nil, false, err
 				}
 			}
 			if ok {
@@ -312,17 +319,16 @@ func reach(t *Network, src, dst *Endpoint, intervals []topology.PortRange, names
 			a.UDP = set
 		}
 	}
-	var err error
 	if a.ICMP, err = trace(topology.ProtocolICMP, 0); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if a.ESP, err = trace(topology.ProtocolESP, 0); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if a.AH, err = trace(topology.ProtocolAH, 0); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return a, nil
+	return a, traced, nil
 }
 
 // MatrixRow is what one group of source addresses may send one destination.
@@ -708,6 +714,7 @@ func (t *Network) MatrixWith(from, to string, opts MatrixOptions, progress func(
 		// it; compute one cell per class and give its answer to the rest.
 		c := newClassifier(t)
 		keys := make([]string, len(jobs))
+		cutsOf := make([]string, len(jobs))
 		dsts := make([]Endpoint, len(jobs))
 		parallel.ForEach(len(jobs), func(i int) {
 			j := jobs[i]
@@ -722,33 +729,47 @@ func (t *Network) MatrixWith(from, to string, opts MatrixOptions, progress func(
 				return
 			}
 			dsts[i] = dd
-			keys[i] = c.key(srcs[j.s].subnet, src, &dd)
+			keys[i], cutsOf[i] = c.key(srcs[j.s].subnet, src, &dd)
 		})
+		// Round one computes a cell per class; a cell whose ports were
+		// traced interval by interval counted its reasons per interval, so
+		// round two computes a cell per class and port boundaries for the
+		// members whose boundaries differ from it.
 		rep := make([]int, len(jobs)) // the cell each cell takes its answer from
-		first := map[string]int{}
-		var todo []int
-		for i := range jobs {
-			rep[i] = i
-			if errs[i] != nil || results[i] != nil {
-				continue
-			}
-			if keys[i] != "" {
-				if r, ok := first[keys[i]]; ok {
-					rep[i] = r
+		traced := make([]bool, len(jobs))
+		for round := 1; round <= 2; round++ {
+			first := map[string]int{}
+			var todo []int
+			for i := range jobs {
+				if errs[i] != nil || results[i] != nil {
 					continue
 				}
-				first[keys[i]] = i
+				key := keys[i]
+				if round == 2 {
+					if r := rep[i]; r == i || !traced[r] || cutsOf[r] == cutsOf[i] {
+						continue // already computed, or its class's answer holds
+					}
+					key += "\x00" + cutsOf[i]
+				}
+				rep[i] = i
+				if keys[i] != "" {
+					if r, ok := first[key]; ok {
+						rep[i] = r
+						continue
+					}
+					first[key] = i
+				}
+				todo = append(todo, i)
 			}
-			todo = append(todo, i)
+			m.classes += len(todo)
+			parallel.ForEach(len(todo), func(k int) {
+				i := todo[k]
+				j := jobs[i]
+				results[i], traced[i], errs[i] = reachTraced(t, srcs[j.s].addrs[j.a], &dsts[i], nil, nil)
+			})
 		}
-		m.classes = len(todo)
-		parallel.ForEach(len(todo), func(k int) {
-			i := todo[k]
-			j := jobs[i]
-			results[i], errs[i] = reach(t, srcs[j.s].addrs[j.a], &dsts[i], nil, nil)
-		})
 		for i, j := range jobs {
-			if rep[i] != i {
+			if results[i] == nil && errs[i] == nil {
 				results[i], errs[i] = results[rep[i]], errs[rep[i]]
 			}
 			sourceDone(j.s)

@@ -50,6 +50,9 @@ type classifier struct {
 	// prefixes are the prefixes that can tell two source addresses apart
 	// (see the package comment above).
 	prefixes map[netip.Prefix]struct{}
+	// asgs are the application security groups named outside the NSGs
+	// compared rule by rule.
+	asgs map[string]bool
 	// routeFP caches route set fingerprints.
 	routeMu  sync.Mutex
 	routeFP  map[*topology.RouteSet]string
@@ -90,7 +93,7 @@ func plainNIC(n *topology.NIC, refs *topology.AddressRefs) bool {
 
 func newClassifier(t *Network) *classifier {
 	refs := t.Topology.AddressRefs()
-	c := &classifier{t: t, groupable: map[*topology.Subnet]bool{}, prefixes: refs.Prefixes, routeFP: map[*topology.RouteSet]string{}, routeIDs: map[string]string{}}
+	c := &classifier{t: t, groupable: map[*topology.Subnet]bool{}, prefixes: refs.Prefixes, asgs: refs.ASGs, routeFP: map[*topology.RouteSet]string{}, routeIDs: map[string]string{}}
 	var subs []*topology.Subnet
 	for _, v := range t.VNets {
 		for _, s := range v.Subnets {
@@ -184,6 +187,14 @@ func newClassifier(t *Network) *classifier {
 			c.prefixes[p] = struct{}{}
 		}
 	}
+	for n, gs := range refs.NSGASGs {
+		if onlyGroupable[n] && !refs.NSGRefs[n] {
+			continue
+		}
+		for g := range gs {
+			c.asgs[g] = true
+		}
+	}
 	if len(refs.NSGRefs) > 0 {
 		// An NSG used other than by attachment: its subnets are not
 		// groupable either.
@@ -229,9 +240,10 @@ func (c *classifier) addrSig(b *strings.Builder, a netip.Addr) {
 
 // rules writes the rules of one direction of n that match the flow's
 // addresses, in order, and the port boundaries of all its rules.
-func (c *classifier) rules(b *strings.Builder, n *topology.NSG, inbound bool, src netip.Addr, srcNIC *topology.NIC, dst netip.Addr, dstNIC *topology.NIC, v *topology.VNet) {
+func (c *classifier) rules(b, cb *strings.Builder, n *topology.NSG, inbound bool, src netip.Addr, srcNIC *topology.NIC, dst netip.Addr, dstNIC *topology.NIC, v *topology.VNet) {
 	if n == nil {
 		b.WriteString("-|")
+		cb.WriteString("-|")
 		return
 	}
 	var cuts []uint32
@@ -253,44 +265,46 @@ func (c *classifier) rules(b *strings.Builder, n *topology.NSG, inbound bool, sr
 		}
 		b.WriteByte(';')
 	}
+	b.WriteByte('|')
 	slices.Sort(cuts)
 	cuts = slices.Compact(cuts)
-	b.WriteString(" cuts")
 	for _, x := range cuts {
-		b.WriteByte(' ')
-		b.WriteString(strconv.Itoa(int(x)))
+		cb.WriteString(strconv.Itoa(int(x)))
+		cb.WriteByte(' ')
 	}
-	b.WriteByte('|')
+	cb.WriteByte('|')
 }
 
 // key returns the class of the cell from e (an address of subnet source
 // sub) to d, the destination as e resolved it, or "" when the cell is in a
-// class of its own.
-func (c *classifier) key(sub *topology.Subnet, e, d *Endpoint) string {
+// class of its own; and cuts, the port boundaries of the NSGs the key
+// compares rule by rule, which matter only when the cell's ports are
+// traced one interval at a time (see reach).
+func (c *classifier) key(sub *topology.Subnet, e, d *Endpoint) (key, cuts string) {
 	if sub == nil || e.Subnet != sub || !c.groupable[sub] || d.needsName() || d.LBFrontend != nil || d.NATGateway != nil || d.Kind == EndpointPlatform {
-		return ""
+		return "", ""
 	}
 	if e.NIC != nil && (e.NIC.Subnet != sub || e.NIC.IP != e.Addr) {
-		return ""
+		return "", ""
 	}
 	dsub := d.Subnet
 	if d.NIC != nil {
 		if dsub != nil && d.NIC.Subnet != dsub {
-			return ""
+			return "", ""
 		}
 		dsub = d.NIC.Subnet
 	}
 	if dsub == sub || d.Addr.IsValid() && sub.Prefix.Contains(d.Addr) {
-		return ""
+		return "", ""
 	}
-	var b strings.Builder
+	var b, cb strings.Builder
 	v := sub.VNet
 	fmt.Fprintf(&b, "%p %s %p %q %q %t %q %v|", v, c.routes(sub.Routes), sub.NATGateway, sub.ServiceEndpoints, sub.Delegations, sub.DefaultOutboundAccess, sub.PrivateEndpointNetworkPolicies, sub.EndpointPolicies)
 	b.WriteString(string(e.Kind))
 	if e.NIC != nil {
 		asgs := make([]string, 0, len(e.NIC.ASGs))
 		for g, in := range e.NIC.ASGs {
-			if in {
+			if in && c.asgs[g] {
 				asgs = append(asgs, g)
 			}
 		}
@@ -302,17 +316,17 @@ func (c *classifier) key(sub *topology.Subnet, e, d *Endpoint) string {
 	fmt.Fprintf(&b, "|%s %s %p %p %p %p %q %q %q|", d.Kind, d.Addr, d.NIC, d.Subnet, d.Service, d.Gateway, d.Tag, d.FQDN, d.Text)
 	dn := dstNIC(d)
 	for _, lvl := range nsgLevels(e.NIC, sub, false) {
-		c.rules(&b, lvl.nsg, false, e.Addr, e.NIC, d.Addr, dn, v)
+		c.rules(&b, &cb, lvl.nsg, false, e.Addr, e.NIC, d.Addr, dn, v)
 	}
 	if dsub != nil && c.groupable[dsub] {
 		// The destination's NSGs are left out of c.prefixes: they must
 		// treat both sources alike.
 		b.WriteString("dst|")
 		for _, lvl := range nsgLevels(dn, dsub, true) {
-			c.rules(&b, lvl.nsg, true, e.Addr, e.NIC, d.Addr, dn, dsub.VNet)
+			c.rules(&b, &cb, lvl.nsg, true, e.Addr, e.NIC, d.Addr, dn, dsub.VNet)
 		}
 	}
-	return b.String()
+	return b.String(), cb.String()
 }
 
 // resolveFor resolves d in src's view as reach does, without tracing a

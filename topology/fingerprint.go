@@ -27,6 +27,11 @@ type AddressRefs struct {
 	// Subnet prefixes and NIC addresses are left out of Prefixes; the
 	// caller adds the ones it needs (Subnet.Prefix, NIC.IP).
 
+	// ASGs are the application security groups rules name outside NSGs,
+	// and NSGASGs the ones each NSG's rules name.
+	ASGs    map[string]bool
+	NSGASGs map[*NSG]map[string]bool
+
 	// SubnetRefs, NICRefs and NSGRefs are the subnets, NICs and NSGs that
 	// something refers to other than by the usual attachment: a subnet
 	// from its VNet or a NIC, a NIC from the NIC list or its VNet's address
@@ -47,6 +52,8 @@ func (t *Topology) AddressRefs() *AddressRefs {
 			SubnetRefs:  map[*Subnet]bool{},
 			NICRefs:     map[*NIC]bool{},
 			NSGRefs:     map[*NSG]bool{},
+			ASGs:        map[string]bool{},
+			NSGASGs:     map[*NSG]map[string]bool{},
 		},
 		seen: map[refKey]bool{},
 	}
@@ -75,6 +82,7 @@ var (
 	typTopology  = reflect.TypeFor[Topology]()
 	typVNet      = reflect.TypeFor[VNet]()
 	typPrefixSet = reflect.TypeFor[PrefixSet]()
+	typAddrMatch = reflect.TypeFor[AddrMatch]()
 	pkgPath      = typTopology.PkgPath()
 )
 
@@ -168,6 +176,18 @@ func (w *refWalker) value(v reflect.Value, field string, parent reflect.Type) {
 				}
 			}
 			return
+		case t == typAddrMatch:
+			asgs := w.out.ASGs
+			if w.ctx != nil {
+				if asgs = w.out.NSGASGs[w.ctx]; asgs == nil {
+					asgs = map[string]bool{}
+					w.out.NSGASGs[w.ctx] = asgs
+				}
+			}
+			l := v.FieldByName("ASGs")
+			for i := 0; i < l.Len(); i++ {
+				asgs[l.Index(i).String()] = true
+			}
 		case t.PkgPath() != pkgPath || strings.HasPrefix(t.Name(), "PrefixMap["):
 			return // tries and indexes of other packages: their contents are held elsewhere
 		}
