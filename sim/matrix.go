@@ -199,6 +199,9 @@ type nameKey struct {
 	sub  *topology.Subnet
 	nsg  *topology.NSG
 	name string
+	// class, when set, is the source's DNS class (classifier.dnsKey),
+	// instead of sub and nsg.
+	class string
 }
 
 type nameAnswer struct {
@@ -719,7 +722,11 @@ func (t *Network) MatrixWith(from, to string, opts MatrixOptions, progress func(
 		parallel.ForEach(len(jobs), func(i int) {
 			j := jobs[i]
 			src := srcs[j.s].addrs[j.a]
-			dd, reason, err := resolveCached(t, src, srcs[j.s].dsts[j.d], names)
+			var dk string
+			if srcs[j.s].dsts[j.d].needsName() {
+				dk = c.dnsKey(srcs[j.s].subnet, src)
+			}
+			dd, reason, err := resolveCached(t, src, srcs[j.s].dsts[j.d], names, dk)
 			if err != nil {
 				errs[i] = err
 				return

@@ -57,6 +57,20 @@ type classifier struct {
 	routeMu  sync.Mutex
 	routeFP  map[*topology.RouteSet]string
 	routeIDs map[string]string // fingerprint → a short name for it
+	// srcKeys caches the part of the key that depends on the source only;
+	// ruleText and nsgCuts what rules writes of a rule and of an NSG.
+	srcKeys  sync.Map // *Endpoint → string
+	ruleText sync.Map // *topology.SecurityRule → string
+	nsgCuts  sync.Map // nsgDir → string
+	dnsKeys  sync.Map // *Endpoint → string
+	// azureDNS is the endpoint of the platform's DNS server, as the DNS
+	// resolver's flows see it.
+	azureDNS *Endpoint
+}
+
+type nsgDir struct {
+	n       *topology.NSG
+	inbound bool
 }
 
 // routes names the content of a route set: equal names, equal content.
@@ -212,6 +226,7 @@ func newClassifier(t *Network) *classifier {
 	for _, s := range constantPrefixes {
 		c.prefixes[netip.MustParsePrefix(s)] = struct{}{}
 	}
+	c.azureDNS, _ = resolveAddr(t, &Endpoint{Text: topology.AzureDNS.String()}, topology.AzureDNS)
 	return c
 }
 
@@ -239,40 +254,83 @@ func (c *classifier) addrSig(b *strings.Builder, a netip.Addr) {
 }
 
 // rules writes the rules of one direction of n that match the flow's
-// addresses, in order, and the port boundaries of all its rules.
+// addresses, in order, with what decides each port; and to cb the port
+// boundaries of all its rules.
 func (c *classifier) rules(b, cb *strings.Builder, n *topology.NSG, inbound bool, src netip.Addr, srcNIC *topology.NIC, dst netip.Addr, dstNIC *topology.NIC, v *topology.VNet) {
 	if n == nil {
 		b.WriteString("-|")
 		cb.WriteString("-|")
 		return
 	}
-	var cuts []uint32
 	for _, r := range n.Rules(inbound) {
-		for _, pr := range r.DstPorts {
-			cuts = append(cuts, uint32(pr.Lo), uint32(pr.Hi)+1)
-		}
 		if !c.t.MatchAddr(&r.Src, src, srcNIC, v) || !c.t.MatchAddr(&r.Dst, dst, dstNIC, v) {
 			continue
 		}
-		b.WriteString(string(r.Protocol))
-		b.WriteByte(' ')
-		b.WriteString(r.SrcPorts.String())
-		b.WriteByte(' ')
-		b.WriteString(r.DstPorts.String())
-		fmt.Fprintf(b, " %t %t", r.Allow, r.Default)
-		if tag := strings.ToLower(r.Dst.Tag); strings.HasPrefix(tag, "azureplatform") {
-			b.WriteString(" " + tag)
-		}
-		b.WriteByte(';')
+		b.WriteString(ruleText(&c.ruleText, r))
 	}
 	b.WriteByte('|')
-	slices.Sort(cuts)
-	cuts = slices.Compact(cuts)
-	for _, x := range cuts {
-		cb.WriteString(strconv.Itoa(int(x)))
-		cb.WriteByte(' ')
+	k := nsgDir{n, inbound}
+	cuts, ok := c.nsgCuts.Load(k)
+	if !ok {
+		var xs []uint32
+		for _, r := range n.Rules(inbound) {
+			for _, pr := range r.DstPorts {
+				xs = append(xs, uint32(pr.Lo), uint32(pr.Hi)+1)
+			}
+		}
+		slices.Sort(xs)
+		xs = slices.Compact(xs)
+		var w strings.Builder
+		for _, x := range xs {
+			w.WriteString(strconv.Itoa(int(x)))
+			w.WriteByte(' ')
+		}
+		cuts = w.String()
+		c.nsgCuts.Store(k, cuts)
 	}
+	cb.WriteString(cuts.(string))
 	cb.WriteByte('|')
+}
+
+// ruleText is what decides a port once a rule's addresses match: its
+// protocol, ports and access, whether it is a default rule, and the
+// platform tag it names (the platform's addresses pass only those).
+func ruleText(cache *sync.Map, r *topology.SecurityRule) string {
+	if t, ok := cache.Load(r); ok {
+		return t.(string)
+	}
+	t := fmt.Sprintf("%s %s %s %t %t", r.Protocol, r.SrcPorts, r.DstPorts, r.Allow, r.Default)
+	if tag := strings.ToLower(r.Dst.Tag); strings.HasPrefix(tag, "azureplatform") {
+		t += " " + tag
+	}
+	t += ";"
+	cache.Store(r, t)
+	return t
+}
+
+// srcKey is the part of the key that depends on the source only.
+func (c *classifier) srcKey(sub *topology.Subnet, e *Endpoint) string {
+	if k, ok := c.srcKeys.Load(e); ok {
+		return k.(string)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%p %s %p %q %q %t %q %v|", sub.VNet, c.routes(sub.Routes), sub.NATGateway, sub.ServiceEndpoints, sub.Delegations, sub.DefaultOutboundAccess, sub.PrivateEndpointNetworkPolicies, sub.EndpointPolicies)
+	b.WriteString(string(e.Kind))
+	if e.NIC != nil {
+		asgs := make([]string, 0, len(e.NIC.ASGs))
+		for g, in := range e.NIC.ASGs {
+			if in && c.asgs[g] {
+				asgs = append(asgs, g)
+			}
+		}
+		sort.Strings(asgs)
+		fmt.Fprintf(&b, " %s %q %t", e.NIC.Kind, asgs, e.NIC.NSG != nil)
+	}
+	b.WriteByte('|')
+	c.addrSig(&b, e.Addr)
+	k := b.String()
+	c.srcKeys.Store(e, k)
+	return k
 }
 
 // key returns the class of the cell from e (an address of subnet source
@@ -281,7 +339,7 @@ func (c *classifier) rules(b, cb *strings.Builder, n *topology.NSG, inbound bool
 // compares rule by rule, which matter only when the cell's ports are
 // traced one interval at a time (see reach).
 func (c *classifier) key(sub *topology.Subnet, e, d *Endpoint) (key, cuts string) {
-	if sub == nil || e.Subnet != sub || !c.groupable[sub] || d.needsName() || d.LBFrontend != nil || d.NATGateway != nil || d.Kind == EndpointPlatform {
+	if sub == nil || e.Subnet != sub || !c.groupable[sub] || d.needsName() || d.LBFrontend != nil || d.NATGateway != nil {
 		return "", ""
 	}
 	if e.NIC != nil && (e.NIC.Subnet != sub || e.NIC.IP != e.Addr) {
@@ -298,23 +356,10 @@ func (c *classifier) key(sub *topology.Subnet, e, d *Endpoint) (key, cuts string
 		return "", ""
 	}
 	var b, cb strings.Builder
-	v := sub.VNet
-	fmt.Fprintf(&b, "%p %s %p %q %q %t %q %v|", v, c.routes(sub.Routes), sub.NATGateway, sub.ServiceEndpoints, sub.Delegations, sub.DefaultOutboundAccess, sub.PrivateEndpointNetworkPolicies, sub.EndpointPolicies)
-	b.WriteString(string(e.Kind))
-	if e.NIC != nil {
-		asgs := make([]string, 0, len(e.NIC.ASGs))
-		for g, in := range e.NIC.ASGs {
-			if in && c.asgs[g] {
-				asgs = append(asgs, g)
-			}
-		}
-		sort.Strings(asgs)
-		fmt.Fprintf(&b, " %s %q %t", e.NIC.Kind, asgs, e.NIC.NSG != nil)
-	}
-	b.WriteByte('|')
-	c.addrSig(&b, e.Addr)
+	b.WriteString(c.srcKey(sub, e))
 	fmt.Fprintf(&b, "|%s %s %p %p %p %p %q %q %q|", d.Kind, d.Addr, d.NIC, d.Subnet, d.Service, d.Gateway, d.Tag, d.FQDN, d.Text)
 	dn := dstNIC(d)
+	v := sub.VNet
 	for _, lvl := range nsgLevels(e.NIC, sub, false) {
 		c.rules(&b, &cb, lvl.nsg, false, e.Addr, e.NIC, d.Addr, dn, v)
 	}
@@ -327,6 +372,25 @@ func (c *classifier) key(sub *topology.Subnet, e, d *Endpoint) (key, cuts string
 		}
 	}
 	return b.String(), cb.String()
+}
+
+// dnsKey is the class of e's DNS view: sources of one class get the same
+// answers. The resolver asks from the source's VNet, with the source's
+// hosts file, and its only flows from the source are to the VNet's DNS
+// servers; with the platform's DNS server (no custom servers) and no hosts
+// file, equal keys of the cell from the source to that server mean equal
+// verdicts and reasons of those flows, so equal answers. "" when the
+// answer must be computed for the source's subnet.
+func (c *classifier) dnsKey(sub *topology.Subnet, e *Endpoint) string {
+	if sub == nil || c.azureDNS == nil || len(sub.VNet.DNSServers) > 0 || e.NIC != nil && len(e.NIC.Hosts) > 0 {
+		return ""
+	}
+	if k, ok := c.dnsKeys.Load(e); ok {
+		return k.(string)
+	}
+	k, _ := c.key(sub, e, c.azureDNS)
+	c.dnsKeys.Store(e, k)
+	return k
 }
 
 // resolveFor resolves d in src's view as reach does, without tracing a
@@ -350,7 +414,7 @@ func resolveFor(t *Network, src, d *Endpoint) (Endpoint, string, error) {
 // resolveCached is resolveFor with the matrix's name cache, on the same
 // terms as reach uses it (by source subnet and NIC NSG, for sources without
 // a hosts file).
-func resolveCached(t *Network, src, d *Endpoint, names *nameCache) (Endpoint, string, error) {
+func resolveCached(t *Network, src, d *Endpoint, names *nameCache, dnsKey string) (Endpoint, string, error) {
 	if !d.needsName() {
 		return *d, "", nil
 	}
@@ -360,6 +424,9 @@ func resolveCached(t *Network, src, d *Endpoint, names *nameCache) (Endpoint, st
 		key = nameKey{sub: src.Subnet, name: d.Text}
 		if src.NIC != nil {
 			key.nsg = src.NIC.NSG
+		}
+		if dnsKey != "" {
+			key = nameKey{name: d.Text, class: dnsKey}
 		}
 		names.Lock()
 		ans, ok := names.m[key]
