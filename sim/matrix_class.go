@@ -149,14 +149,16 @@ func newClassifier(t *Network) *classifier {
 	}
 	// No route may lead into a groupable subnet.
 	seenRS := map[*topology.RouteSet]bool{}
+	hops := map[netip.Addr]bool{}
 	for _, s := range subs {
 		if s.Routes == nil || seenRS[s.Routes] {
 			continue
 		}
 		seenRS[s.Routes] = true
 		for _, r := range s.Routes.Routes {
-			if r.NextHopIP.IsValid() {
-				if sub := subnetHolding(t, r.NextHopIP); sub != nil {
+			if r.NextHopIP.IsValid() && !hops[r.NextHopIP] {
+				hops[r.NextHopIP] = true
+				for _, sub := range subnetsHolding(t, r.NextHopIP) {
 					delete(c.groupable, sub)
 				}
 			}
@@ -230,15 +232,17 @@ func newClassifier(t *Network) *classifier {
 	return c
 }
 
-func subnetHolding(t *Network, a netip.Addr) *topology.Subnet {
+// subnetsHolding returns the subnets, of any VNet, that hold a.
+func subnetsHolding(t *Network, a netip.Addr) []*topology.Subnet {
+	var out []*topology.Subnet
 	for _, v := range t.VNets {
 		if v.Contains(a) {
 			if s := v.SubnetAt(a); s != nil {
-				return s
+				out = append(out, s)
 			}
 		}
 	}
-	return nil
+	return out
 }
 
 // addrSig writes the prefixes of c.prefixes that hold a.
