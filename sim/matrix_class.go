@@ -63,6 +63,7 @@ type classifier struct {
 	ruleText sync.Map // *topology.SecurityRule → string
 	nsgCuts  sync.Map // nsgDir → string
 	dnsKeys  sync.Map // *Endpoint → string
+	dstKeys  sync.Map // dstID → string
 	// azureDNS is the endpoint of the platform's DNS server, as the DNS
 	// resolver's flows see it.
 	azureDNS *Endpoint
@@ -361,7 +362,7 @@ func (c *classifier) key(sub *topology.Subnet, e, d *Endpoint) (key, cuts string
 	}
 	var b, cb strings.Builder
 	b.WriteString(c.srcKey(sub, e))
-	fmt.Fprintf(&b, "|%s %s %p %p %p %p %q %q %q|", d.Kind, d.Addr, d.NIC, d.Subnet, d.Service, d.Gateway, d.Tag, d.FQDN, d.Text)
+	b.WriteString(c.dstKey(d))
 	dn := dstNIC(d)
 	v := sub.VNet
 	for _, lvl := range nsgLevels(e.NIC, sub, false) {
@@ -376,6 +377,27 @@ func (c *classifier) key(sub *topology.Subnet, e, d *Endpoint) (key, cuts string
 		}
 	}
 	return b.String(), cb.String()
+}
+
+// dstID is what the key holds of a destination.
+type dstID struct {
+	kind            EndpointKind
+	addr            netip.Addr
+	nic             *topology.NIC
+	sub             *topology.Subnet
+	svc             *topology.Service
+	gw              *topology.Gateway
+	tag, fqdn, text string
+}
+
+func (c *classifier) dstKey(d *Endpoint) string {
+	id := dstID{d.Kind, d.Addr, d.NIC, d.Subnet, d.Service, d.Gateway, d.Tag, d.FQDN, d.Text}
+	if k, ok := c.dstKeys.Load(id); ok {
+		return k.(string)
+	}
+	k := fmt.Sprintf("|%s %s %p %p %p %p %q %q %q|", d.Kind, d.Addr, d.NIC, d.Subnet, d.Service, d.Gateway, d.Tag, d.FQDN, d.Text)
+	c.dstKeys.Store(id, k)
+	return k
 }
 
 // dnsKey is the class of e's DNS view: sources of one class get the same
