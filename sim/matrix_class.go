@@ -165,6 +165,20 @@ func newClassifier(t *Network) *classifier {
 			}
 		}
 	}
+	if len(refs.NSGRefs) > 0 {
+		// An NSG used other than by attachment: its subnets are not
+		// groupable either.
+		for _, s := range subs {
+			if s.NSG != nil && refs.NSGRefs[s.NSG] {
+				delete(c.groupable, s)
+			}
+		}
+		for _, n := range t.NICs {
+			if n.NSG != nil && refs.NSGRefs[n.NSG] && n.Subnet != nil {
+				delete(c.groupable, n.Subnet)
+			}
+		}
+	}
 	// The prefixes that tell addresses apart: all but the groupable
 	// subnets' own prefixes, NIC addresses and NSGs attached only to them.
 	for _, s := range subs {
@@ -210,20 +224,6 @@ func newClassifier(t *Network) *classifier {
 		}
 		for g := range gs {
 			c.asgs[g] = true
-		}
-	}
-	if len(refs.NSGRefs) > 0 {
-		// An NSG used other than by attachment: its subnets are not
-		// groupable either.
-		for _, s := range subs {
-			if s.NSG != nil && refs.NSGRefs[s.NSG] {
-				delete(c.groupable, s)
-			}
-		}
-		for _, n := range t.NICs {
-			if n.NSG != nil && refs.NSGRefs[n.NSG] && n.Subnet != nil {
-				delete(c.groupable, n.Subnet)
-			}
 		}
 	}
 	for _, s := range constantPrefixes {
