@@ -115,6 +115,7 @@ func classEstate(change string) string {
       - {name: snet-pe, addressPrefix: 10.1.1.0/24}
       - {name: snet-dst, addressPrefix: 10.1.2.0/24, networkSecurityGroup: nsg-dst}
       - {name: snet-dst2, addressPrefix: 10.1.3.0/24, networkSecurityGroup: nsg-dst2}
+      - {name: AzureFirewallSubnet, addressPrefix: 10.1.0.0/26}
   - name: spoke
     addressSpace: [10.0.0.0/16]
     subnets:
@@ -130,8 +131,8 @@ func classEstate(change string) string {
 	// name their application security groups.
 	b.WriteString("      - {name: s-pub, addressPrefix: 10.0.9.0/24, networkSecurityGroup: nsg-pub}\n")
 	b.WriteString(`peerings:
-  - {name: hub-to-spoke, from: hub, to: spoke}
-  - {name: spoke-to-hub, from: spoke, to: hub}
+  - {name: hub-to-spoke, from: hub, to: spoke, allowForwardedTraffic: true}
+  - {name: spoke-to-hub, from: spoke, to: hub, allowForwardedTraffic: true}
 applicationSecurityGroups: [asg-a, asg-b]
 vms:
   - {name: vm-dst, subnet: hub/snet-dst, privateIpAddress: 10.1.2.10, publicIpAddress: {sku: Standard}}
@@ -180,11 +181,38 @@ vms:
 		if change == "rule order" && k == 5 {
 			rules[0], rules[2] = rule("web-out", 130, "Outbound", "Allow", "Tcp", "*", "*", "80,443"), rule("deny-ssh", 100, "Outbound", "Deny", "Tcp", "*", "10.1.2.0/23", "22")
 		}
+		if change == "cuts" {
+			// Ports 1000-1999 are denied by the NSG, the rest by the
+			// firewall; in s4, rules for another destination cut
+			// 1000-1999 into nine intervals, so its denied traces are
+			// mostly the NSG's: its reason differs, its rules don't.
+			rules = append(rules, rule("deny-k", 130, "Outbound", "Deny", "*", "*", "*", "1000-1999"))
+			if k == 4 {
+				for i, p := range []string{"1100", "1200", "1300", "1400"} {
+					rules = append(rules, rule(fmt.Sprintf("other-%d", i), 140+10*i, "Outbound", "Deny", "Tcp", "*", "192.0.2.0/24", p))
+				}
+			}
+		}
 		if change == "unrelated rule" && k == 4 {
 			// Names nothing on the path but cuts the port range elsewhere.
 			rules = append(rules, rule("other", 300, "Outbound", "Deny", "Tcp", "*", "192.0.2.0/24", "8000-8100"))
 		}
 		b.WriteString(nsg(fmt.Sprintf("nsg-%d", k), rules...))
+	}
+	if change == "cuts" {
+		// The firewall denies all but 443 to one address.
+		b.WriteString(`firewalls:
+  - name: fw
+    subnet: hub/AzureFirewallSubnet
+    privateIpAddress: 10.1.0.4
+    publicIpAddress: 20.110.0.10
+    networkRuleCollections:
+      - name: little
+        priority: 100
+        action: Allow
+        rules:
+          - {name: one, protocols: [TCP], sourceAddresses: [10.0.0.0/16], destinationAddresses: [198.18.0.1], destinationPorts: ["443"]}
+`)
 	}
 	b.WriteString("routeTables:\n")
 	for k := 0; k < 6; k++ {
@@ -194,6 +222,9 @@ vms:
 			prefix = "10.1.2.0/25"
 		}
 		fmt.Fprintf(&b, "      - {name: r, addressPrefix: %s, nextHopType: None}\n", prefix)
+		if change == "cuts" {
+			b.WriteString("      - {name: via-fw, addressPrefix: 0.0.0.0/0, nextHopType: VirtualAppliance, nextHopIpAddress: 10.1.0.4}\n")
+		}
 	}
 	b.WriteString(`services:
   - {name: st1, type: Microsoft.Storage/storageAccounts}
@@ -204,7 +235,7 @@ vms:
 // TestMatrixClassesHandMade: subnets that differ in one thing only keep
 // their own answers, and the ones alike share classes.
 func TestMatrixClassesHandMade(t *testing.T) {
-	for _, change := range []string{"none", "one rule", "rule order", "unrelated rule", "one route", "asg", "service endpoint", "partial prefix", "one host"} {
+	for _, change := range []string{"none", "one rule", "rule order", "unrelated rule", "one route", "asg", "service endpoint", "partial prefix", "one host", "cuts"} {
 		t.Run(change, func(t *testing.T) {
 			n := load(t, classEstate(change))
 			for _, s := range []struct{ from, to string }{
