@@ -14,8 +14,7 @@
 // A trace allocates little, since the matrix and diff run millions of them:
 // its result, tracers and first hops live in one object, its hop details and
 // messages are written into one buffer (traceText) and handed out as
-// substrings, route lookups read a table of the route trie's answers, and
-// a quiet trace (Request.Quiet) records no hops at all. TestTraceIdentity
+// substrings, and a quiet trace (Request.Quiet) records no hops at all. TestTraceIdentity
 // pins the text and JSON of tens of thousands of traces, so none of this
 // may change a hop, a reply or a message.
 package sim

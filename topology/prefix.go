@@ -3,7 +3,6 @@ package topology
 import (
 	"net"
 	"net/netip"
-	"slices"
 
 	"github.com/gaissmai/bart"
 	"github.com/yl2chen/cidranger"
@@ -18,8 +17,6 @@ import (
 type PrefixMap[V any] struct {
 	r cidranger.Ranger
 	n int
-	// prefixes are the distinct prefixes, in insertion order.
-	prefixes []netip.Prefix
 }
 
 // prefixEntry is what the trie stores: one prefix and every value inserted for it.
@@ -59,47 +56,7 @@ func NewPrefixMap[V any](prefixes []netip.Prefix, values []V) *PrefixMap[V] {
 		_ = m.r.Insert(byPrefix[p])
 	}
 	m.n = len(order)
-	m.prefixes = order
 	return m
-}
-
-// Boundaries returns, sorted, every address at which the answer of
-// Containing can change: the first address of each prefix and the one
-// after its last, with the first address of each family the map holds.
-// Between two boundaries every address lies in the same prefixes, so a
-// table of Containing's answers at the boundaries answers every address.
-func (m *PrefixMap[V]) Boundaries() []netip.Addr {
-	if m == nil || m.n == 0 {
-		return nil
-	}
-	out := make([]netip.Addr, 0, 2*len(m.prefixes)+2)
-	var v4, v6 bool
-	for _, p := range m.prefixes {
-		a := p.Addr()
-		v4, v6 = v4 || a.Is4(), v6 || !a.Is4()
-		out = append(out, a)
-		if next := lastAddr(p).Next(); next.IsValid() {
-			out = append(out, next)
-		}
-	}
-	if v4 {
-		out = append(out, netip.IPv4Unspecified())
-	}
-	if v6 {
-		out = append(out, netip.IPv6Unspecified())
-	}
-	slices.SortFunc(out, func(a, b netip.Addr) int { return a.Compare(b) })
-	return slices.Compact(out)
-}
-
-// lastAddr returns the last address of the masked prefix p.
-func lastAddr(p netip.Prefix) netip.Addr {
-	b := p.Addr().AsSlice()
-	for i := p.Bits(); i < len(b)*8; i++ {
-		b[i/8] |= 0x80 >> (i % 8)
-	}
-	a, _ := netip.AddrFromSlice(b)
-	return a
 }
 
 // unmapPrefix turns an IPv4-mapped IPv6 prefix (::ffff:10.0.0.0/104) into its
@@ -140,6 +97,33 @@ func (m *PrefixMap[V]) Containing(a netip.Addr) []PrefixMatch[V] {
 		out[i] = PrefixMatch[V]{Prefix: pe.prefix, Values: pe.values}
 	}
 	return out
+}
+
+// LongestAndShorter returns the longest prefix that contains a and,
+// when the longest one's first value satisfies fallBack, the longest shorter
+// prefix containing a whose first value satisfies prefer (ok2 false when
+// none does). It asks the trie once and, unlike Containing, does not copy
+// its answer.
+func (m *PrefixMap[V]) LongestAndShorter(a netip.Addr, fallBack, prefer func(V) bool) (longest, shorter PrefixMatch[V], ok, ok2 bool) {
+	if m == nil || m.n == 0 || !a.IsValid() {
+		return
+	}
+	es, err := m.r.ContainingNetworks(net.IP(a.Unmap().AsSlice()))
+	if err != nil || len(es) == 0 {
+		return
+	}
+	// cidranger walks from the root, so the matches come shortest first.
+	pe := es[len(es)-1].(*prefixEntry[V])
+	longest, ok = PrefixMatch[V]{Prefix: pe.prefix, Values: pe.values}, true
+	if !fallBack(pe.values[0]) {
+		return
+	}
+	for i := len(es) - 2; i >= 0; i-- {
+		if s := es[i].(*prefixEntry[V]); prefer(s.values[0]) {
+			return longest, PrefixMatch[V]{Prefix: s.prefix, Values: s.values}, true, true
+		}
+	}
+	return
 }
 
 // Longest returns the longest prefix that contains a.
