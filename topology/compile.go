@@ -1253,6 +1253,7 @@ func (c *compiler) computeNSG(cp *Compute) *NSG {
 	in, out := defaultRules(name)
 	nsg.Inbound = append(nsg.Inbound, in...)
 	nsg.Outbound = out
+	nsg.buildIndex()
 	c.t.nsgs[name] = nsg
 	c.t.NSGs = append(c.t.NSGs, nsg)
 	return nsg

@@ -142,6 +142,8 @@ type NSG struct {
 	Name     string
 	Inbound  []*SecurityRule
 	Outbound []*SecurityRule
+
+	inIdx, outIdx *ruleIndex // built by compile; see Evaluate
 }
 
 // Rules returns the rules of one direction in evaluation order.

@@ -217,5 +217,6 @@ func (blk *nsgBlock) compileNSG(i int, ns *spec.NSG) *NSG {
 	in, out := defaultRules(ns.Name)
 	nsg.Inbound = append(nsg.Inbound, in...)
 	nsg.Outbound = append(nsg.Outbound, out...)
+	nsg.buildIndex()
 	return nsg
 }
