@@ -188,7 +188,7 @@ func (c *compiler) parseAddrSide(path, side string, single string, plural []stri
 		if len(asgs) > 1 {
 			c.errAt(path+"."+ak, "a rule can name only one application security group per side, not %d", len(asgs))
 		}
-		return AddrMatch{ASGs: asgs, Text: strings.Join(asgs, ",")}
+		return AddrMatch{ASG: asgs[0], Text: strings.Join(asgs, ",")}
 	}
 	items := plural
 	keyOf := func(j int) string { return fmt.Sprintf("%s.%s[%d]", path, pk, j) }
@@ -1243,7 +1243,7 @@ func (c *compiler) computeNSG(cp *Compute) *NSG {
 	nsg := &NSG{Name: name}
 	rule := func(rname string, prio int, tag string, lo, hi uint16) {
 		c.useTag(tag)
-		nsg.Inbound = append(nsg.Inbound, &SecurityRule{Name: rname, NSG: name, Priority: prio, Direction: "Inbound", Allow: true, Protocol: ProtocolTCP,
+		nsg.Inbound = append(nsg.Inbound, &SecurityRule{Name: rname, NSG: name, Priority: prio, Direction: DirInbound, Allow: true, Protocol: ProtocolTCP,
 			Src: AddrMatch{Tag: tag, Text: tag}, Dst: AddrMatch{Any: true, Text: "*"}, SrcPorts: AllPorts, DstPorts: PortSet{{lo, hi}}})
 	}
 	rule("AzureMachineLearningInbound", 100, "AzureMachineLearning", 44224, 44224)

@@ -175,9 +175,9 @@ func (blk *nsgBlock) compileNSG(i int, ns *spec.NSG) *NSG {
 		*sr = SecurityRule{Name: blk.intern(r.Name), NSG: ns.Name, Priority: r.Priority}
 		switch {
 		case strings.EqualFold(r.Direction, "Inbound"):
-			sr.Direction = "Inbound"
+			sr.Direction = DirInbound
 		case strings.EqualFold(r.Direction, "Outbound"):
-			sr.Direction = "Outbound"
+			sr.Direction = DirOutbound
 		default:
 			c.errAt(rp()+".direction", "%q: want Inbound or Outbound", r.Direction)
 		}
@@ -190,8 +190,8 @@ func (blk *nsgBlock) compileNSG(i int, ns *spec.NSG) *NSG {
 		}
 		if r.Priority < 100 || r.Priority > 4096 {
 			c.errAt(rp()+".priority", "%d is outside 100-4096", r.Priority)
-		} else if sr.Direction != "" {
-			k := dirPrio{sr.Direction == "Inbound", r.Priority}
+		} else if sr.Direction != DirNone {
+			k := dirPrio{sr.Direction == DirInbound, r.Priority}
 			if prev, dup := seenPrio[k]; dup {
 				c.errAt(rp()+".priority", "priority %d is already used by %s rule %q in %s", r.Priority, sr.Direction, ns.SecurityRules[prev].Name, ns.Name)
 			}
@@ -206,9 +206,9 @@ func (blk *nsgBlock) compileNSG(i int, ns *spec.NSG) *NSG {
 		sr.Dst = blk.side(rp, "destination", r.DestinationAddressPrefix, r.DestinationAddressPrefixes, r.DestinationApplicationSecurityGroups)
 		sr.SrcPorts = blk.portSet(rp, "source", r.SourcePortRange, r.SourcePortRanges)
 		sr.DstPorts = blk.portSet(rp, "destination", r.DestinationPortRange, r.DestinationPortRanges)
-		if sr.Direction == "Inbound" {
+		if sr.Direction == DirInbound {
 			nsg.Inbound = append(nsg.Inbound, sr)
-		} else if sr.Direction == "Outbound" {
+		} else if sr.Direction == DirOutbound {
 			nsg.Outbound = append(nsg.Outbound, sr)
 		}
 	}
