@@ -106,11 +106,31 @@ func ParsePortRanges(s string) ([]PortRange, error) {
 // AddrMatch is one side of a rule: any address, a list of prefixes, a
 // service tag, or an application security group.
 type AddrMatch struct {
+	// Prefixes are the addresses the side names: its prefixes, or the
+	// prefixes of its service tag when compile resolved the tag to the
+	// service tags file (an NSG rule's).
 	Prefixes *PrefixSet
 	Tag      string // canonical tag name when the side is a service tag
 	ASG      string // the application security group, when the side names one
 	Text     string // as written
 	Any      bool
+	// tagKind is 1 + the kind of Tag when compile resolved it (with
+	// Prefixes the set of a file tag), so that a trace does not look the
+	// tag up by name; 0 when the tag is looked up.
+	tagKind uint8
+}
+
+// resolvedTag returns m with its tag resolved as t.tagRef resolves it.
+func (t *Topology) resolvedTag(m AddrMatch) AddrMatch {
+	if m.Tag == "" || m.Any || m.ASG != "" || m.Prefixes != nil {
+		return m
+	}
+	r := t.tagRef(m.Tag)
+	m.tagKind = uint8(r.kind) + 1
+	if r.kind == tagFromFile {
+		m.Prefixes = r.set
+	}
+	return m
 }
 
 // Direction is the direction of a security rule.
@@ -180,19 +200,20 @@ func (n *NSG) Rules(inbound bool) []*SecurityRule {
 
 func defaultRules(nsg string) (in, out []*SecurityRule) {
 	any := AddrMatch{Any: true, Text: "*"}
+	tag := func(name string, k tagKind) AddrMatch { return AddrMatch{Tag: name, Text: name, tagKind: uint8(k) + 1} }
 	mk := func(name string, prio int, dir Direction, allow bool, src, dst AddrMatch) *SecurityRule {
 		return &SecurityRule{Name: name, NSG: nsg, Priority: prio, Direction: dir, Allow: allow, Protocol: ProtocolAny,
 			Src: src, Dst: dst, SrcPorts: AllPorts, DstPorts: AllPorts, Default: true}
 	}
-	vnet := AddrMatch{Tag: "VirtualNetwork", Text: "VirtualNetwork"}
+	vnet := tag("VirtualNetwork", tagVirtualNetwork)
 	in = []*SecurityRule{
 		mk("AllowVNetInBound", 65000, DirInbound, true, vnet, vnet),
-		mk("AllowAzureLoadBalancerInBound", 65001, DirInbound, true, AddrMatch{Tag: "AzureLoadBalancer", Text: "AzureLoadBalancer"}, any),
+		mk("AllowAzureLoadBalancerInBound", 65001, DirInbound, true, tag("AzureLoadBalancer", tagAzureLoadBalancer), any),
 		mk("DenyAllInBound", 65500, DirInbound, false, any, any),
 	}
 	out = []*SecurityRule{
 		mk("AllowVnetOutBound", 65000, DirOutbound, true, vnet, vnet),
-		mk("AllowInternetOutBound", 65001, DirOutbound, true, any, AddrMatch{Tag: "Internet", Text: "Internet"}),
+		mk("AllowInternetOutBound", 65001, DirOutbound, true, any, tag("Internet", tagInternet)),
 		mk("DenyAllOutBound", 65500, DirOutbound, false, any, any),
 	}
 	return in, out
@@ -211,6 +232,9 @@ func (t *Topology) MatchAddr(m *AddrMatch, a netip.Addr, nic *NIC, v *VNet) bool
 	case m.ASG != "":
 		return nic != nil && nic.ASGs[m.ASG]
 	case m.Tag != "":
+		if m.tagKind != 0 {
+			return t.inTag(tagRef{kind: tagKind(m.tagKind - 1), set: m.Prefixes}, a, v)
+		}
 		return t.InTag(m.Tag, a, v)
 	default:
 		return m.Prefixes.Contains(a)
@@ -234,8 +258,12 @@ func (t *Topology) RuleMatches(r *SecurityRule, f Flow, v *VNet, srcNIC, dstNIC 
 // from the topology (decisions 2 and 1.5 of the reference); the platform tags
 // name the host's services; every other tag comes from the service tags file.
 func (t *Topology) InTag(tag string, a netip.Addr, v *VNet) bool {
+	return t.inTag(t.tagRef(tag), a, v)
+}
+
+// inTag is InTag of a tag already looked up.
+func (t *Topology) inTag(r tagRef, a netip.Addr, v *VNet) bool {
 	a = a.Unmap()
-	r := t.tagRef(tag)
 	switch r.kind {
 	case tagVirtualNetwork:
 		return v != nil && v.VirtualNetworkTag.Contains(a)

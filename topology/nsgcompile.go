@@ -132,7 +132,7 @@ func (blk *nsgBlock) side(rp func() string, side string, single string, plural [
 		return m
 	}
 	n, h := len(blk.cc.errs), len(blk.notes.pending)
-	m := blk.cc.parseAddrSide(rp(), side, single, plural, asgs)
+	m := blk.scratchT.resolvedTag(blk.cc.parseAddrSide(rp(), side, single, plural, asgs))
 	if len(blk.cc.errs) == n && len(blk.notes.pending) == h { // host bits are reported at each place too
 		m.Text = blk.intern(m.Text)
 		m.Tag = blk.intern(m.Tag)

@@ -79,6 +79,22 @@ func checkIndex(t *testing.T, topo *topology.Topology, flows int) {
 	nics := append([]*topology.NIC{nil}, topo.NICs...)
 	vnets := append([]*topology.VNet{nil}, topo.VNets...)
 	protos := []topology.Protocol{topology.ProtocolTCP, topology.ProtocolUDP, topology.ProtocolICMP, topology.ProtocolESP, topology.ProtocolAH, topology.ProtocolAny, "tcp", ""}
+	// A rule's tag, resolved at compile, matches what the tag's name does.
+	for _, nsg := range topo.NSGs {
+		for _, r := range append(append([]*topology.SecurityRule{}, nsg.Inbound...), nsg.Outbound...) {
+			for _, m := range []*topology.AddrMatch{&r.Src, &r.Dst} {
+				if m.Tag == "" {
+					continue
+				}
+				for range 20 {
+					a, v := addrs[rng.Intn(len(addrs))], vnets[rng.Intn(len(vnets))]
+					if got, want := topo.MatchAddr(m, a, nil, v), topo.InTag(m.Tag, a, v); got != want {
+						t.Fatalf("%s %s: tag %s of %s in %s: the resolved tag says %v, the name %v", nsg.Name, r.Name, m.Tag, a, vnetName(v), got, want)
+					}
+				}
+			}
+		}
+	}
 	checked := 0
 	for _, nsg := range topo.NSGs {
 		for _, inbound := range []bool{true, false} {
@@ -176,11 +192,12 @@ func interestingAddrs(topo *topology.Topology) []netip.Addr {
 	}
 	tags := map[string]bool{}
 	side := func(m *topology.AddrMatch) {
+		if m.Tag != "" {
+			tags[m.Tag] = true // a few of its prefixes below
+			return
+		}
 		for _, p := range m.Prefixes.Prefixes() {
 			addPrefix(p)
-		}
-		if m.Tag != "" {
-			tags[m.Tag] = true
 		}
 	}
 	for _, nsg := range topo.NSGs {
