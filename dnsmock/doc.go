@@ -26,7 +26,13 @@
 //     and never forwards a query anywhere; over TCP it answers every query
 //     a connection sends and bounds connections in all and per client,
 //     closing the one that has waited longest for a query to admit a new
-//     one (tcppool.go; miekg/dns gives the timeouts and the read loop).
+//     one (tcppool.go; miekg/dns gives the timeouts and the read loop);
+//     a question asked again is answered from the packed reply the plain
+//     path gave it, with the ID, RD/CD bits and the name's case patched,
+//     the plainest UDP queries in the read loop itself, read and answered
+//     in batches, one UDP socket per two cores on Linux (fastpath.go;
+//     bounded, and proved byte-identical to the plain path on every
+//     catalog scenario by TestFastPathMatchesPlain).
 //
 // A Resolver is built once from a compiled topology (its DNS zones, records
 // and DNS server roles are compiled data) and is read-only afterwards, so

@@ -1,12 +1,18 @@
 package dnsmock_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
+	"fmt"
 	"net"
-	"sort"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -264,14 +270,32 @@ func TestHandlerTruncates(t *testing.T) {
 	}
 }
 
-// startServer serves the handler on a free loopback port and returns its
-// address; the server stops when the test ends.
+// startServer serves the handler with Serve on a free loopback port and
+// returns its address; the server stops when the test ends.
 func startServer(t testing.TB, h dns.Handler) string {
+	t.Helper()
+	return startWith(t, func(ctx context.Context, started func(net.Addr)) error {
+		return dnsmock.Serve(ctx, "127.0.0.1:0", h, started)
+	})
+}
+
+// startServerLimits is startServer with the given bounds and timeouts.
+func startServerLimits(t testing.TB, h dns.Handler, lim dnsmock.TestLimits) string {
+	t.Helper()
+	return startWith(t, func(ctx context.Context, started func(net.Addr)) error {
+		return dnsmock.ServeWithLimits(ctx, "127.0.0.1:0", h, started, lim)
+	})
+}
+
+// startWith runs serve until the test ends and returns the address it
+// listens on; the test fails if it does not start in 5 s, does not stop in
+// 10 s, or returns an error.
+func startWith(t testing.TB, serve func(ctx context.Context, started func(net.Addr)) error) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	started := make(chan net.Addr, 1)
 	done := make(chan error, 1)
-	go func() { done <- dnsmock.Serve(ctx, "127.0.0.1:0", h, func(a net.Addr) { started <- a }) }()
+	go func() { done <- serve(ctx, func(a net.Addr) { started <- a }) }()
 	var addr string
 	select {
 	case a := <-started:
@@ -288,8 +312,8 @@ func startServer(t testing.TB, h dns.Handler) string {
 			if err != nil {
 				t.Errorf("Serve: %v", err)
 			}
-		case <-time.After(5 * time.Second):
-			t.Error("Serve did not stop in 5 s")
+		case <-time.After(10 * time.Second):
+			t.Error("Serve did not stop in 10 s")
 		}
 	})
 	return addr
@@ -435,10 +459,27 @@ func TestServeStops(t *testing.T) {
 // `go test -fuzz FuzzHandler ./dnsmock` searches further.
 func FuzzHandler(f *testing.F) {
 	h := handlerFor(f, "links.yaml", "jumpbox")
+	fast := dnsmock.NewFastPath(h)
 	f.Fuzz(func(t *testing.T, data []byte, tcp bool) {
+		proto := topology.ProtocolUDP
+		if tcp {
+			proto = topology.ProtocolTCP
+		}
 		req := new(dns.Msg)
 		if err := req.Unpack(data); err != nil {
+			if _, ok := fast.Raw(data, proto); ok {
+				t.Fatal("the fast path answered a message the library can't read")
+			}
 			return // the server drops what does not unpack
+		}
+		// The fast path, wherever it answers, writes what the plain path
+		// writes.
+		want := dnsmock.PlainReply(h, req, proto)
+		if got, ok := fast.Raw(data, proto); ok && !bytes.Equal(got, want) {
+			t.Fatalf("the fast path (raw) answers\n%s\nthe plain path\n%s", unpacked(got), unpacked(want))
+		}
+		if got, ok := fast.Msg(req, proto); ok && !bytes.Equal(got, want) {
+			t.Fatalf("the fast path answers\n%s\nthe plain path\n%s", unpacked(got), unpacked(want))
 		}
 		w := udpRecorder()
 		if tcp {
@@ -490,13 +531,37 @@ func FuzzHandler(f *testing.F) {
 	})
 }
 
-// BenchmarkServe measures queries per second and the 99th percentile
-// latency of the real server over loopback UDP, from a bounded pool of
-// clients, each query a different name so that nothing is cached. It stops
-// after b.N queries or 10 seconds, whichever comes first.
-func BenchmarkServe(b *testing.B) {
+// BenchmarkServe measures correct answers per second and the 99th
+// percentile latency of the real server over loopback UDP, from 8 clients
+// each waiting for its answer before asking again, asking in turn a set of
+// names that covers each kind of answer (CNAME chains to private and public
+// addresses, records, NODATA, NXDOMAIN with the zone's SOA, REFUSED). The
+// clients are as light as a client can be, so that they take little of the
+// 2 cores they share with the server: each sends a query packed in advance
+// with a fresh ID and compares the reply, byte for byte apart from the ID,
+// with the plain path's reply to the same query; a reply that differs fails
+// the benchmark, one that does not come within a second is counted as lost
+// and not as an answer. The latency of each answered query is measured,
+// and the percentile read from all of them. It stops after b.N queries or
+// 10 seconds, whichever comes first.
+func BenchmarkServe(b *testing.B) { benchServe(b, dnsmock.TestLimits{}) }
+
+// BenchmarkPlainPath is BenchmarkServe with the fast path off: every query
+// is unpacked by the library and answered by Handler.ServeDNS. (Its name
+// leaves "Serve" out so that make bench's -bench Serve runs BenchmarkServe
+// alone.)
+func BenchmarkPlainPath(b *testing.B) { benchServe(b, dnsmock.TestLimits{Plain: true}) }
+
+// BenchmarkUDPSocketPerCore is BenchmarkServe with one UDP socket and read
+// loop per core instead of one per two cores.
+func BenchmarkUDPSocketPerCore(b *testing.B) {
+	benchServe(b, dnsmock.TestLimits{UDPSockets: runtime.GOMAXPROCS(0)})
+}
+
+func benchServe(b *testing.B, lim dnsmock.TestLimits) {
 	const workers = 8
-	addr := startServer(b, handlerFor(b, "links.yaml", "cpu-cluster"))
+	h := handlerFor(b, "links.yaml", "cpu-cluster")
+	addr := startServerLimits(b, h, lim)
 	names := []string{
 		ws1 + ".workspace.eastus.api.azureml.ms",
 		"stmlw.blob.core.windows.net",
@@ -507,50 +572,86 @@ func BenchmarkServe(b *testing.B) {
 		"nothere.contoso.internal",
 		"example.org",
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	jobs := make(chan int)
+	// The query and the plain path's reply of each name, ID 0.
+	queries, replies := make([][]byte, len(names)), make([][]byte, len(names))
+	for i, n := range names {
+		q := query(n, dns.TypeA)
+		q.Id = 0
+		var err error
+		if queries[i], err = q.Pack(); err != nil {
+			b.Fatal(err)
+		}
+		replies[i] = dnsmock.PlainReply(h, q, topology.ProtocolUDP)
+	}
+	udpAddr, err := net.ResolveUDPAddr("udp", addr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Each client takes the next query number itself (no goroutine hands
+	// them out, which would cost the clients a switch per query).
+	var next atomic.Int64
 	lat := make([][]time.Duration, workers)
+	lost := make([]int, workers)
 	errs := make(chan error, workers)
+	var wg sync.WaitGroup
+	cpu0 := cpuTime()
 	b.ResetTimer()
 	start := time.Now()
-	done := make(chan struct{})
+	stop := start.Add(10 * time.Second)
 	for w := 0; w < workers; w++ {
+		wg.Add(1)
 		go func(w int) {
-			defer func() { done <- struct{}{} }()
-			c := &dns.Client{Net: "udp", Timeout: 2 * time.Second}
-			conn, err := c.Dial(addr)
+			defer wg.Done()
+			conn, err := net.DialUDP("udp", nil, udpAddr)
 			if err != nil {
 				errs <- err
 				return
 			}
 			defer conn.Close()
-			for i := range jobs {
+			out, in := make([]byte, 512), make([]byte, 2048)
+			lat[w] = make([]time.Duration, 0, b.N/workers+1)
+			for {
+				i := int(next.Add(1) - 1)
 				t0 := time.Now()
-				if _, _, err := c.ExchangeWithConn(query(names[i%len(names)], dns.TypeA), conn); err != nil {
+				if i >= b.N || t0.After(stop) {
+					return
+				}
+				k := i % len(names)
+				id := uint16(i)
+				q := append(out[:0], queries[k]...)
+				binary.BigEndian.PutUint16(q, id)
+				if _, err := conn.Write(q); err != nil {
 					errs <- err
 					return
 				}
-				lat[w] = append(lat[w], time.Since(t0))
+				conn.SetReadDeadline(t0.Add(time.Second))
+				for {
+					n, err := conn.Read(in)
+					if err != nil {
+						if ne, ok := err.(net.Error); ok && ne.Timeout() {
+							lost[w]++
+							break
+						}
+						errs <- err
+						return
+					}
+					r := in[:n]
+					if n < 2 || binary.BigEndian.Uint16(r) != id {
+						continue // a late reply to a query counted as lost
+					}
+					if !bytes.Equal(r[2:], replies[k][2:]) {
+						errs <- fmt.Errorf("%s: wrong reply\n% x\nwant\n% x", names[k], r, replies[k])
+						return
+					}
+					lat[w] = append(lat[w], time.Since(t0))
+					break
+				}
 			}
 		}(w)
 	}
-	sent := 0
-feed:
-	for ; sent < b.N; sent++ {
-		select {
-		case jobs <- sent:
-		case <-ctx.Done():
-			break feed
-		case err := <-errs:
-			b.Fatal(err)
-		}
-	}
-	close(jobs)
-	for w := 0; w < workers; w++ {
-		<-done
-	}
+	wg.Wait()
 	elapsed := time.Since(start)
+	cpu := cpuTime() - cpu0
 	b.StopTimer()
 	select {
 	case err := <-errs:
@@ -558,16 +659,24 @@ feed:
 	default:
 	}
 	var all []time.Duration
-	for _, l := range lat {
+	nlost := 0
+	for w, l := range lat {
 		all = append(all, l...)
+		nlost += lost[w]
 	}
 	if len(all) == 0 {
-		return
+		b.Fatal("no query was answered")
 	}
-	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	slices.Sort(all)
 	p99 := all[(len(all)*99)/100]
 	b.ReportMetric(float64(len(all))/elapsed.Seconds(), "queries/s")
 	b.ReportMetric(float64(p99.Microseconds()), "p99-µs")
+	b.ReportMetric(float64(nlost), "lost")
+	if cpu > 0 {
+		// The CPU time of the whole process, server and clients, per
+		// answered query: what the load of the machine does not change.
+		b.ReportMetric(float64(cpu.Microseconds())/1000/float64(len(all)), "cpu-ms/op")
+	}
 	// One route-trie lookup of the same scenario, measured in the same run,
 	// so that the figures read as a ratio on a noisy machine.
 	topo := loadFile(b, "links.yaml")
@@ -582,4 +691,58 @@ feed:
 	if perLookup > 0 {
 		b.ReportMetric(float64(elapsed)/float64(len(all))/float64(perLookup), "lookups/query")
 	}
+}
+
+// TestServeIPv6Loopback serves on ::1, where the host has it: the UDP
+// read loop reads and answers IPv6 datagrams in batches as IPv4 ones.
+func TestServeIPv6Loopback(t *testing.T) {
+	if pc, err := net.ListenPacket("udp", "[::1]:0"); err != nil {
+		t.Skipf("no IPv6 loopback: %v", err)
+	} else {
+		pc.Close()
+	}
+	h := handlerFor(t, "links.yaml", "jumpbox")
+	addr := startWith(t, func(ctx context.Context, started func(net.Addr)) error {
+		return dnsmock.Serve(ctx, "[::1]:0", h, started)
+	})
+	for _, network := range []string{"udp", "tcp"} {
+		c := &dns.Client{Net: network, Timeout: 2 * time.Second}
+		for i := 0; i < 3; i++ { // the first answer is made, the others kept
+			m, _, err := c.Exchange(query("App.contoso.internal", dns.TypeA), addr)
+			if err != nil {
+				t.Fatalf("%s: %v", network, err)
+			}
+			if got := rrTexts(m.Answer); len(got) != 1 || got[0] != "App.contoso.internal. 3600 IN A 10.0.2.50" {
+				t.Errorf("%s: answers %q", network, got)
+			}
+		}
+	}
+}
+
+// TestServeSeveralUDPSockets serves with 3 UDP sockets on one port (where
+// the system shares ports): clients from many source ports, which the
+// kernel spreads over the sockets, all get their answers, and shutdown
+// frees the port.
+func TestServeSeveralUDPSockets(t *testing.T) {
+	h := handlerFor(t, "links.yaml", "jumpbox")
+	addr := startServerLimits(t, h, dnsmock.TestLimits{UDPSockets: 3})
+	var wg sync.WaitGroup
+	for i := 0; i < 12; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := &dns.Client{Net: "udp", Timeout: 2 * time.Second}
+			for j := 0; j < 5; j++ {
+				m, _, err := c.Exchange(query("app.contoso.internal", dns.TypeA), addr)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if got := rrTexts(m.Answer); len(got) != 1 || got[0] != "app.contoso.internal. 3600 IN A 10.0.2.50" {
+					t.Errorf("answers %q", got)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

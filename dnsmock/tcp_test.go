@@ -1,7 +1,6 @@
 package dnsmock_test
 
 import (
-	"context"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -15,38 +14,6 @@ import (
 
 	"github.com/vnetsim/vnetsim/dnsmock"
 )
-
-// startServerLimits is startServer with the given TCP bounds and timeouts.
-func startServerLimits(t testing.TB, h dns.Handler, lim dnsmock.TestLimits) string {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	started := make(chan net.Addr, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- dnsmock.ServeWithLimits(ctx, "127.0.0.1:0", h, func(a net.Addr) { started <- a }, lim)
-	}()
-	var addr string
-	select {
-	case a := <-started:
-		addr = a.String()
-	case err := <-done:
-		t.Fatalf("Serve: %v", err)
-	case <-time.After(5 * time.Second):
-		t.Fatal("Serve did not start in 5 s")
-	}
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Serve: %v", err)
-			}
-		case <-time.After(10 * time.Second):
-			t.Error("Serve did not stop in 10 s")
-		}
-	})
-	return addr
-}
 
 // dialFrom opens a TCP connection to addr from a loopback address of its
 // own (127.0.0.0/8 is all loopback), so that the server sees distinct

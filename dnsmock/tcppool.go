@@ -71,12 +71,13 @@ func (p *connPool) admit(c net.Conn) *poolConn {
 // held.
 func (p *connPool) evict(match func(*poolConn) bool) bool {
 	var victim *poolConn
+	var victimSince time.Time // read under the victim's lock, by waiting
 	for c := range p.conns {
 		if !match(c) {
 			continue
 		}
-		if since, ok := c.waiting(); ok && (victim == nil || since.Before(victim.waitingSince)) {
-			victim = c
+		if since, ok := c.waiting(); ok && (victim == nil || since.Before(victimSince)) {
+			victim, victimSince = c, since
 		}
 	}
 	if victim == nil {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/vnetsim/vnetsim/sim"
 )
@@ -14,10 +15,14 @@ import (
 //go:embed page.html
 var pageFS embed.FS
 
-var pageTmpl = template.Must(template.New("page.html").Funcs(template.FuncMap{
-	"lines": func(s string) []string { return strings.Split(s, "\n") },
-	"join":  strings.Join,
-}).ParseFS(pageFS, "page.html"))
+// pageTmpl is parsed on first use, not at start-up: every command pays a
+// package's init, and only report and serve use the page.
+var pageTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("page.html").Funcs(template.FuncMap{
+		"lines": func(s string) []string { return strings.Split(s, "\n") },
+		"join":  strings.Join,
+	}).ParseFS(pageFS, "page.html"))
+})
 
 // Report is the data of the HTML report (and, with Live set, of the page
 // `vnetsim serve` shows).
@@ -245,7 +250,7 @@ func NewReport(title string, inputs []ScenarioInput) *Report {
 
 // WriteHTML writes the report as one self-contained HTML file.
 func (r *Report) WriteHTML(w io.Writer) error {
-	return pageTmpl.Execute(w, r)
+	return pageTmpl().Execute(w, r)
 }
 
 var (

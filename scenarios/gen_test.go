@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"fmt"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/vnetsim/vnetsim/scenarios"
 	"github.com/vnetsim/vnetsim/sim"
+	"github.com/vnetsim/vnetsim/spec"
 	"github.com/vnetsim/vnetsim/topology"
 )
 
@@ -167,6 +170,68 @@ func TestGenerateRejects(t *testing.T) {
 	} {
 		if err := scenarios.Generate(&bytes.Buffer{}, o); err == nil {
 			t.Errorf("Generate(%+v) accepted the options", o)
+		}
+	}
+}
+
+// TestLoadJSONScenarioFile: a scenario written as JSON under a .json name
+// (vnetsim gen -o estate.json) loads as that scenario, every variant with
+// it, the same as its YAML form; the importer gets .json files that are not
+// vnetsim scenarios (an ARM template stays an import).
+func TestLoadJSONScenarioFile(t *testing.T) {
+	dir := t.TempDir()
+	o := scenarios.GenOptions{VNets: 6, SubnetsPerVNet: 2, RulesPerNSG: 4, Seed: 3}
+	var js bytes.Buffer
+	if err := scenarios.GenerateJSON(&js, o); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{"estate.json": js.Bytes(), "estate.yaml": generate(t, o)} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fromJSON, err := scenarios.LoadAll(filepath.Join(dir, "estate.json"), topology.Options{})
+	if err != nil {
+		t.Fatalf("the JSON estate does not load as a scenario: %v", err)
+	}
+	fromYAML, err := scenarios.LoadAll(filepath.Join(dir, "estate.yaml"), topology.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fromJSON) != len(fromYAML) {
+		t.Fatalf("%d networks from JSON, %d from YAML", len(fromJSON), len(fromYAML))
+	}
+	for i := range fromJSON {
+		j, y := fromJSON[i], fromYAML[i]
+		if len(j.VNets) != o.VNets || len(j.VNets) != len(y.VNets) || len(j.NSGs) != len(y.NSGs) || len(j.VMs) != len(y.VMs) || len(j.Expectations) != len(y.Expectations) {
+			t.Errorf("network %d: JSON has %d VNets, %d NSGs, %d VMs, %d expectations; YAML %d, %d, %d, %d",
+				i, len(j.VNets), len(j.NSGs), len(j.VMs), len(j.Expectations), len(y.VNets), len(y.NSGs), len(y.VMs), len(y.Expectations))
+		}
+	}
+	for _, tc := range []struct{ name, text string }{
+		{"template.json", `{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0", "resources": [{"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2023-05-01", "name": "v", "location": "eastus", "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}}]}`},
+		{"resource.json", `{"apiVersion": "2023-05-01", "type": "Microsoft.Network/virtualNetworks", "name": "v", "location": "eastus", "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}}}`},
+	} {
+		if spec.IsScenarioJSON([]byte(tc.text)) {
+			t.Errorf("%s: IsScenarioJSON = true", tc.name)
+		}
+	}
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{`{"apiVersion": "vnetsim/v1"}`, true},
+		{` {"name": "x", "vnets": [{"a": "}"}], "apiVersion" : "vnetsim/v1", "region": 1}`, true},
+		{`{"name": "x", "apiVersion": "vnetsim/v2"}`, false},
+		{`{"name": "apiVersion", "x": "vnetsim/v1"}`, false},
+		{`{"nested": {"apiVersion": "vnetsim/v1"}}`, false},
+		{`apiVersion: vnetsim/v1`, false},
+		{`{"apiVersion": "vnetsim/v1"`, true}, // a broken file is the scenario decoder's to word
+		{`{"name": "x" "apiVersion": "vnetsim/v1"}`, false},
+		{``, false},
+	} {
+		if got := spec.IsScenarioJSON([]byte(tc.text)); got != tc.want {
+			t.Errorf("IsScenarioJSON(%s) = %v, want %v", tc.text, got, tc.want)
 		}
 	}
 }

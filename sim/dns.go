@@ -105,7 +105,9 @@ func (tr *tracer) resolveName(src, dst *Endpoint) error {
 	}
 	ans := r.Resolve(DNSClient(src), dnsmock.Query{Name: name, Protocol: topology.ProtocolUDP, Outside: true})
 	for _, s := range ans.Steps {
-		tr.hop(s.Server, "dns", s.Action, "%s", s.Detail)
+		if !tr.quiet {
+			tr.hop(s.Server, "dns", s.Action, "%s", s.Detail)
+		}
 	}
 	addrs := ans.Addrs()
 	if len(addrs) == 0 {
@@ -139,7 +141,9 @@ func (tr *tracer) resolveName(src, dst *Endpoint) error {
 		if g := ans.PrivateLinkGap; g != nil {
 			by, why = blocker(g.BlockedBy), g.Message
 		}
-		tr.hop(svc.Name, "dns", "deny", "%s resolved to the public address %s of %s, whose publicNetworkAccess is Disabled", name, addr, svc.Name)
+		if !tr.quiet {
+			tr.hop(svc.Name, "dns", "deny", "%s resolved to the public address %s of %s, whose publicNetworkAccess is Disabled", name, addr, svc.Name)
+		}
 		tr.deny(ReasonPublicAccess, by, "%s resolves to %s, the public address of %s, whose publicNetworkAccess is Disabled: %s", name, addr, svc.Name, why)
 	}
 	return nil

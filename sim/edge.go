@@ -23,7 +23,7 @@ func (tr *tracer) checkReply(sub *topology.Subnet, at *topology.NIC, f topology.
 	}
 	rt := tr.replyTracer()
 	if !rt.quiet {
-		rt.hop(node, "reply", "send", "%s; NSGs let it through by flow state", f.Reply())
+		rt.hopText(node, "reply", "send", rt.detail().flow(f.Reply()).s("; NSGs let it through by flow state").done())
 	}
 	if tr.origin.Kind == EndpointOnPrem && at != nil && at.Kind == topology.KindGateway {
 		return true
@@ -46,7 +46,9 @@ func (tr *tracer) replyFromOutside(at *topology.NIC, f topology.Flow, method str
 		}
 		return true
 	}
-	rt.hop(at.Name, "reply", "receive", "the reply from %s comes back through %s to %s", f.Dst, method, at.Name)
+	if !rt.quiet {
+		rt.hopText(at.Name, "reply", "receive", rt.detail().s("the reply from ").addr(f.Dst).s(" comes back through ").s(method).s(" to ").s(at.Name).done())
+	}
 	rt.appliances = append(rt.appliances, at)
 	return tr.finishReply(rt, rt.route(at.Subnet, at, tr.origin, f.Reply(), true), f)
 }
@@ -54,9 +56,26 @@ func (tr *tracer) replyFromOutside(at *topology.NIC, f topology.Flow, method str
 func (tr *tracer) replyTracer() *tracer {
 	if tr.res.Reply == nil {
 		tr.res.Reply = []Hop{}
+		if st := tr.state; st != nil && st.hops != nil {
+			// The reply's hops go after the request's, in the same block
+			// (the request's slice is capped before them).
+			tr.res.Reply = st.hops[requestBlock:requestBlock:hopBlock]
+		}
 	}
-	return &tracer{t: tr.t, res: tr.res, hops: &tr.res.Reply, visited: map[string]bool{}, origin: tr.origin,
-		reply: true, forward: tr.appliances, viaPublicIP: tr.viaPublicIP, nat: append([]natRecord(nil), tr.nat...), quiet: tr.quiet, obs: tr.obs}
+	var rt *tracer
+	if st := tr.state; st != nil && !st.rtUsed {
+		st.rtUsed = true
+		rt = &st.rt
+	} else {
+		rt = &tracer{}
+	}
+	*rt = tracer{t: tr.t, res: tr.res, hops: &tr.res.Reply, origin: tr.origin, reply: true, forward: tr.appliances,
+		viaPublicIP: tr.viaPublicIP, quiet: tr.quiet, obs: tr.obs, text: tr.text, state: tr.state}
+	rt.appliances, rt.visited = rt.appliancesBuf[:0], rt.visitedBuf[:0]
+	if len(tr.nat) > 0 {
+		rt.nat = append([]natRecord(nil), tr.nat...)
+	}
+	return rt
 }
 
 // finishReply turns the reply tracer's outcome into the flow's verdict.
@@ -81,17 +100,23 @@ func (tr *tracer) finishReply(rt *tracer, ok bool, f topology.Flow) bool {
 // through the gateway and is routed by the GatewaySubnet's routes.
 func (tr *tracer) fromOnPremises(src, dst *Endpoint, f topology.Flow) bool {
 	gw := src.Gateway
-	tr.hop("on-premises", "source", "send", "%s behind %s gateway %s", f.Src, gw.Type, gw.Name)
+	if !tr.quiet {
+		tr.hop("on-premises", "source", "send", "%s behind %s gateway %s", f.Src, gw.Type, gw.Name)
+	}
 	if dst.InVNet() {
 		v := dst.Subnet.VNet
 		if v != gw.VNet && !usesGateway(v, gw) {
-			tr.hop(gw.Name, "gateway", "drop", "%s does not advertise %s to on-premises", gw.Name, v.Name)
+			if !tr.quiet {
+				tr.hop(gw.Name, "gateway", "drop", "%s does not advertise %s to on-premises", gw.Name, v.Name)
+			}
 			return tr.deny(ReasonNoRoute, &BlockedBy{Kind: "gateway", Name: gw.Name, Resource: gw.VNet.Name},
 				"on-premises learns no route to %s: it is neither %s nor a peer that uses %s through gateway transit", v.Name, gw.VNet.Name, gw.Name)
 		}
 	}
 	gsub := gw.VNet.SubnetAt(gw.IP)
-	tr.hop(gw.Name, "gateway", "forward", "into %s through %s", gw.VNet.Name, gw.Name)
+	if !tr.quiet {
+		tr.hop(gw.Name, "gateway", "forward", "into %s through %s", gw.VNet.Name, gw.Name)
+	}
 	return tr.route(gsub, nil, dst, f, false)
 }
 
@@ -111,7 +136,9 @@ func (tr *tracer) fromOutside(src, dst *Endpoint, f topology.Flow) bool {
 	if src.Kind == EndpointServiceTag {
 		what = "service tag " + src.Tag
 	}
-	tr.hop(src.Text, "source", "send", "%s from %s", f.Src, what)
+	if !tr.quiet {
+		tr.hop(src.Text, "source", "send", "%s from %s", f.Src, what)
+	}
 	if src.Kind == EndpointAddress {
 		return tr.deny(ReasonUnreachable, nil, "%s is a private address in no VNet and behind no gateway", f.Src)
 	}
@@ -123,7 +150,9 @@ func (tr *tracer) fromOutside(src, dst *Endpoint, f topology.Flow) bool {
 	case dst.NIC != nil && (dst.Kind == EndpointNIC || dst.Kind == EndpointPublic || dst.Kind == EndpointAddress):
 		return tr.inboundPublic(dst.NIC, f)
 	case dst.Kind == EndpointService:
-		tr.hop(dst.Service.Name, "service", "reach", "public endpoint %s over the internet", dst.Addr)
+		if !tr.quiet {
+			tr.hop(dst.Service.Name, "service", "reach", "public endpoint %s over the internet", dst.Addr)
+		}
 		return tr.serviceAccess(dst.Service, f, nil, f.Src)
 	case dst.InVNet() || dst.Kind == EndpointOnPrem || (dst.Kind == EndpointAddress && topology.IsPrivate(f.Dst)):
 		if !tr.quiet {
@@ -131,7 +160,9 @@ func (tr *tracer) fromOutside(src, dst *Endpoint, f topology.Flow) bool {
 		}
 		return tr.deny(ReasonUnreachable, &BlockedBy{Kind: "address", Name: f.Dst.String(), Resource: dst.Text}, "%s is private and has no public IP; it can't be reached from %s", f.Dst, what)
 	}
-	tr.hop(dst.Text, "destination", "deliver", "%s outside the scenario", f.Dst)
+	if !tr.quiet {
+		tr.hop(dst.Text, "destination", "deliver", "%s outside the scenario", f.Dst)
+	}
 	return true
 }
 
@@ -154,11 +185,13 @@ func (tr *tracer) inboundPublic(n *topology.NIC, f topology.Flow) bool {
 	if n.Kind == topology.KindCompute {
 		via = "public load balancer"
 	}
-	tr.hop(n.Name, "publicIp", "translate", "%s %s -> private %s (Standard SKU)", via, n.PublicIP, n.IP)
+	if !tr.quiet {
+		tr.hop(n.Name, "publicIp", "translate", "%s %s -> private %s (Standard SKU)", via, n.PublicIP, n.IP)
+	}
 	f.Dst = n.IP
 	tr.viaPublicIP = true
 	levels := nsgLevels(n, n.Subnet, true)
-	if len(levels) == 0 {
+	if levels.n == 0 {
 		tr.hop(n.Name, "publicIp", "deny", "a Standard public IP is closed to inbound traffic unless an NSG allows it")
 		return tr.deny(ReasonPublicIPClosed, &BlockedBy{Kind: "publicIp", Name: n.PublicIP.String(), Resource: n.Name},
 			"%s has a Standard public IP and no NSG on its NIC or subnet; Standard public IPs are closed to inbound traffic until an NSG allows it", n.Name)
@@ -167,7 +200,7 @@ func (tr *tracer) inboundPublic(n *topology.NIC, f topology.Flow) bool {
 		return false
 	}
 	if !tr.quiet {
-		tr.hop(n.Name, "destination", "deliver", "%s %s at %s in %s", n.Kind, n.Name, n.IP, n.Subnet.ID())
+		tr.hopText(n.Name, "destination", "deliver", tr.detail().s(string(n.Kind)).s(" ").s(n.Name).s(" at ").addr(n.IP).s(" in ").s(n.Subnet.ID()).done())
 	}
 	return tr.checkReply(n.Subnet, n, f)
 }
@@ -186,18 +219,19 @@ func (tr *tracer) inboundNAT(n *topology.NATGateway, f topology.Flow) bool {
 // egress names how a packet leaves for the internet from NIC at in subnet
 // sub (reference 5.2: NAT gateway, then instance public IP, then default
 // outbound access), and its public source address when known.
-func egress(sub *topology.Subnet, at *topology.NIC) (method string, ip netip.Addr, ok bool) {
+// The method is written into the trace's text.
+func (tr *tracer) egress(sub *topology.Subnet, at *topology.NIC) (method string, ip netip.Addr, ok bool) {
 	switch {
 	case sub.NATGateway != nil:
-		m := "NAT gateway " + sub.NATGateway.Name
+		m := tr.detail().s("NAT gateway ").s(sub.NATGateway.Name).done()
 		if len(sub.NATGateway.PublicIPs) > 0 {
 			ip = sub.NATGateway.PublicIPs[0]
 		}
 		return m, ip, true
 	case at != nil && at.Firewall != nil:
-		return "Azure Firewall " + at.Name + " public IP " + at.PublicIP.String(), at.PublicIP, true
+		return tr.detail().s("Azure Firewall ").s(at.Name).s(" public IP ").addr(at.PublicIP).done(), at.PublicIP, true
 	case at != nil && at.PublicIP.IsValid():
-		return "instance public IP " + at.PublicIP.String(), at.PublicIP, true
+		return tr.detail().s("instance public IP ").addr(at.PublicIP).done(), at.PublicIP, true
 	case sub.DefaultOutboundAccess:
 		return "default outbound access", netip.Addr{}, true
 	}
@@ -218,19 +252,21 @@ func (tr *tracer) toInternet(sub *topology.Subnet, at *topology.NIC, dst *Endpoi
 		if tr.viaPublicIP {
 			tr.hop(dst.Text, "reply", "deliver", "the reply leaves through the public IP the request came in on")
 		} else {
-			tr.hop(dst.Text, "reply", "deliver", "the reply returns to %s", f.Dst)
+			if !tr.quiet {
+				tr.hop(dst.Text, "reply", "deliver", "the reply returns to %s", f.Dst)
+			}
 		}
 		return true
 	}
-	method, ip, ok := egress(sub, at)
+	method, ip, ok := tr.egress(sub, at)
 	// NAT gateway >> instance public IP >> load balancer outbound rules >>
 	// default outbound access (reference 5.2).
 	if o := tr.t.LBOutboundRuleFor(at); o != nil && sub.NATGateway == nil && !at.PublicIP.IsValid() && at.Firewall == nil {
 		method, ip, ok = fmt.Sprintf("load balancer %s outbound rule %s, public IP %s", o.LB.Name, o.Name, o.Frontends[0].IP), o.Frontends[0].IP, true
 	}
-	storageSameRegion := tr.t.InTag("Storage."+sub.VNet.Region, f.Dst, nil)
+	// Same-region storage matters only without an outbound method.
 	switch {
-	case !ok && storageSameRegion:
+	case !ok && tr.t.InTag("Storage."+sub.VNet.Region, f.Dst, nil):
 		method = "Azure backbone (same-region storage needs no outbound method)"
 	case !ok:
 		if !tr.quiet {
@@ -246,7 +282,7 @@ func (tr *tracer) toInternet(sub *topology.Subnet, at *topology.NIC, dst *Endpoi
 	}
 	tr.res.Egress = method
 	if !tr.quiet {
-		tr.hop(sub.ID(), "egress", "snat", "%s", method)
+		tr.hopText(sub.ID(), "egress", "snat", method)
 	}
 	if n := tr.t.NICByPublicIP(f.Dst); n != nil {
 		in := f
@@ -266,21 +302,29 @@ func (tr *tracer) toInternet(sub *topology.Subnet, at *topology.NIC, dst *Endpoi
 		return tr.throughLB(fe, in, true)
 	}
 	if dst.Kind == EndpointService && dst.Service != nil {
-		tr.hop(dst.Service.Name, "service", "reach", "public endpoint %s over the Azure backbone", f.Dst)
+		if !tr.quiet {
+			tr.hop(dst.Service.Name, "service", "reach", "public endpoint %s over the Azure backbone", f.Dst)
+		}
 		return tr.serviceAccessFrom(dst.Service, f, nil, ip, sub) && tr.replyFromOutside(at, f, method)
 	}
 	if dst.Kind == EndpointServiceTag {
-		tr.hop(dst.Text, "destination", "deliver", "Azure public address %s over the Azure backbone", f.Dst)
+		if !tr.quiet {
+			tr.hop(dst.Text, "destination", "deliver", "Azure public address %s over the Azure backbone", f.Dst)
+		}
 		return tr.replyFromOutside(at, f, method)
 	}
-	tr.hop(dst.Text, "destination", "deliver", "%s on the internet", f.Dst)
+	if !tr.quiet {
+		tr.hopText(dst.Text, "destination", "deliver", tr.detail().addr(f.Dst).s(" on the internet").done())
+	}
 	return tr.replyFromOutside(at, f, method)
 }
 
 // toService follows a service endpoint route.
 func (tr *tracer) toService(sub *topology.Subnet, at *topology.NIC, dst *Endpoint, f topology.Flow, via string) bool {
 	if tr.reply {
-		tr.hop(dst.Text, "reply", "deliver", "the reply returns over %s", via)
+		if !tr.quiet {
+			tr.hop(dst.Text, "reply", "deliver", "the reply returns over %s", via)
+		}
 		return true
 	}
 	if !tr.endpointPolicyAllows(sub, dst, f, strings.TrimPrefix(via, "service endpoint ")) {
@@ -292,7 +336,9 @@ func (tr *tracer) toService(sub *topology.Subnet, at *topology.NIC, dst *Endpoin
 		}
 		return tr.serviceAccess(dst.Service, f, sub, netip.Addr{})
 	}
-	tr.hop(dst.Text, "destination", "deliver", "%s through %s", f.Dst, via)
+	if !tr.quiet {
+		tr.hop(dst.Text, "destination", "deliver", "%s through %s", f.Dst, via)
+	}
 	return true
 }
 
@@ -330,14 +376,18 @@ func (tr *tracer) serviceAccessFrom(svc *topology.Service, f topology.Flow, viaS
 		if publicSrc.IsValid() && viaSubnet == nil && !sameRegion {
 			for _, p := range acl.IPRules {
 				if p.Contains(publicSrc) {
-					tr.hop(svc.Name, "service", "allow", "IP rule %s", p)
+					if !tr.quiet {
+						tr.hop(svc.Name, "service", "allow", "IP rule %s", p)
+					}
 					return true
 				}
 			}
 		}
 		by := &BlockedBy{Kind: "service", Name: "networkAcls", Resource: svc.Name}
 		if sameRegion {
-			tr.hop(svc.Name, "service", "deny", "the request comes from the same region (%s): it reaches %s from private address %s, which IP rules can't match; no virtual network rule matches", svc.Region, svc.Name, f.Src)
+			if !tr.quiet {
+				tr.hop(svc.Name, "service", "deny", "the request comes from the same region (%s): it reaches %s from private address %s, which IP rules can't match; no virtual network rule matches", svc.Region, svc.Name, f.Src)
+			}
 			return tr.deny(ReasonServiceFirewall, by,
 				"the firewall of %s denies private address %s: requests from the same Azure region (%s) reach a storage account from private addresses, so IP network rules have no effect on them; allow subnet %s with a virtual network rule (service endpoint) or use a private endpoint", svc.Name, f.Src, svc.Region, from.ID())
 		}
@@ -351,7 +401,9 @@ func (tr *tracer) serviceAccessFrom(svc *topology.Service, f topology.Flow, viaS
 		return tr.deny(ReasonServiceFirewall, by,
 			"the firewall of %s denies %s: defaultAction is Deny and no virtual network rule or IP rule allows it", svc.Name, src)
 	}
-	tr.hop(svc.Name, "destination", "deliver", "%s (%s) public endpoint", svc.Name, svc.Type)
+	if !tr.quiet {
+		tr.hop(svc.Name, "destination", "deliver", "%s (%s) public endpoint", svc.Name, svc.Type)
+	}
 	return true
 }
 
@@ -369,6 +421,8 @@ func (tr *tracer) fromPlatform(dst *Endpoint, f topology.Flow) bool {
 	if !tr.applyNSGs(nsgLevels(dst.NIC, dst.NIC.Subnet, true), true, f, dst.NIC.VNet(), nil, dst.NIC) {
 		return false
 	}
-	tr.hop(dst.NIC.Name, "destination", "deliver", "%s %s at %s", dst.NIC.Kind, dst.NIC.Name, dst.NIC.IP)
+	if !tr.quiet {
+		tr.hop(dst.NIC.Name, "destination", "deliver", "%s %s at %s", dst.NIC.Kind, dst.NIC.Name, dst.NIC.IP)
+	}
 	return true
 }

@@ -252,12 +252,18 @@ func BenchmarkEstateMatrix(b *testing.B) {
 				}
 			}
 			sel := strings.Join(from, ",")
+			var m *Matrix
 			yardstick.Measure(b, yardstick.Of(t.Topology), 200000, 0, func() {
-				if _, err := t.Matrix(sel, "services,internet", nil); err != nil {
+				var err error
+				if m, err = t.Matrix(sel, "services,internet", nil); err != nil {
 					b.Fatal(err)
 				}
 			})
 			b.ReportMetric(float64(len(from)), "subnets")
+			if m != nil && m.classes > 0 {
+				// cells computed: one per equivalence class (matrix_class.go)
+				b.ReportMetric(float64(m.classes), "classes")
+			}
 		})
 	}
 }

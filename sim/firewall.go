@@ -27,18 +27,32 @@ func destName(dst *Endpoint) string {
 // ruleAppMatches reports whether f speaks one of an application rule's
 // protocols, judged by its destination port, and names it.
 func ruleAppMatches(r *topology.FirewallRule, f topology.Flow) (string, bool) {
-	if f.Protocol != topology.ProtocolTCP {
+	name, port, ok := ruleAppProtocol(r, f)
+	if !ok {
 		return "", false
+	}
+	if name == "" {
+		return fmt.Sprintf("port %d", port), true // FQDN tags cover HTTP and HTTPS
+	}
+	return fmt.Sprintf("%s:%d", name, port), true
+}
+
+// ruleAppProtocol is ruleAppMatches before the name is written: the
+// protocol's name and port, or "" and the port for an FQDN tag's HTTP or
+// HTTPS.
+func ruleAppProtocol(r *topology.FirewallRule, f topology.Flow) (string, uint16, bool) {
+	if f.Protocol != topology.ProtocolTCP {
+		return "", 0, false
 	}
 	for _, ap := range r.AppProtocols {
 		if ap.Port == f.DstPort {
-			return fmt.Sprintf("%s:%d", ap.Name, ap.Port), true
+			return ap.Name, ap.Port, true
 		}
 	}
 	if len(r.AppProtocols) == 0 && len(r.FQDNTags) > 0 && (f.DstPort == 80 || f.DstPort == 443) {
-		return fmt.Sprintf("port %d", f.DstPort), true // FQDN tags cover HTTP and HTTPS
+		return "", f.DstPort, true
 	}
-	return "", false
+	return "", 0, false
 }
 
 func (tr *tracer) fwAddrMatch(ms []topology.AddrMatch, v *topology.VNet, a netip.Addr) bool {
@@ -113,19 +127,32 @@ func (t *Network) firewallResolves(fw *topology.Firewall, name string) []netip.A
 
 // appRuleMatches reports whether an application rule matches f to name.
 func (tr *tracer) appRuleMatches(fw *topology.Firewall, r *topology.FirewallRule, f topology.Flow, name string) (string, bool) {
-	proto, ok := ruleAppMatches(r, f)
-	if !ok || name == "" || !tr.fwAddrMatch(r.Src, fw.NIC.VNet(), f.Src) {
+	if _, _, ok := ruleAppProtocol(r, f); !ok || name == "" || !tr.fwAddrMatch(r.Src, fw.NIC.VNet(), f.Src) {
 		return "", false
+	}
+	// The protocol's name is written only for a match a full trace shows.
+	proto := func() string {
+		if tr.quiet {
+			return ""
+		}
+		p, _ := ruleAppMatches(r, f)
+		return p
 	}
 	for _, p := range r.TargetFQDNs {
 		if topology.MatchFQDN(p, name) {
-			return fmt.Sprintf("%s %s", proto, p), true
+			if tr.quiet {
+				return "", true
+			}
+			return fmt.Sprintf("%s %s", proto(), p), true
 		}
 	}
 	for _, tag := range r.FQDNTags {
 		for _, p := range topology.FQDNTagHosts[tag] {
 			if topology.MatchFQDN(p, name) {
-				return fmt.Sprintf("%s FQDN tag %s (%s)", proto, tag, p), true
+				if tr.quiet {
+					return "", true
+				}
+				return fmt.Sprintf("%s FQDN tag %s (%s)", proto(), tag, p), true
 			}
 		}
 	}
@@ -151,7 +178,11 @@ func (tr *tracer) firewallDecision(fw *topology.Firewall, f topology.Flow, name 
 				continue
 			}
 			if !tr.quiet {
-				tr.hop(fw.Name, "firewall", strings.ToLower(col.Action()), "network rule %s in collection %s%s: %s", r.Name, col.Label(), via, col.Action())
+				action := "deny"
+				if col.Allow {
+					action = "allow"
+				}
+				tr.hopText(fw.Name, "firewall", action, tr.detail().s("network rule ").s(r.Name).s(" in collection ").s(col.Label()).s(via).s(": ").s(col.Action()).done())
 			}
 			if !col.Allow {
 				tr.deny(ReasonFirewall, &BlockedBy{Kind: "firewallRule", Name: r.Name, Resource: fw.Name + "/" + col.Name},
@@ -188,11 +219,13 @@ func (tr *tracer) firewallDecision(fw *topology.Firewall, f topology.Flow, name 
 	}
 	why := "no network or application rule matches"
 	if name == "" && len(fw.Application) > 0 {
-		why += "; application rules need the destination's name (trace to an FQDN or a service)"
+		why = "no network or application rule matches; application rules need the destination's name (trace to an FQDN or a service)"
 	}
-	tr.hop(fw.Name, "firewall", "deny", "%s: Azure Firewall denies by default", why)
-	tr.deny(ReasonFirewall, &BlockedBy{Kind: "firewall", Name: "default deny", Resource: fw.Name},
-		"Azure Firewall %s denies %s by default: %s", fw.Name, f, why)
+	if !tr.quiet {
+		tr.hopText(fw.Name, "firewall", "deny", tr.detail().s(why).s(": Azure Firewall denies by default").done())
+	}
+	tr.denyText(ReasonFirewall, &BlockedBy{Kind: "firewall", Name: "default deny", Resource: fw.Name},
+		tr.detail().s("Azure Firewall ").s(fw.Name).s(" denies ").flow(f).s(" by default: ").s(why).done())
 	return ""
 }
 
@@ -201,7 +234,9 @@ func (tr *tracer) firewallDecision(fw *topology.Firewall, f topology.Flow, name 
 func (tr *tracer) throughFirewall(fwNIC *topology.NIC, dst *Endpoint, f topology.Flow) bool {
 	fw := fwNIC.Firewall
 	if tr.reply {
-		tr.hop(fw.Name, "firewall", "forward", "the reply matches the session Azure Firewall %s holds", fw.Name)
+		if !tr.quiet {
+			tr.hopText(fw.Name, "firewall", "forward", tr.detail().s("the reply matches the session Azure Firewall ").s(fw.Name).s(" holds").done())
+		}
 		tr.appliances = append(tr.appliances, fwNIC)
 		return tr.route(fwNIC.Subnet, fwNIC, dst, f, true)
 	}
@@ -240,7 +275,9 @@ func (tr *tracer) throughFirewall(fwNIC *topology.NIC, dst *Endpoint, f topology
 // first, then the translated packet through the network rules.
 func (tr *tracer) dnat(fwNIC *topology.NIC, f topology.Flow) bool {
 	fw := fwNIC.Firewall
-	tr.hop(fw.Name, "firewall", "receive", "public IP %s", fw.PublicIP)
+	if !tr.quiet {
+		tr.hop(fw.Name, "firewall", "receive", "public IP %s", fw.PublicIP)
+	}
 	for _, col := range fw.DNAT {
 		for _, r := range col.Rules {
 			if _, ok := tr.networkRuleMatches(fw, r, topology.Flow{Src: f.Src, Dst: fw.PublicIP, Protocol: f.Protocol, SrcPort: f.SrcPort, DstPort: f.DstPort}); !ok {
@@ -266,7 +303,9 @@ func (tr *tracer) dnat(fwNIC *topology.NIC, f topology.Flow) bool {
 			return tr.route(fwNIC.Subnet, fwNIC, dst, g, true)
 		}
 	}
-	tr.hop(fw.Name, "firewall", "deny", "no DNAT rule matches %s:%d", fw.PublicIP, f.DstPort)
+	if !tr.quiet {
+		tr.hop(fw.Name, "firewall", "deny", "no DNAT rule matches %s:%d", fw.PublicIP, f.DstPort)
+	}
 	return tr.deny(ReasonFirewall, &BlockedBy{Kind: "firewall", Name: "default deny", Resource: fw.Name},
 		"Azure Firewall %s has no DNAT rule for %s %s:%d", fw.Name, f.Protocol, fw.PublicIP, f.DstPort)
 }
@@ -281,7 +320,9 @@ func (tr *tracer) unNAT(n *topology.NIC, f topology.Flow) (bool, bool) {
 		}
 		tr.nat = tr.nat[:i]
 		back := rec.before.Reply()
-		tr.hop(n.Name, "firewall", "unnat", "the reply matches the session; %s -> %s", f.Dst, back.Dst)
+		if !tr.quiet {
+			tr.hop(n.Name, "firewall", "unnat", "the reply matches the session; %s -> %s", f.Dst, back.Dst)
+		}
 		tr.appliances = append(tr.appliances, n)
 		return true, tr.route(n.Subnet, n, tr.origin, back, true)
 	}

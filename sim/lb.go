@@ -100,7 +100,9 @@ func (tr *tracer) pickBackend(fe *topology.LBFrontend, f topology.Flow) (*topolo
 		if r.Probe != nil {
 			probe = fmt.Sprintf("health probe %s %s %d succeeds", r.Probe.Name, r.Probe.Kind, r.Probe.Port)
 		}
-		tr.hop(lb.Name, "loadBalancer", "forward", "rule %s (%s): frontend %s %s -> backend %s %s (%s)", r.Name, ports, fe.Name, fe.IP, m.Name, m.IP, probe)
+		if !tr.quiet {
+			tr.hop(lb.Name, "loadBalancer", "forward", "rule %s (%s): frontend %s %s -> backend %s %s (%s)", r.Name, ports, fe.Name, fe.IP, m.Name, m.IP, probe)
+		}
 	}
 	return r, m, true
 }
@@ -124,7 +126,7 @@ func (tr *tracer) throughLB(fe *topology.LBFrontend, f topology.Flow, outside bo
 	}
 	tr.viaPublicIP = true
 	levels := nsgLevels(m, m.Subnet, true)
-	if len(levels) == 0 {
+	if levels.n == 0 {
 		tr.hop(m.Name, "loadBalancer", "deny", "a Standard load balancer is closed to inbound traffic unless an NSG allows it")
 		return tr.deny(ReasonPublicIPClosed, &BlockedBy{Kind: "loadBalancer", Name: fe.Name, Resource: fe.LB.Name},
 			"%s has no NSG on its NIC or subnet; a Standard load balancer's frontend is closed to inbound traffic until an NSG allows it", m.Name)

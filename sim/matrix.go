@@ -199,6 +199,9 @@ type nameKey struct {
 	sub  *topology.Subnet
 	nsg  *topology.NSG
 	name string
+	// class, when set, is the source's DNS class (classifier.dnsKey),
+	// instead of sub and nsg.
+	class string
 }
 
 type nameAnswer struct {
@@ -207,7 +210,14 @@ type nameAnswer struct {
 }
 
 func reach(t *Network, src, dst *Endpoint, intervals []topology.PortRange, names *nameCache) (*Access, error) {
-	a := &Access{Reasons: map[string]int{}}
+	a, _, err := reachTraced(t, src, dst, intervals, names)
+	return a, err
+}
+
+// reachTraced is reach; traced reports whether the ports were traced one
+// interval at a time, so that the reasons counted depend on the intervals.
+func reachTraced(t *Network, src, dst *Endpoint, intervals []topology.PortRange, names *nameCache) (a *Access, traced bool, err error) {
+	a = &Access{Reasons: map[string]int{}}
 	d := *dst // resolution by name rewrites the endpoint; keep the caller's
 	var key nameKey
 	cacheable := names != nil && d.needsName() && src.Subnet != nil && (src.NIC == nil || len(src.NIC.Hosts) == 0)
@@ -222,7 +232,7 @@ func reach(t *Network, src, dst *Endpoint, intervals []topology.PortRange, names
 		if ok {
 			if ans.reason != "" {
 				a.Reasons[ans.reason]++
-				return a, nil
+				return a, traced, nil
 			}
 			d = ans.dst
 		}
@@ -231,7 +241,7 @@ func reach(t *Network, src, dst *Endpoint, intervals []topology.PortRange, names
 		// Resolve the name once in the source's view; every port shares it.
 		res, err := t.TraceEndpoints(src, &d, Request{Protocol: topology.ProtocolTCP, Port: 443, SrcPort: DefaultSourcePort, Quiet: true})
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if !d.resolved {
 			a.Reasons[res.Reason]++
@@ -240,7 +250,7 @@ func reach(t *Network, src, dst *Endpoint, intervals []topology.PortRange, names
 				names.m[key] = nameAnswer{reason: res.Reason}
 				names.Unlock()
 			}
-			return a, nil // the name does not resolve: nothing passes
+			return a, traced, nil // the name does not resolve: nothing passes
 		}
 		if cacheable {
 			names.Lock()
@@ -265,9 +275,8 @@ func reach(t *Network, src, dst *Endpoint, intervals []topology.PortRange, names
 		// One trace that lets every filter pass finds the rules on the
 		// path (the same for every protocol: routes don't look at it).
 		var res *Result
-		var err error
 		if cuts, res, err = pathIntervals(t, src, &d, topology.ProtocolTCP); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		ivs = cuts.intervals()
 		// Denied even with every filter passing: a reason no port or
@@ -276,7 +285,7 @@ func reach(t *Network, src, dst *Endpoint, intervals []topology.PortRange, names
 		// that allows the flow.
 		if res.Verdict == Denied && res.Reason != ReasonAsymmetric {
 			a.Reasons[res.Reason]++
-			return a, nil
+			return a, traced, nil
 		}
 		if res.Verdict != Allowed {
 			cuts.retrace = true
@@ -298,8 +307,9 @@ func reach(t *Network, src, dst *Endpoint, intervals []topology.PortRange, names
 				}
 			} else {
 				var err error
+				traced = true
 				if ok, err = trace(p, iv.Lo); err != nil {
-					return nil, err
+					return nil, false, err
 				}
 			}
 			if ok {
@@ -312,17 +322,16 @@ func reach(t *Network, src, dst *Endpoint, intervals []topology.PortRange, names
 			a.UDP = set
 		}
 	}
-	var err error
 	if a.ICMP, err = trace(topology.ProtocolICMP, 0); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if a.ESP, err = trace(topology.ProtocolESP, 0); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if a.AH, err = trace(topology.ProtocolAH, 0); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return a, nil
+	return a, traced, nil
 }
 
 // MatrixRow is what one group of source addresses may send one destination.
@@ -347,13 +356,19 @@ type Matrix struct {
 	// Shard is set on one shard of a matrix split with --shard; the
 	// merged matrix has none.
 	Shard *MatrixShard `json:"shard,omitempty"`
+	// classes counts the cells computed (one per equivalence class, and
+	// every cell of a class of its own).
+	classes int
 }
 
 // MatrixSource is a source of the matrix: a subnet, VM or compute, with the
 // addresses that stand for it.
 type matrixSource struct {
-	name  string
-	addrs []*Endpoint
+	name string
+	// subnet is set on a subnet's source: its addresses may share classes
+	// (matrix_class.go).
+	subnet *topology.Subnet
+	addrs  []*Endpoint
 	// dsts, when set, are this source's own destinations (the public
 	// endpoints, for the internet and on-premises).
 	dsts []*Endpoint
@@ -413,7 +428,7 @@ func selectSources(t *Network, sel string) ([]matrixSource, error) {
 // address, so that NICs that differ (ASGs, rules on single addresses) get
 // rows of their own.
 func subnetSource(t *Network, sub *topology.Subnet) matrixSource {
-	ms := matrixSource{name: sub.ID()}
+	ms := matrixSource{name: sub.ID(), subnet: sub}
 	seen := map[string]bool{}
 	for _, n := range t.NICs {
 		// Private endpoints, gateways and firewalls don't start flows.
@@ -618,6 +633,25 @@ func (t *Network) Matrix(from, to string, progress func(done, total int)) (*Matr
 // rows of one contiguous block of the sources, in order, so that merging
 // the shards in order (MergeMatrices) gives the matrix of one run.
 func (t *Network) MatrixShard(from, to string, shard MatrixShard, progress func(done, total int)) (*Matrix, error) {
+	return t.MatrixWith(from, to, MatrixOptions{Shard: shard}, progress)
+}
+
+// MatrixOptions are the options of MatrixWith.
+type MatrixOptions struct {
+	// Shard is the shard to compute; the zero value is the whole matrix.
+	Shard MatrixShard
+	// NoClasses computes every cell on its own instead of once per
+	// equivalence class (matrix_class.go): the reference the classes are
+	// tested against, and the way out should they ever be wrong.
+	NoClasses bool
+}
+
+// MatrixWith is MatrixShard with options.
+func (t *Network) MatrixWith(from, to string, opts MatrixOptions, progress func(done, total int)) (*Matrix, error) {
+	shard := opts.Shard
+	if shard == (MatrixShard{}) {
+		shard = MatrixShard{Index: 1, Of: 1}
+	}
 	if shard.Of < 1 || shard.Index < 1 || shard.Index > shard.Of {
 		return nil, fmt.Errorf("--shard %d/%d: want i/n with 1 <= i <= n", shard.Index, shard.Of)
 	}
@@ -661,19 +695,93 @@ func (t *Network) MatrixShard(from, to string, shard MatrixShard, progress func(
 	errs := make([]error, len(jobs))
 	var done sync.Mutex
 	finished, perSource := 0, map[int]int{}
-	parallel.ForEach(len(jobs), func(i int) {
-		j := jobs[i]
-		results[i], errs[i] = reach(t, srcs[j.s].addrs[j.a], srcs[j.s].dsts[j.d], nil, names)
+	sourceDone := func(s int) {
 		if progress != nil {
 			done.Lock()
-			perSource[j.s]++
-			if perSource[j.s] == len(srcs[j.s].dsts)*len(srcs[j.s].addrs) {
+			perSource[s]++
+			if perSource[s] == len(srcs[s].dsts)*len(srcs[s].addrs) {
 				finished++
 				progress(finished, len(srcs))
 			}
 			done.Unlock()
 		}
-	})
+	}
+	if opts.NoClasses {
+		parallel.ForEach(len(jobs), func(i int) {
+			j := jobs[i]
+			results[i], errs[i] = reach(t, srcs[j.s].addrs[j.a], srcs[j.s].dsts[j.d], nil, names)
+			sourceDone(j.s)
+		})
+	} else {
+		// Resolve every cell's destination in its source's view and key
+		// it; compute one cell per class and give its answer to the rest.
+		c := newClassifier(t)
+		keys := make([]string, len(jobs))
+		cutsOf := make([]string, len(jobs))
+		dsts := make([]Endpoint, len(jobs))
+		parallel.ForEach(len(jobs), func(i int) {
+			j := jobs[i]
+			src := srcs[j.s].addrs[j.a]
+			var dk string
+			if srcs[j.s].dsts[j.d].needsName() {
+				dk = c.dnsKey(srcs[j.s].subnet, src)
+			}
+			dd, reason, err := resolveCached(t, src, srcs[j.s].dsts[j.d], names, dk)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			if reason != "" {
+				results[i] = &Access{Reasons: map[string]int{reason: 1}}
+				return
+			}
+			dsts[i] = dd
+			keys[i], cutsOf[i] = c.key(srcs[j.s].subnet, src, &dd)
+		})
+		// Round one computes a cell per class; a cell whose ports were
+		// traced interval by interval counted its reasons per interval, so
+		// round two computes a cell per class and port boundaries for the
+		// members whose boundaries differ from it.
+		rep := make([]int, len(jobs)) // the cell each cell takes its answer from
+		traced := make([]bool, len(jobs))
+		for round := 1; round <= 2; round++ {
+			first := map[string]int{}
+			var todo []int
+			for i := range jobs {
+				if errs[i] != nil || results[i] != nil {
+					continue
+				}
+				key := keys[i]
+				if round == 2 {
+					if r := rep[i]; r == i || !traced[r] || cutsOf[r] == cutsOf[i] {
+						continue // already computed, or its class's answer holds
+					}
+					key += "\x00" + cutsOf[i]
+				}
+				rep[i] = i
+				if keys[i] != "" {
+					if r, ok := first[key]; ok {
+						rep[i] = r
+						continue
+					}
+					first[key] = i
+				}
+				todo = append(todo, i)
+			}
+			m.classes += len(todo)
+			parallel.ForEach(len(todo), func(k int) {
+				i := todo[k]
+				j := jobs[i]
+				results[i], traced[i], errs[i] = reachTraced(t, srcs[j.s].addrs[j.a], &dsts[i], nil, nil)
+			})
+		}
+		for i, j := range jobs {
+			if results[i] == nil && errs[i] == nil {
+				results[i], errs[i] = results[rep[i]], errs[rep[i]]
+			}
+			sourceDone(j.s)
+		}
+	}
 	for _, err := range errs {
 		if err != nil {
 			return nil, err

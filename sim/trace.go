@@ -90,7 +90,8 @@ type tracer struct {
 	hops *[]Hop
 	// appliances are the forwarding devices the packet crossed, in order.
 	appliances []*topology.NIC
-	visited    map[string]bool
+	// visited names the appliances this tracer reached, to find loops.
+	visited []string
 	// origin is the flow's source endpoint; the reply is traced back to it.
 	origin *Endpoint
 	// reply is set while tracing the reply of an allowed flow: NSGs pass it by
@@ -110,7 +111,44 @@ type tracer struct {
 	// take: it lets every filter pass and tells obs what each one would
 	// decide (see Reach).
 	obs pathObserver
+	// state is the trace's allocation, which holds the reply's tracer.
+	state *traceState
+	// text holds the trace's hop details and messages (see traceText).
+	text *traceText
+	// Room for the first few appliances and visits, so that most traces
+	// allocate no slices for them.
+	appliancesBuf [4]*topology.NIC
+	visitedBuf    [4]string
 }
+
+// traceState is everything one trace allocates up front, in one object:
+// its result, its tracer, the tracer of its reply, and its text.
+type traceState struct {
+	res    Result
+	tr     tracer
+	rt     tracer
+	rtUsed bool
+	text   traceText
+	// blocked is what res.BlockedBy points at.
+	blocked BlockedBy
+	// hops, of a full trace, is room for the request's hops, then the
+	// reply's (see hopBlock).
+	hops []Hop
+}
+
+// fullTraceState is a traceState with room for hops, in one allocation.
+type fullTraceState struct {
+	traceState
+	hops [hopBlock]Hop
+}
+
+// hopBlock is how many hops a trace has room for before its slices grow,
+// requestBlock of them for the request's hops, the rest for its reply's:
+// the catalog's traces take up to 17 and 9.
+const (
+	hopBlock     = 28
+	requestBlock = 18
+)
 
 // pathObserver is told of the filters a trace meets when the trace follows
 // the path every port would take (it then lets each filter pass). The
@@ -131,18 +169,55 @@ type pathObserver interface {
 	undecided()
 }
 
+// hop records a hop whose detail is format with args, as fmt.Sprintf
+// would write it.
 func (tr *tracer) hop(node, kind, action, format string, args ...any) {
 	if tr.quiet {
 		return
 	}
-	*tr.hops = append(*tr.hops, Hop{Node: node, Kind: kind, Action: action, Detail: fmt.Sprintf(format, args...)})
+	tr.hopText(node, kind, action, tr.text.begin().printf(format, args...).done())
 }
 
+// hopText records a hop with its detail written; hot paths write details
+// with tr.detail() and the typed methods of traceText, without boxing
+// arguments for printf.
+func (tr *tracer) hopText(node, kind, action, detail string) {
+	*tr.hops = append(*tr.hops, Hop{Node: node, Kind: kind, Action: action, Detail: detail})
+}
+
+// detail starts the detail of a hop.
+func (tr *tracer) detail() *traceText { return tr.text.begin() }
+
 func (tr *tracer) deny(reason string, by *BlockedBy, format string, args ...any) bool {
+	return tr.denyText(reason, by, tr.text.begin().printf(format, args...).done())
+}
+
+// denyText is deny with its message written. The blocker is copied into
+// the trace's state, so that callers' &BlockedBy{...} stay on their stack.
+func (tr *tracer) denyText(reason string, by *BlockedBy, msg string) bool {
+	var kept *BlockedBy
+	if by != nil {
+		if tr.state != nil {
+			kept = &tr.state.blocked
+		} else {
+			kept = &BlockedBy{}
+		}
+		*kept = *by
+	}
 	tr.res.Verdict = Denied
 	tr.res.Reason = reason
-	tr.res.BlockedBy = by
-	tr.res.Message = fmt.Sprintf(format, args...)
+	tr.res.BlockedBy = kept
+	tr.res.Message = msg
+	return false
+}
+
+// wasVisited reports whether the tracer reached appliance name before.
+func (tr *tracer) wasVisited(name string) bool {
+	for _, v := range tr.visited {
+		if v == name {
+			return true
+		}
+	}
 	return false
 }
 
@@ -180,12 +255,29 @@ func (t *Network) TraceEndpoints(src, dst *Endpoint, req Request) (*Result, erro
 // traceWith traces a flow; with obs, it follows the path every port would
 // take and collects the port boundaries of the rules on it.
 func traceWith(t *Network, src, dst *Endpoint, req Request, obs pathObserver) (*Result, error) {
-	res := &Result{Version: JSONVersion, Verdict: Allowed, Hops: []Hop{}}
-	if !req.Quiet {
-		res.From = src.String()
-		res.Hops = make([]Hop, 0, 32) // most traces take fewer hops, reply included
+	var st *traceState
+	if req.Quiet {
+		st = &traceState{}
+	} else {
+		fs := &fullTraceState{}
+		st = &fs.traceState
+		st.hops = fs.hops[:]
 	}
-	tr := &tracer{t: t, res: res, hops: &res.Hops, visited: map[string]bool{}, origin: src, quiet: req.Quiet, obs: obs}
+	res := &st.res
+	*res = Result{Version: JSONVersion, Verdict: Allowed, Hops: []Hop{}}
+	if !req.Quiet {
+		// Most traces take fewer hops, reply included; the reply's hops
+		// follow the request's in the same block.
+		res.Hops = st.hops[:0:requestBlock]
+	}
+	tr := &st.tr
+	tr.t, tr.res, tr.hops, tr.origin, tr.quiet, tr.obs, tr.text = t, res, &res.Hops, src, req.Quiet, obs, &st.text
+	tr.appliances, tr.visited = tr.appliancesBuf[:0], tr.visitedBuf[:0]
+	tr.state = st
+	st.text.small = req.Quiet
+	if !req.Quiet {
+		res.From = st.text.begin().endpoint(src).done()
+	}
 	if src.Kind == EndpointService || src.Kind == EndpointFQDN {
 		return nil, fmt.Errorf("a flow can't start at %s %q; start it at a VM, compute, subnet, address, service tag or internet", src.Kind, src.Text)
 	}
@@ -199,7 +291,7 @@ func traceWith(t *Network, src, dst *Endpoint, req Request, obs pathObserver) (*
 		}
 	}
 	if !req.Quiet {
-		res.To = dst.String()
+		res.To = st.text.begin().endpoint(dst).done()
 	}
 	if err := checkFamilies(src, dst); err != nil {
 		return nil, err
@@ -209,7 +301,7 @@ func traceWith(t *Network, src, dst *Endpoint, req Request, obs pathObserver) (*
 		f.SrcPort, f.DstPort = 0, 0
 	}
 	if !req.Quiet {
-		res.Flow = f.String()
+		res.Flow = st.text.begin().flow(f).done()
 	}
 
 	var ok bool
@@ -240,18 +332,11 @@ func (tr *tracer) srcNIC(f topology.Flow) *topology.NIC {
 	return nil
 }
 
-func nicLabel(n *topology.NIC) string {
-	if n == nil {
-		return ""
-	}
-	return fmt.Sprintf("%s %s", n.Kind, n.Name)
-}
-
 // fromVNet starts a packet at a NIC or address in a subnet.
 func (tr *tracer) fromVNet(src, dst *Endpoint, f topology.Flow) bool {
 	sub := src.Subnet
 	if !tr.quiet {
-		tr.hop(srcNode(src), "source", "send", "%s in %s (%s)", f.Src, sub.ID(), sub.VNet.Region)
+		tr.hopText(srcNode(src), "source", "send", tr.detail().addr(f.Src).s(" in ").s(sub.ID()).s(" (").s(sub.VNet.Region).s(")").done())
 	}
 	if f.Dst == topology.AzureDNS || f.Dst == topology.IMDS {
 		return tr.toPlatform(src, f)
@@ -292,7 +377,8 @@ func (tr *tracer) toPlatform(src *Endpoint, f topology.Flow) bool {
 	} else {
 		tr.hop(node, "platform", "bypass", "the host's virtual IP is not subject to user-defined routes")
 	}
-	for _, lvl := range nsgLevels(src.NIC, src.Subnet, false) {
+	path := nsgLevels(src.NIC, src.Subnet, false)
+	for _, lvl := range path.list() {
 		if tr.obs != nil {
 			tr.obs.nsg(lvl.nsg, false)
 			tr.obs.undecided() // platform rules: evaluate with full traces
@@ -304,7 +390,7 @@ func (tr *tracer) toPlatform(src *Endpoint, f topology.Flow) bool {
 			}
 			if tr.t.RuleMatches(r, f, src.Subnet.VNet, src.NIC, nil) {
 				if !tr.quiet {
-					tr.hop(lvl.nsg.Name, "nsg", strings.ToLower(r.Access()), "%s: %s priority %d %s (platform tag %s)", lvl.label, r.Name, r.Priority, r.Access(), r.Dst.Tag)
+					tr.hop(lvl.nsg.Name, "nsg", strings.ToLower(r.Access()), "%s: %s priority %d %s (platform tag %s)", lvl.label(), r.Name, r.Priority, r.Access(), r.Dst.Tag)
 				}
 				if !r.Allow {
 					return tr.deny(ReasonNSG, &BlockedBy{Kind: "nsgRule", Name: r.Name, Resource: lvl.nsg.Name}, "%s denies %s with %s (priority %d)", lvl.nsg.Name, f, r.Name, r.Priority)
@@ -321,38 +407,71 @@ func (tr *tracer) toPlatform(src *Endpoint, f topology.Flow) bool {
 	return true
 }
 
-// nsgLevel is one NSG on a path with where it is attached.
+// nsgLevel is one NSG on a path with where it is attached: to subnet sub,
+// or to NIC nic.
 type nsgLevel struct {
-	nsg   *topology.NSG
-	label string
+	nsg *topology.NSG
+	sub *topology.Subnet
+	nic *topology.NIC
+}
+
+// label names where the NSG is attached: "subnet vnet/name" or "NIC name".
+func (l nsgLevel) label() string {
+	if l.nic != nil {
+		return "NIC " + l.nic.Name
+	}
+	return "subnet " + l.sub.ID()
+}
+
+// writeLabel writes label() without building it.
+func (t *traceText) level(l nsgLevel) *traceText {
+	if l.nic != nil {
+		return t.s("NIC ").s(l.nic.Name)
+	}
+	return t.s("subnet ").s(l.sub.ID())
 }
 
 // nsgLevels lists the NSGs a packet meets in order: inbound subnet then NIC,
 // outbound NIC then subnet (reference 1.4). A private endpoint's NSGs apply
 // only when its subnet's network policies enable them.
-func nsgLevels(nic *topology.NIC, sub *topology.Subnet, inbound bool) []nsgLevel {
+func nsgLevels(nic *topology.NIC, sub *topology.Subnet, inbound bool) nsgPath {
+	var p nsgPath
 	if nic != nil && nic.Kind == topology.KindPrivateEndpoint && !nic.Subnet.PENSGEnabled() {
-		return nil
+		return p
 	}
-	var sl, nl []nsgLevel
-	if sub != nil && sub.NSG != nil {
-		sl = []nsgLevel{{sub.NSG, "subnet " + sub.ID()}}
+	if inbound && sub != nil && sub.NSG != nil {
+		p.add(nsgLevel{nsg: sub.NSG, sub: sub})
 	}
 	if nic != nil && nic.NSG != nil {
-		nl = []nsgLevel{{nic.NSG, "NIC " + nic.Name}}
+		p.add(nsgLevel{nsg: nic.NSG, nic: nic})
 	}
-	if inbound {
-		return append(sl, nl...)
+	if !inbound && sub != nil && sub.NSG != nil {
+		p.add(nsgLevel{nsg: sub.NSG, sub: sub})
 	}
-	return append(nl, sl...)
+	return p
 }
+
+// nsgPath is the NSGs a packet meets at one place, at most two, held by
+// value so that listing them allocates nothing.
+type nsgPath struct {
+	l [2]nsgLevel
+	n int
+}
+
+func (p *nsgPath) add(l nsgLevel) {
+	p.l[p.n] = l
+	p.n++
+}
+
+// list returns the levels in order.
+func (p *nsgPath) list() []nsgLevel { return p.l[:p.n] }
 
 // evalNSG returns the first rule of nsg that matches f.
 func (tr *tracer) evalNSG(nsg *topology.NSG, inbound bool, f topology.Flow, v *topology.VNet, srcNIC, dstNIC *topology.NIC) *topology.SecurityRule {
 	return nsg.Evaluate(tr.t.Topology, inbound, f, v, srcNIC, dstNIC) // never nil: the default rules match everything
 }
 
-func (tr *tracer) applyNSGs(levels []nsgLevel, inbound bool, f topology.Flow, v *topology.VNet, srcNIC, dstNIC *topology.NIC) bool {
+func (tr *tracer) applyNSGs(path nsgPath, inbound bool, f topology.Flow, v *topology.VNet, srcNIC, dstNIC *topology.NIC) bool {
 	if tr.reply {
 		return true // the flow record lets the reply through (reference 1.3)
 	}
@@ -362,6 +481,9 @@ func (tr *tracer) applyNSGs(levels []nsgLevel, inbound bool, f topology.Flow, v 
 		return true
 	}
 	if tr.obs != nil {
+		// A copy for the closure, so that path stays on the stack.
+		levels := make([]nsgLevel, path.n)
+		copy(levels, path.l[:path.n])
 		for _, lvl := range levels {
 			tr.obs.nsg(lvl.nsg, inbound)
 		}
@@ -381,14 +503,20 @@ func (tr *tracer) applyNSGs(levels []nsgLevel, inbound bool, f topology.Flow, v 
 	if inbound {
 		dir = "Inbound"
 	}
-	for _, lvl := range levels {
+	for i := 0; i < path.n; i++ {
+		lvl := path.l[i]
 		r := tr.evalNSG(lvl.nsg, inbound, f, v, srcNIC, dstNIC)
 		if !tr.quiet {
-			tr.hop(lvl.nsg.Name, "nsg", strings.ToLower(r.Access()), "%s %s: rule %s (priority %d) %s", lvl.label, dir, r.Name, r.Priority, r.Access())
+			action, access := "deny", "Deny"
+			if r.Allow {
+				action, access = "allow", "Allow"
+			}
+			d := tr.detail().level(lvl).s(" ").s(dir).s(": rule ").s(r.Name).s(" (priority ").int(int64(r.Priority)).s(") ").s(access).done()
+			tr.hopText(lvl.nsg.Name, "nsg", action, d)
 		}
 		if !r.Allow {
-			return tr.deny(ReasonNSG, &BlockedBy{Kind: "nsgRule", Name: r.Name, Resource: lvl.nsg.Name},
-				"%s rule %s (priority %d) on %s denies %s", dir, r.Name, r.Priority, lvl.label, f)
+			return tr.denyText(ReasonNSG, &BlockedBy{Kind: "nsgRule", Name: r.Name, Resource: lvl.nsg.Name},
+				tr.detail().s(dir).s(" rule ").s(r.Name).s(" (priority ").int(int64(r.Priority)).s(") on ").level(lvl).s(" denies ").flow(f).done())
 		}
 	}
 	return true
@@ -413,7 +541,11 @@ func (tr *tracer) route(sub *topology.Subnet, at *topology.NIC, dst *Endpoint, f
 		return tr.deny(ReasonNoRoute, &BlockedBy{Kind: "route", Name: "none", Resource: sub.ID()}, "subnet %s has no route to %s", sub.ID(), f.Dst)
 	}
 	if !tr.quiet {
-		tr.hop(sub.ID(), "route", "match", "%s -> %s (%s)", prefix, hopText(r), r.Describe())
+		d := tr.detail().prefix(prefix).s(" -> ").s(r.NextHopType)
+		if r.NextHopIP.IsValid() {
+			d.s(" ").addr(r.NextHopIP)
+		}
+		tr.hopText(sub.ID(), "route", "match", d.s(" (").s(r.Describe()).s(")").done())
 	}
 	switch r.NextHopType {
 	case topology.HopNone:
@@ -445,13 +577,6 @@ func (tr *tracer) route(sub *topology.Subnet, at *topology.NIC, dst *Endpoint, f
 	return tr.deny(ReasonNoRoute, routeBlocker(r, sub), "next hop type %s is not modelled", r.NextHopType)
 }
 
-func hopText(r *topology.Route) string {
-	if r.NextHopIP.IsValid() {
-		return r.NextHopType + " " + r.NextHopIP.String()
-	}
-	return r.NextHopType
-}
-
 func routeBlocker(r *topology.Route, sub *topology.Subnet) *BlockedBy {
 	switch r.Source {
 	case topology.SourceUser:
@@ -469,7 +594,7 @@ func (tr *tracer) crossPeering(p *topology.Peering, f topology.Flow, forwarded b
 		return tr.deny(ReasonNoRoute, nil, "no connected peering")
 	}
 	if !tr.quiet {
-		tr.hop(p.Name, "peering", "cross", "%s -> %s (%s)", p.From.Name, p.To.Name, p.NextHopType())
+		tr.hopText(p.Name, "peering", "cross", tr.detail().s(p.From.Name).s(" -> ").s(p.To.Name).s(" (").s(p.NextHopType()).s(")").done())
 	}
 	if !p.AllowVirtualNetworkAccess {
 		return tr.deny(ReasonPeeringAccess, &BlockedBy{Kind: "peering", Name: p.Name, Resource: p.From.Name}, "peering %s has allowVirtualNetworkAccess: false", p.Name)
@@ -495,14 +620,16 @@ func (tr *tracer) deliverInVNet(v *topology.VNet, dst *Endpoint, f topology.Flow
 	}
 	sub := v.SubnetAt(f.Dst)
 	if sub == nil {
-		tr.hop(v.Name, "vnet", "drop", "%s is in the address space of %s but in no subnet", f.Dst, v.Name)
+		if !tr.quiet {
+			tr.hop(v.Name, "vnet", "drop", "%s is in the address space of %s but in no subnet", f.Dst, v.Name)
+		}
 		return tr.deny(ReasonNoRoute, &BlockedBy{Kind: "vnet", Name: v.Name, Resource: v.Name}, "%s is in no subnet of %s", f.Dst, v.Name)
 	}
 	if !tr.applyNSGs(nsgLevels(nil, sub, true), true, f, sub.VNet, tr.srcNIC(f), nil) {
 		return false
 	}
 	if !tr.quiet {
-		tr.hop(sub.ID(), "destination", "deliver", "%s in %s", f.Dst, sub.ID())
+		tr.hopText(sub.ID(), "destination", "deliver", tr.detail().addr(f.Dst).s(" in ").s(sub.ID()).done())
 	}
 	return tr.checkReply(sub, nil, f)
 }
@@ -523,15 +650,17 @@ func (tr *tracer) deliverNIC(n *topology.NIC, f topology.Flow) bool {
 	if !tr.applyNSGs(nsgLevels(n, n.Subnet, true), true, f, n.VNet(), tr.srcNIC(f), n) {
 		return false
 	}
-	what := nicLabel(n)
-	if n.PrivateEndpoint != nil {
-		what = fmt.Sprintf("private endpoint %s (%s %s)", n.Name, n.PrivateEndpoint.Service.Name, n.PrivateEndpoint.GroupID)
-		if r := managedRule(tr.t, n.PrivateEndpoint); r != nil {
-			what += ", made by " + r.Describe()
-		}
-	}
 	if !tr.quiet {
-		tr.hop(n.Name, "destination", "deliver", "%s at %s in %s", what, n.IP, n.Subnet.ID())
+		d := tr.detail()
+		if n.PrivateEndpoint != nil {
+			d.s("private endpoint ").s(n.Name).s(" (").s(n.PrivateEndpoint.Service.Name).s(" ").s(n.PrivateEndpoint.GroupID).s(")")
+			if r := managedRule(tr.t, n.PrivateEndpoint); r != nil {
+				d.s(", made by ").s(r.Describe())
+			}
+		} else {
+			d.s(string(n.Kind)).s(" ").s(n.Name)
+		}
+		tr.hopText(n.Name, "destination", "deliver", d.s(" at ").addr(n.IP).s(" in ").s(n.Subnet.ID()).done())
 	}
 	return tr.checkReply(n.Subnet, n, f)
 }
@@ -563,13 +692,17 @@ func (tr *tracer) toAppliance(sub *topology.Subnet, dst *Endpoint, f topology.Fl
 		}
 		return tr.deliverNIC(nva, f)
 	}
-	if tr.visited[nva.Name] {
-		tr.hop(nva.Name, "appliance", "drop", "the packet came back to %s", nva.Name)
+	if tr.wasVisited(nva.Name) {
+		if !tr.quiet {
+			tr.hop(nva.Name, "appliance", "drop", "the packet came back to %s", nva.Name)
+		}
 		return tr.deny(ReasonLoop, routeBlocker(r, sub), "routing loop: the packet reached appliance %s twice (%s)", nva.Name, r.Describe())
 	}
-	tr.visited[nva.Name] = true
+	tr.visited = append(tr.visited, nva.Name)
 	if tr.reply && !slices.Contains(tr.forward, nva) {
-		tr.hop(nva.Name, "appliance", "drop", "the reply reaches appliance %s, which did not see the flow", nva.Name)
+		if !tr.quiet {
+			tr.hop(nva.Name, "appliance", "drop", "the reply reaches appliance %s, which did not see the flow", nva.Name)
+		}
 		return tr.deny(ReasonAsymmetric, routeBlocker(r, sub), "the reply to %s is routed by %s through appliance %s, which never saw the request; the return path is asymmetric", f.Dst, r.Describe(), nva.Name)
 	}
 	if nvaVNet != sub.VNet {
@@ -591,7 +724,9 @@ func (tr *tracer) toAppliance(sub *topology.Subnet, dst *Endpoint, f topology.Fl
 	if !tr.applianceAllows(nva, f) {
 		return false
 	}
-	tr.hop(nva.Name, "appliance", "forward", "virtual appliance %s (%s) forwards %s", nva.Name, nva.IP, f.Dst)
+	if !tr.quiet {
+		tr.hopText(nva.Name, "appliance", "forward", tr.detail().s("virtual appliance ").s(nva.Name).s(" (").addr(nva.IP).s(") forwards ").addr(f.Dst).done())
+	}
 	tr.appliances = append(tr.appliances, nva)
 	if !tr.applyNSGs(nsgLevels(nva, nva.Subnet, false), false, f, nvaVNet, tr.srcNIC(f), dstNIC(dst)) {
 		return false
@@ -621,14 +756,20 @@ func (tr *tracer) toGateway(sub *topology.Subnet, dst *Endpoint, f topology.Flow
 	if r.Source == topology.SourceUser && gw.Type == "ExpressRoute" {
 		return tr.deny(ReasonNextHopUnreachable, routeBlocker(r, sub), "%s sends to an ExpressRoute gateway, which can't be a user route's next hop", r.Describe())
 	}
-	tr.hop(gw.Name, "gateway", "forward", "%s gateway %s in %s", gw.Type, gw.Name, gw.VNet.Name)
+	if !tr.quiet {
+		tr.hop(gw.Name, "gateway", "forward", "%s gateway %s in %s", gw.Type, gw.Name, gw.VNet.Name)
+	}
 	onPrem := gw.ReachesOnPremises(f.Dst)
 	if tr.reply && onPrem {
-		tr.hop("on-premises", "reply", "deliver", "the reply returns to %s through %s", f.Dst, gw.Name)
+		if !tr.quiet {
+			tr.hop("on-premises", "reply", "deliver", "the reply returns to %s through %s", f.Dst, gw.Name)
+		}
 		return true
 	}
 	if onPrem {
-		tr.hop("on-premises", "destination", "deliver", "%s via %s", f.Dst, gw.Name)
+		if !tr.quiet {
+			tr.hop("on-premises", "destination", "deliver", "%s via %s", f.Dst, gw.Name)
+		}
 		return tr.replyFromGateway(gw, f)
 	}
 	// A VPN gateway routes between the VNets that use it, so a spoke can
@@ -639,7 +780,9 @@ func (tr *tracer) toGateway(sub *topology.Subnet, dst *Endpoint, f topology.Flow
 		gsub := gw.VNet.SubnetAt(gw.IP)
 		return tr.route(gsub, gw.NIC, dst, f, false)
 	}
-	tr.hop("on-premises", "destination", "deliver", "%s is outside the gateway's on-premises prefixes; forced tunneling hands it to on-premises, whose own devices decide", f.Dst)
+	if !tr.quiet {
+		tr.hop("on-premises", "destination", "deliver", "%s is outside the gateway's on-premises prefixes; forced tunneling hands it to on-premises, whose own devices decide", f.Dst)
+	}
 	if !tr.reply {
 		tr.res.Egress = "forced tunneling to on-premises through " + gw.Name
 	}
@@ -653,7 +796,9 @@ func (tr *tracer) replyFromGateway(gw *topology.Gateway, f topology.Flow) bool {
 		return true
 	}
 	rt := tr.replyTracer()
-	rt.hop(gw.Name, "reply", "receive", "the reply from %s comes back through %s", f.Dst, gw.Name)
+	if !rt.quiet {
+		rt.hop(gw.Name, "reply", "receive", "the reply from %s comes back through %s", f.Dst, gw.Name)
+	}
 	return tr.finishReply(rt, rt.route(gw.VNet.SubnetAt(gw.IP), gw.NIC, tr.origin, f.Reply(), false), f)
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"reflect"
-	"regexp"
 	"strings"
 	"sync"
 
@@ -32,7 +31,7 @@ var chunkMin = 4 << 20
 // variable so that tests can cut small files).
 var chunkBytes = 512 << 10
 
-var topKey = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*):(.*)$`)
+var topKey = lazyRegexp(`^([A-Za-z_][A-Za-z0-9_]*):(.*)$`) // large files only
 
 // hasAnchors reports whether data may hold a YAML anchor or alias (& or *
 // at the start of a token, followed by a name), which pieces can't split
@@ -179,7 +178,7 @@ func splitPieces(data []byte) ([]piece, bool) {
 		if len(l) == 0 || l[0] == ' ' || l[0] == '\t' || l[0] == '#' || l[0] == '\n' || l[0] == '\r' || l[0] == '-' {
 			continue
 		}
-		m := topKey.FindSubmatch(bytes.TrimRight(l, "\r\n"))
+		m := topKey().FindSubmatch(bytes.TrimRight(l, "\r\n"))
 		if m == nil {
 			return nil, false // something other than plain top-level keys
 		}
@@ -199,7 +198,7 @@ func splitPieces(data []byte) ([]piece, bool) {
 	var out []piece
 	for _, s := range secs {
 		head := bytes.TrimRight(lines[s.start], "\r\n")
-		rest := strings.TrimSpace(string(topKey.FindSubmatch(head)[2]))
+		rest := strings.TrimSpace(string(topKey().FindSubmatch(head)[2]))
 		// Find the sequence item marker: the first content line's indentation.
 		marker := []byte(nil)
 		if rest == "" {

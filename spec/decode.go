@@ -249,11 +249,18 @@ func (p *part) walkItems(n *yaml.Node, path string, from int) {
 }
 
 var (
-	reLine     = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-	reNotFound = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
-	reField    = regexp.MustCompile(`^field ([^\s:]+): (.*)$`)
-	reCannot   = regexp.MustCompile("^cannot unmarshal !!(\\w+)(?: `([^`]*)`)? into (\\S+)$")
+	// Compiled on first use: they read error messages, and every process
+	// would pay for compiling them at start-up.
+	reLine     = lazyRegexp(`^(?:yaml: )?line (\d+): (.*)$`)
+	reNotFound = lazyRegexp(`^field (\S+) not found in type \S+$`)
+	reField    = lazyRegexp(`^field ([^\s:]+): (.*)$`)
+	reCannot   = lazyRegexp("^cannot unmarshal !!(\\w+)(?: `([^`]*)`)? into (\\S+)$")
 )
+
+// lazyRegexp returns a function that compiles expr on its first call.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // decode decodes the YAML strictly into a Scenario, so that unknown keys
 // are errors. The node tree behind error positions and variants is parsed
@@ -292,7 +299,8 @@ func decode(name string, data []byte) (*Scenario, *positions, func() *yaml.Node,
 	var sc Scenario
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	err := dec.Decode(&sc)
+	catch := rootCatcher{sc: &sc}
+	err := dec.Decode(&catch)
 	var te *yaml.TypeError
 	switch {
 	case err == io.EOF:
@@ -325,7 +333,26 @@ func decode(name string, data []byte) (*Scenario, *positions, func() *yaml.Node,
 		}
 		return nil, nil, nil, ErrorList{{File: name, Line: l, Key: "apiVersion", Msg: fmt.Sprintf("%q is not supported; want %q", sc.APIVersion, APIVersion)}}
 	}
+	if catch.node != nil && len(sc.Variants) > 0 {
+		// Variants are built from the tree: the one yaml.v3 decoded is the
+		// one root() would parse again (the same parser on the same text;
+		// decoding only reads it). Without variants the tree is left to
+		// the collector, and parsed again only to place an error.
+		once.Do(func() { mapping = catch.node })
+	}
 	return &sc, pos, root, nil
+}
+
+// rootCatcher decodes a Scenario as decoding into it does, and keeps the
+// node tree yaml.v3 parsed for it.
+type rootCatcher struct {
+	sc   *Scenario
+	node *yaml.Node
+}
+
+func (r *rootCatcher) UnmarshalYAML(n *yaml.Node) error {
+	r.node = n
+	return r.sc.UnmarshalYAML(n)
 }
 
 // yamlErrors turns yaml.v3 errors into located Errors, one per problem;
@@ -341,18 +368,18 @@ func yamlErrors(name string, pos *positions, err error, off int) ErrorList {
 	var out ErrorList
 	for _, m := range msgs {
 		e := &Error{File: name, Msg: strings.TrimPrefix(m, "yaml: ")}
-		if sm := reLine.FindStringSubmatch(m); sm != nil {
+		if sm := reLine().FindStringSubmatch(m); sm != nil {
 			e.Line, _ = strconv.Atoi(sm[1])
 			e.Line += off
 			e.Msg = sm[2]
 		}
-		if sm := reField.FindStringSubmatch(e.Msg); sm != nil {
+		if sm := reField().FindStringSubmatch(e.Msg); sm != nil {
 			e.Key = keyOnLine(pos, e.Line, sm[1])
 			e.Msg = sm[2]
-		} else if sm := reNotFound.FindStringSubmatch(e.Msg); sm != nil {
+		} else if sm := reNotFound().FindStringSubmatch(e.Msg); sm != nil {
 			e.Key = keyOnLine(pos, e.Line, sm[1])
 			e.Msg = fmt.Sprintf("unknown key %q", sm[1])
-		} else if sm := reCannot.FindStringSubmatch(e.Msg); sm != nil {
+		} else if sm := reCannot().FindStringSubmatch(e.Msg); sm != nil {
 			var value string
 			e.Key, value = keyForValue(pos, e.Line, sm[1], sm[2])
 			if value != "" {
@@ -409,7 +436,7 @@ func keyForValue(pos *positions, line int, tag, shown string) (key, value string
 func syntaxError(name string, data []byte, err error) ErrorList {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	reported := 0
-	if sm := reLine.FindStringSubmatch(err.Error()); sm != nil {
+	if sm := reLine().FindStringSubmatch(err.Error()); sm != nil {
 		msg = sm[2]
 		reported, _ = strconv.Atoi(sm[1])
 	}
@@ -417,7 +444,7 @@ func syntaxError(name string, data []byte, err error) ErrorList {
 	start := 0 // index of the first line of the section
 	if reported > 0 && reported <= len(lines) {
 		for k := reported - 1; k >= 0; k-- {
-			if topKey.Match(lines[k]) {
+			if topKey().Match(lines[k]) {
 				start = k
 				break
 			}

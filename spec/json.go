@@ -32,7 +32,10 @@ var jsonFast = true
 // jsonPieceBytes is about how many bytes of list items one piece holds.
 const jsonPieceBytes = 256 << 10
 
-var jsonOpts = json.JoinOptions(json.RejectUnknownMembers(true))
+var jsonOpts = json.JoinOptions(json.RejectUnknownMembers(true), json.WithUnmarshalers(jsonRules))
+
+// jsonPlainOpts decodes without decodeRules (tests compare the two).
+var jsonPlainOpts = json.JoinOptions(json.RejectUnknownMembers(true))
 
 // jsonViaYAML lists the top-level keys decoded by yaml.v3 (flow YAML).
 var jsonViaYAML = map[string]bool{"variants": true, "machineLearning": true, "expectations": true}
@@ -325,4 +328,43 @@ func decodeFlowYAML(data []byte, m *jsonMember, fv reflect.Value) error {
 	}
 	fv.Set(reflect.ValueOf(sc).Field(m.field))
 	return nil
+}
+
+// IsScenarioJSON reports whether data is a JSON object with a top-level
+// "apiVersion" member whose value is APIVersion: a vnetsim scenario written
+// as JSON (vnetsim gen -o estate.json), not an ARM or Terraform file that a
+// .json name would otherwise send to the importer. It only looks at the
+// top-level keys and finds where values end; the file is decoded (strictly)
+// later.
+func IsScenarioJSON(data []byte) bool {
+	i := skipWS(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return false
+	}
+	for i = skipWS(data, i+1); i < len(data) && data[i] == '"'; {
+		ke := skipString(data, i)
+		if ke < 0 {
+			return false
+		}
+		key := data[i:ke]
+		i = skipWS(data, ke)
+		if i >= len(data) || data[i] != ':' {
+			return false
+		}
+		i = skipWS(data, i+1)
+		end := skipValue(data, i)
+		if end < 0 {
+			return false
+		}
+		if string(key) == `"apiVersion"` {
+			var v string
+			return json.Unmarshal(data[i:end], &v) == nil && v == APIVersion
+		}
+		i = skipWS(data, end)
+		if i >= len(data) || data[i] != ',' {
+			return false
+		}
+		i = skipWS(data, i+1)
+	}
+	return false
 }

@@ -23,7 +23,7 @@ import (
 
 // lineOf returns the line a yaml.v3 message names ("line 12: ...").
 func lineOf(msg string) int {
-	if sm := reLine.FindStringSubmatch(msg); sm != nil {
+	if sm := reLine().FindStringSubmatch(msg); sm != nil {
 		n, _ := strconv.Atoi(sm[1])
 		return n
 	}

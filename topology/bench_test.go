@@ -2,7 +2,7 @@ package topology
 
 import "testing"
 
-// BenchmarkBuiltinServiceTags measures decompressing and parsing the embedded
+// BenchmarkBuiltinServiceTags measures indexing the embedded
 // ServiceTags_Public file, which every process does once.
 func BenchmarkBuiltinServiceTags(b *testing.B) {
 	for b.Loop() {

@@ -3,6 +3,7 @@ package topology
 import (
 	"net"
 	"net/netip"
+	"slices"
 
 	"github.com/gaissmai/bart"
 	"github.com/yl2chen/cidranger"
@@ -17,6 +18,8 @@ import (
 type PrefixMap[V any] struct {
 	r cidranger.Ranger
 	n int
+	// prefixes are the distinct prefixes, in insertion order.
+	prefixes []netip.Prefix
 }
 
 // prefixEntry is what the trie stores: one prefix and every value inserted for it.
@@ -56,7 +59,47 @@ func NewPrefixMap[V any](prefixes []netip.Prefix, values []V) *PrefixMap[V] {
 		_ = m.r.Insert(byPrefix[p])
 	}
 	m.n = len(order)
+	m.prefixes = order
 	return m
+}
+
+// Boundaries returns, sorted, every address at which the answer of
+// Containing can change: the first address of each prefix and the one
+// after its last, with the first address of each family the map holds.
+// Between two boundaries every address lies in the same prefixes, so a
+// table of Containing's answers at the boundaries answers every address.
+func (m *PrefixMap[V]) Boundaries() []netip.Addr {
+	if m == nil || m.n == 0 {
+		return nil
+	}
+	out := make([]netip.Addr, 0, 2*len(m.prefixes)+2)
+	var v4, v6 bool
+	for _, p := range m.prefixes {
+		a := p.Addr()
+		v4, v6 = v4 || a.Is4(), v6 || !a.Is4()
+		out = append(out, a)
+		if next := lastAddr(p).Next(); next.IsValid() {
+			out = append(out, next)
+		}
+	}
+	if v4 {
+		out = append(out, netip.IPv4Unspecified())
+	}
+	if v6 {
+		out = append(out, netip.IPv6Unspecified())
+	}
+	slices.SortFunc(out, func(a, b netip.Addr) int { return a.Compare(b) })
+	return slices.Compact(out)
+}
+
+// lastAddr returns the last address of the masked prefix p.
+func lastAddr(p netip.Prefix) netip.Addr {
+	b := p.Addr().AsSlice()
+	for i := p.Bits(); i < len(b)*8; i++ {
+		b[i/8] |= 0x80 >> (i % 8)
+	}
+	a, _ := netip.AddrFromSlice(b)
+	return a
 }
 
 // unmapPrefix turns an IPv4-mapped IPv6 prefix (::ffff:10.0.0.0/104) into its

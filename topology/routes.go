@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Route sources, as effective routes list them.
@@ -84,10 +85,37 @@ type RouteSet struct {
 	tagRoutes []*Route
 	// serviceEndpoints are never overridden by user routes (decision 8).
 	serviceEndpoints []*Route
+
+	// table is the answer of the trie of active routes (active, with the
+	// rule that system routes of the VNet and its peerings beat more
+	// specific gateway routes) for every address interval, built from the
+	// trie at the first lookup: a lookup then searches a sorted slice and
+	// allocates nothing, where cidranger allocates on every lookup.
+	tableOnce sync.Once
+	table     []routeInterval
+}
+
+// routeInterval is the trie's answer for the addresses from start up to the
+// next interval's start (of the same family).
+type routeInterval struct {
+	start  netip.Addr
+	route  *Route
+	prefix netip.Prefix
 }
 
 // Lookup returns the route the subnet uses for destination a and the matched prefix.
 func (rs *RouteSet) Lookup(a netip.Addr) (*Route, netip.Prefix, bool) {
+	rs.tableOnce.Do(rs.buildTable)
+	return rs.lookup(a, false)
+}
+
+// LookupTrie is Lookup asking the trie itself for every address (the
+// table's source), for tests and for benchmarks' yardstick.
+func (rs *RouteSet) LookupTrie(a netip.Addr) (*Route, netip.Prefix, bool) {
+	return rs.lookup(a, true)
+}
+
+func (rs *RouteSet) lookup(a netip.Addr, trie bool) (*Route, netip.Prefix, bool) {
 	for _, r := range rs.serviceEndpoints {
 		if p, ok := r.set.Longest(a); ok {
 			return r, p, true
@@ -95,20 +123,10 @@ func (rs *RouteSet) Lookup(a netip.Addr) (*Route, netip.Prefix, bool) {
 	}
 	var best *Route
 	var bestP netip.Prefix
-	if c := rs.active.Containing(a); len(c) > 0 {
-		m := c[len(c)-1]
-		best, bestP = m.Values[0], m.Prefix
-		// System routes for the VNet and its peerings win over more
-		// specific BGP routes (UDR, route selection rule 3).
-		if best.Source == SourceGateway {
-			for i := len(c) - 2; i >= 0; i-- {
-				s := c[i].Values[0]
-				if s.Source == SourceDefault && (s.NextHopType == HopVnetLocal || s.NextHopType == HopPeering || s.NextHopType == HopGlobalPeering) {
-					best, bestP = s, c[i].Prefix
-					break
-				}
-			}
-		}
+	if trie {
+		best, bestP = rs.activeFromTrie(a)
+	} else {
+		best, bestP = rs.activeFromTable(a)
 	}
 	// A tag route wins on a longer prefix, and on an equal one over system
 	// and gateway routes but not over a user route with a written prefix.
@@ -123,6 +141,65 @@ func (rs *RouteSet) Lookup(a netip.Addr) (*Route, netip.Prefix, bool) {
 		}
 	}
 	return best, bestP, best != nil
+}
+
+// activeFromTrie returns the active route with a written prefix for a, as
+// the trie answers.
+func (rs *RouteSet) activeFromTrie(a netip.Addr) (*Route, netip.Prefix) {
+	c := rs.active.Containing(a)
+	if len(c) == 0 {
+		return nil, netip.Prefix{}
+	}
+	m := c[len(c)-1]
+	best, bestP := m.Values[0], m.Prefix
+	// System routes for the VNet and its peerings win over more
+	// specific BGP routes (UDR, route selection rule 3).
+	if best.Source == SourceGateway {
+		for i := len(c) - 2; i >= 0; i-- {
+			s := c[i].Values[0]
+			if s.Source == SourceDefault && (s.NextHopType == HopVnetLocal || s.NextHopType == HopPeering || s.NextHopType == HopGlobalPeering) {
+				best, bestP = s, c[i].Prefix
+				break
+			}
+		}
+	}
+	return best, bestP
+}
+
+// buildTable asks the trie for its answer at every boundary of its
+// prefixes (see PrefixMap.Boundaries).
+func (rs *RouteSet) buildTable() {
+	bs := rs.active.Boundaries()
+	table := make([]routeInterval, len(bs))
+	for i, b := range bs {
+		r, p := rs.activeFromTrie(b)
+		table[i] = routeInterval{start: b, route: r, prefix: p}
+	}
+	rs.table = table
+}
+
+// activeFromTable is activeFromTrie read from the table.
+func (rs *RouteSet) activeFromTable(a netip.Addr) (*Route, netip.Prefix) {
+	if !a.IsValid() {
+		return nil, netip.Prefix{}
+	}
+	a = a.Unmap()
+	t := rs.table
+	// The last interval starting at or before a.
+	lo, hi := 0, len(t)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if t[m].start.Compare(a) <= 0 {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo == 0 || t[lo-1].start.BitLen() != a.BitLen() {
+		return nil, netip.Prefix{}
+	}
+	iv := &t[lo-1]
+	return iv.route, iv.prefix
 }
 
 var reservedNone = []netip.Prefix{

@@ -84,7 +84,70 @@ type ServiceTags struct {
 	Source       string
 	ChangeNumber int
 	Cloud        string
-	byName       map[string]*ServiceTag
+
+	// The embedded file's tags are found by name as written (exact: no
+	// name copied or lower-cased at start-up); a name in another case
+	// falls back to the lower-cased map, built on first use, unless no
+	// tag's name has the name's length and first letter in ASCII lower
+	// case (foldLens, foldFirst), as for the CIDRs and addresses routes
+	// and rules name. nil for a file read from disk.
+	exact     map[string]*ServiceTag
+	foldLens  [4]uint64 // bit n: a name of n bytes (n < 256)
+	foldFirst [4]uint64 // bit c: a name starting with c in ASCII lower case
+	// tags lists the tags for the folded map, built from it on first use.
+	tags     []ServiceTag
+	foldOnce sync.Once
+	fold     map[string]*ServiceTag // lower-cased name -> tag
+	regions  struct {
+		once sync.Once
+		ok   bool
+	}
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		c += 'a' - 'A'
+	}
+	return c
+}
+
+// asciiEqualFold reports whether a and b, both ASCII, are equal but for
+// case; for ASCII text it is strings.ToLower(a) == strings.ToLower(b).
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if lowerASCII(a[i]) != lowerASCII(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// byName returns the tags by lower-cased name (built on first use for the
+// embedded file: only a name written in another case, and the messages
+// that suggest a tag, need it).
+func (st *ServiceTags) byName() map[string]*ServiceTag {
+	st.foldOnce.Do(func() {
+		if st.fold != nil {
+			return
+		}
+		st.fold = make(map[string]*ServiceTag, len(st.tags))
+		for i := range st.tags {
+			st.fold[strings.ToLower(st.tags[i].Name)] = &st.tags[i]
+		}
+	})
+	return st.fold
 }
 
 type serviceTagsFile struct {
@@ -111,7 +174,7 @@ func ParseServiceTags(source string, r io.Reader) (*ServiceTags, error) {
 	if len(f.Values) == 0 {
 		return nil, fmt.Errorf("ParseServiceTags(%q): no values: not a ServiceTags_Public file", source)
 	}
-	st := &ServiceTags{Source: source, ChangeNumber: f.ChangeNumber, Cloud: f.Cloud, byName: make(map[string]*ServiceTag, len(f.Values))}
+	st := &ServiceTags{Source: source, ChangeNumber: f.ChangeNumber, Cloud: f.Cloud, fold: make(map[string]*ServiceTag, len(f.Values))}
 	for _, v := range f.Values {
 		if v.Name == "" {
 			return nil, fmt.Errorf("ParseServiceTags(%q): a value has no name", source)
@@ -121,7 +184,7 @@ func ParseServiceTags(source string, r io.Reader) (*ServiceTags, error) {
 				return nil, fmt.Errorf("ParseServiceTags(%q): tag %s: %v", source, v.Name, err)
 			}
 		}
-		st.byName[strings.ToLower(v.Name)] = &ServiceTag{Name: v.Name, Region: v.Properties.Region, SystemService: v.Properties.SystemService, raw: v.Properties.AddressPrefixes}
+		st.fold[strings.ToLower(v.Name)] = &ServiceTag{Name: v.Name, Region: v.Properties.Region, SystemService: v.Properties.SystemService, raw: v.Properties.AddressPrefixes}
 	}
 	return st, nil
 }
@@ -153,16 +216,32 @@ func parseBuiltin() (*ServiceTags, error) {
 	text := builtinServiceTags
 	header, rest, _ := strings.Cut(text, "\n")
 	change, cloud, _ := strings.Cut(header, "\t")
-	st := &ServiceTags{Source: "builtin", Cloud: cloud, byName: make(map[string]*ServiceTag, 3000)}
+	n := strings.Count(rest, "\n") + 1
+	st := &ServiceTags{Source: "builtin", Cloud: cloud, exact: make(map[string]*ServiceTag, n), tags: make([]ServiceTag, 0, n)}
 	st.ChangeNumber, _ = strconv.Atoi(change)
+	ascii := true
 	for rest != "" {
 		var line string
 		line, rest, _ = strings.Cut(rest, "\n")
-		f := strings.SplitN(line, "\t", 4)
-		if len(f) != 4 {
+		name, f1, ok1 := strings.Cut(line, "\t")
+		region, f2, ok2 := strings.Cut(f1, "\t")
+		system, packed, ok3 := strings.Cut(f2, "\t")
+		if !ok1 || !ok2 || !ok3 {
 			return nil, fmt.Errorf("builtin service tags: malformed line %q", line)
 		}
-		st.byName[strings.ToLower(f[0])] = &ServiceTag{Name: f[0], Region: f[1], SystemService: f[2], packed: f[3]}
+		if ascii = ascii && name != "" && len(name) < 256 && isASCII(name); ascii {
+			c := lowerASCII(name[0])
+			st.foldLens[len(name)/64] |= 1 << (len(name) % 64)
+			st.foldFirst[c/64] |= 1 << (c % 64)
+		}
+		st.tags = append(st.tags, ServiceTag{Name: name, Region: region, SystemService: system, packed: packed})
+		st.exact[name] = &st.tags[len(st.tags)-1]
+	}
+	if !ascii {
+		st.foldLens, st.foldFirst = [4]uint64{}, [4]uint64{}
+		for i := range st.foldLens {
+			st.foldLens[i], st.foldFirst[i] = ^uint64(0), ^uint64(0) // no filter
+		}
 	}
 	return st, nil
 }
@@ -172,9 +251,54 @@ func (st *ServiceTags) Lookup(name string) (*ServiceTag, bool) {
 	if st == nil {
 		return nil, false
 	}
-	t, ok := st.byName[strings.ToLower(name)]
+	if st.exact != nil {
+		if t, ok := st.exact[name]; ok {
+			// Names in the embedded file are distinct but for case (a
+			// test checks), so the lower-cased map finds the same tag.
+			return t, true
+		}
+		if len(name) < 256 && isASCII(name) {
+			if st.foldLens[len(name)/64]&(1<<(len(name)%64)) == 0 {
+				return nil, false
+			}
+			if name != "" {
+				if c := lowerASCII(name[0]); st.foldFirst[c/64]&(1<<(c%64)) == 0 {
+					return nil, false
+				}
+			}
+		}
+	}
+	t, ok := st.byName()[strings.ToLower(name)]
 	return t, ok
 }
 
+// hasRegions reports whether a tag's name starts with "AzureCloud."
+// (ignoring case), once per file.
+func (st *ServiceTags) hasRegions() bool {
+	st.regions.once.Do(func() { st.regions.ok = st.hasPrefixFold("AzureCloud.") })
+	return st.regions.ok
+}
+
+// hasPrefixFold reports whether a tag's lower-cased name starts with
+// prefix in lower case.
+func (st *ServiceTags) hasPrefixFold(prefix string) bool {
+	prefix = strings.ToLower(prefix)
+	if st.exact != nil && isASCII(prefix) {
+		// ASCII names: no lower-cased copies needed.
+		for i := range st.tags {
+			if name := st.tags[i].Name; len(name) >= len(prefix) && asciiEqualFold(name[:len(prefix)], prefix) {
+				return true
+			}
+		}
+		return false
+	}
+	for name := range st.byName() {
+		if strings.HasPrefix(name, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
 // Len reports how many tags the file holds.
-func (st *ServiceTags) Len() int { return len(st.byName) }
+func (st *ServiceTags) Len() int { return len(st.byName()) }

@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"regexp"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -100,12 +101,7 @@ func (c *compiler) tagsHaveRegions() bool {
 	if c.tags == nil {
 		return false
 	}
-	for name := range c.tags.byName {
-		if strings.HasPrefix(name, "azurecloud.") {
-			return true
-		}
-	}
-	return false
+	return c.tags.hasRegions()
 }
 
 // Special subnets: Azure reserves these names for one service each.
@@ -563,7 +559,9 @@ func (c *compiler) validatePublicIPs() {
 }
 
 var (
-	reGUID        = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	reGUID = sync.OnceValue(func() *regexp.Regexp { // compiled on first use, not at start-up
+		return regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	})
 	bypassOptions = []string{"None", "AzureServices", "Logging", "Metrics"}
 )
 
@@ -573,7 +571,7 @@ var (
 func (c *compiler) validateServices() {
 	for i, s := range c.sc.Services {
 		path := fmt.Sprintf("services[%d]", i)
-		if s.WorkspaceID != "" && !reGUID.MatchString(s.WorkspaceID) {
+		if s.WorkspaceID != "" && !reGUID().MatchString(s.WorkspaceID) {
 			c.errAt(path+".workspaceId", "%q is not a GUID; an Azure ML workspace ID looks like 0a1b2c3d-0000-4000-8000-00aa11bb22cc", s.WorkspaceID)
 		}
 		if s.NetworkACLs != nil && s.NetworkACLs.Bypass != "" {

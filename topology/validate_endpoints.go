@@ -47,7 +47,7 @@ func (t *Topology) nearestTag(s string) string {
 	if t.Tags == nil {
 		return ""
 	}
-	for key, st := range t.Tags.byName {
+	for key, st := range t.Tags.byName() {
 		d := editDistance(ls, key, bestD+1) // bestD+1: ties count
 		if d < bestD || d == bestD && st.Name < best {
 			best, bestD = st.Name, d

@@ -18,6 +18,7 @@ func runMatrix(e *env, args []string) (int, error) {
 	from := fs.String("from", "", "sources: names, vnet/subnet, or subnets, vms, computes, all (default subnets)")
 	to := fs.String("to", "", "destinations: names, vnet/subnet, a service tag, internet, or subnets, vms, services, tags (the scenario's), all (default subnets,services,tags,internet)")
 	shardFlag := fs.String("shard", "", "compute shard i of n (i/n, as 2/8) of the sources, for a CI job or one pod of a Kubernetes Indexed Job; write it with -o json")
+	noClasses := fs.Bool("no-classes", false, "compute every cell on its own instead of once per class of alike sources (the same output, slower: a check of the classes)")
 	merge := fs.Bool("merge", false, "the arguments are the JSON shards of one matrix (matrix --shard i/n -o json): print them merged, the same as one run")
 	out := outputFlag(fs, "text", "json", "yaml", "csv")
 	tags := tagsFlag(fs)
@@ -64,7 +65,7 @@ func runMatrix(e *env, args []string) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		if m, err = n.MatrixShard(*from, *to, shard, e.progressFunc("matrix")); err != nil {
+		if m, err = n.MatrixWith(*from, *to, sim.MatrixOptions{Shard: shard, NoClasses: *noClasses}, e.progressFunc("matrix")); err != nil {
 			return 0, usagef("matrix: %v", err)
 		}
 	}

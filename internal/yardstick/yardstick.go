@@ -51,7 +51,7 @@ func Of(t *topology.Topology) *Stick {
 // lookups runs n lookups.
 func (s *Stick) lookups(n int) {
 	for i := 0; i < n; i++ {
-		s.rs.Lookup(s.addrs[s.next])
+		s.rs.LookupTrie(s.addrs[s.next])
 		s.next++
 		if s.next == len(s.addrs) {
 			s.next = 0

@@ -1,0 +1,5 @@
+//go:build !race
+
+package dnsmock_test
+
+const raceEnabled = false
