@@ -106,17 +106,16 @@ func ParsePortRanges(s string) ([]PortRange, error) {
 // AddrMatch is one side of a rule: any address, a list of prefixes, a
 // service tag, or an application security group.
 type AddrMatch struct {
-	// Prefixes are the addresses the side names: its prefixes, or the
-	// prefixes of its service tag when compile resolved the tag to the
-	// service tags file (an NSG rule's).
 	Prefixes *PrefixSet
 	Tag      string // canonical tag name when the side is a service tag
 	ASG      string // the application security group, when the side names one
 	Text     string // as written
-	Any      bool
-	// tagKind is 1 + the kind of Tag when compile resolved it (with
-	// Prefixes the set of a file tag), so that a trace does not look the
-	// tag up by name; 0 when the tag is looked up.
+	// tagSet and tagKind are Tag resolved at compile (an NSG rule's): the
+	// set of a tag of the service tags file, and 1 + the tag's kind, so
+	// that a trace does not look the tag up by name; tagKind is 0 when the
+	// tag is looked up.
+	tagSet  *PrefixSet
+	Any     bool
 	tagKind uint8
 }
 
@@ -127,9 +126,7 @@ func (t *Topology) resolvedTag(m AddrMatch) AddrMatch {
 	}
 	r := t.tagRef(m.Tag)
 	m.tagKind = uint8(r.kind) + 1
-	if r.kind == tagFromFile {
-		m.Prefixes = r.set
-	}
+	m.tagSet = r.set
 	return m
 }
 
@@ -155,7 +152,7 @@ func (d Direction) String() string {
 	return ""
 }
 
-// SecurityRule is a compiled NSG rule. It is compact (240 bytes, packed
+// SecurityRule is a compiled NSG rule. It is compact (256 bytes, packed
 // without padding): an estate can hold a million of them, and
 // TestCompiledRuleSize holds a compiled rule, with what it allocates, to
 // 300 bytes.
@@ -233,7 +230,7 @@ func (t *Topology) MatchAddr(m *AddrMatch, a netip.Addr, nic *NIC, v *VNet) bool
 		return nic != nil && nic.ASGs[m.ASG]
 	case m.Tag != "":
 		if m.tagKind != 0 {
-			return t.inTag(tagRef{kind: tagKind(m.tagKind - 1), set: m.Prefixes}, a, v)
+			return t.inTag(tagRef{kind: tagKind(m.tagKind - 1), set: m.tagSet}, a, v)
 		}
 		return t.InTag(m.Tag, a, v)
 	default:

@@ -14,9 +14,10 @@ import (
 // estates that differ only in rules per NSG, compiled and kept, the
 // difference in live heap divided by the difference in rules, the NSGs'
 // indexes included. Issue 18 asks for at most 300 bytes; the SecurityRule
-// struct is 240 (a Direction enum instead of a string, one ASG name per
-// side instead of a slice) and 264 were measured with what a rule
-// allocates (272 and about 300-330 before).
+// struct is 256 (a Direction enum instead of a string, one ASG name per
+// side instead of a slice, each side's tag resolved at compile) and about
+// 280 were measured with what a rule allocates (272 and about 300-330
+// before).
 func TestCompiledRuleSize(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds two estates")
@@ -50,7 +51,7 @@ func TestCompiledRuleSize(t *testing.T) {
 	if per > 300 {
 		t.Errorf("%.0f bytes per compiled rule, want <= 300", per)
 	}
-	if size := unsafe.Sizeof(topology.SecurityRule{}); size > 240 {
-		t.Errorf("a SecurityRule is %d bytes, want <= 240", size)
+	if size := unsafe.Sizeof(topology.SecurityRule{}); size > 256 {
+		t.Errorf("a SecurityRule is %d bytes, want <= 256", size)
 	}
 }
