@@ -365,14 +365,16 @@ func (c *classifier) key(sub *topology.Subnet, e, d *Endpoint) (key, cuts string
 	b.WriteString(c.dstKey(d))
 	dn := dstNIC(d)
 	v := sub.VNet
-	for _, lvl := range nsgLevels(e.NIC, sub, false) {
+	out := nsgLevels(e.NIC, sub, false)
+	for _, lvl := range out.list() {
 		c.rules(&b, &cb, lvl.nsg, false, e.Addr, e.NIC, d.Addr, dn, v)
 	}
 	if dsub != nil && c.groupable[dsub] {
 		// The destination's NSGs are left out of c.prefixes: they must
 		// treat both sources alike.
 		b.WriteString("dst|")
-		for _, lvl := range nsgLevels(dn, dsub, true) {
+		in := nsgLevels(dn, dsub, true)
+		for _, lvl := range in.list() {
 			c.rules(&b, &cb, lvl.nsg, true, e.Addr, e.NIC, d.Addr, dn, dsub.VNet)
 		}
 	}
@@ -426,8 +428,8 @@ func resolveFor(t *Network, src, d *Endpoint) (Endpoint, string, error) {
 	if !dd.needsName() {
 		return dd, "", nil
 	}
-	res := &Result{Version: JSONVersion, Verdict: Allowed, Hops: []Hop{}}
-	tr := &tracer{t: t, res: res, hops: &res.Hops, visited: map[string]bool{}, origin: src, quiet: true}
+	tr := newTracer(t, src, true, nil)
+	res := tr.res
 	if err := tr.resolveName(src, &dd); err != nil {
 		return dd, "", err
 	}

@@ -252,11 +252,11 @@ func (t *Network) TraceEndpoints(src, dst *Endpoint, req Request) (*Result, erro
 	return traceWith(t, src, dst, req, nil)
 }
 
-// traceWith traces a flow; with obs, it follows the path every port would
-// take and collects the port boundaries of the rules on it.
-func traceWith(t *Network, src, dst *Endpoint, req Request, obs pathObserver) (*Result, error) {
+// newTracer returns a tracer of a flow from src in one allocation: its
+// result, its state and, for a full trace, room for its hops.
+func newTracer(t *Network, src *Endpoint, quiet bool, obs pathObserver) *tracer {
 	var st *traceState
-	if req.Quiet {
+	if quiet {
 		st = &traceState{}
 	} else {
 		fs := &fullTraceState{}
@@ -265,16 +265,24 @@ func traceWith(t *Network, src, dst *Endpoint, req Request, obs pathObserver) (*
 	}
 	res := &st.res
 	*res = Result{Version: JSONVersion, Verdict: Allowed, Hops: []Hop{}}
-	if !req.Quiet {
+	if !quiet {
 		// Most traces take fewer hops, reply included; the reply's hops
 		// follow the request's in the same block.
 		res.Hops = st.hops[:0:requestBlock]
 	}
 	tr := &st.tr
-	tr.t, tr.res, tr.hops, tr.origin, tr.quiet, tr.obs, tr.text = t, res, &res.Hops, src, req.Quiet, obs, &st.text
+	tr.t, tr.res, tr.hops, tr.origin, tr.quiet, tr.obs, tr.text = t, res, &res.Hops, src, quiet, obs, &st.text
 	tr.appliances, tr.visited = tr.appliancesBuf[:0], tr.visitedBuf[:0]
 	tr.state = st
-	st.text.small = req.Quiet
+	st.text.small = quiet
+	return tr
+}
+
+// traceWith traces a flow; with obs, it follows the path every port would
+// take and collects the port boundaries of the rules on it.
+func traceWith(t *Network, src, dst *Endpoint, req Request, obs pathObserver) (*Result, error) {
+	tr := newTracer(t, src, req.Quiet, obs)
+	st, res := tr.state, tr.res
 	if !req.Quiet {
 		res.From = st.text.begin().endpoint(src).done()
 	}
