@@ -476,12 +476,7 @@ func (p *nsgPath) list() []nsgLevel { return p.l[:p.n] }
 
 // evalNSG returns the first rule of nsg that matches f.
 func (tr *tracer) evalNSG(nsg *topology.NSG, inbound bool, f topology.Flow, v *topology.VNet, srcNIC, dstNIC *topology.NIC) *topology.SecurityRule {
-	for _, r := range nsg.Rules(inbound) {
-		if tr.t.RuleMatches(r, f, v, srcNIC, dstNIC) {
-			return r
-		}
-	}
-	return nil // unreachable: the default rules match everything
+	return nsg.Evaluate(tr.t.Topology, inbound, f, v, srcNIC, dstNIC) // never nil: the default rules match everything
 }
 
 func (tr *tracer) applyNSGs(path nsgPath, inbound bool, f topology.Flow, v *topology.VNet, srcNIC, dstNIC *topology.NIC) bool {
@@ -504,13 +499,8 @@ func (tr *tracer) applyNSGs(path nsgPath, inbound bool, f topology.Flow, v *topo
 		tr.obs.filter(func(p topology.Protocol, port uint16) bool {
 			g := topology.Flow{Src: f.Src, Dst: f.Dst, Protocol: p, SrcPort: f.SrcPort, DstPort: port}
 			for _, lvl := range levels {
-				for _, r := range lvl.nsg.Rules(inbound) {
-					if t.RuleMatches(r, g, v, srcNIC, dstNIC) {
-						if !r.Allow {
-							return false
-						}
-						break
-					}
+				if r := lvl.nsg.Evaluate(t.Topology, inbound, g, v, srcNIC, dstNIC); r != nil && !r.Allow {
+					return false
 				}
 			}
 			return true

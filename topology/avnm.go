@@ -87,9 +87,9 @@ func (c *compiler) compileNetworkManagers() {
 				}
 				switch {
 				case strings.EqualFold(r.Direction, "Inbound"):
-					ar.Direction = "Inbound"
+					ar.Direction = DirInbound
 				case strings.EqualFold(r.Direction, "Outbound"):
-					ar.Direction = "Outbound"
+					ar.Direction = DirOutbound
 				default:
 					c.errAt(rp+".direction", "%q: want Inbound or Outbound", r.Direction)
 				}
@@ -104,7 +104,7 @@ func (c *compiler) compileNetworkManagers() {
 				}
 				if r.Priority < 1 || r.Priority > 4096 {
 					c.errAt(rp+".priority", "%d is outside 1-4096", r.Priority)
-				} else if ar.Direction != "" {
+				} else if ar.Direction != DirNone {
 					k := fmt.Sprintf("%s/%d", ar.Direction, r.Priority)
 					if prev, dup := prios[k]; dup {
 						c.errAt(rp+".priority", "priority %d is already used by %s rule %q of %s", r.Priority, ar.Direction, prev, nm.Name)
@@ -124,9 +124,9 @@ func (c *compiler) compileNetworkManagers() {
 				ar.SrcPorts = c.parsePorts(rp, "source", r.SourcePortRange, r.SourcePortRanges)
 				ar.DstPorts = c.parsePorts(rp, "destination", r.DestinationPortRange, r.DestinationPortRanges)
 				for _, v := range targets {
-					if ar.Direction == "Inbound" {
+					if ar.Direction == DirInbound {
 						v.adminIn = append(v.adminIn, ar)
-					} else if ar.Direction == "Outbound" {
+					} else if ar.Direction == DirOutbound {
 						v.adminOut = append(v.adminOut, ar)
 					}
 				}

@@ -27,6 +27,11 @@ type compiler struct {
 	alloc   map[*Subnet]map[netip.Addr]string
 	vmNICs  map[string]*NIC // VMs by name, before their addresses are allocated
 	aliases map[string]*NIC // compute names of attached VMs → the VM's NIC
+
+	// hostBits keeps the prefixes with host bits that compile parsed, for
+	// validatePrefixes' messages (nsgcompile.go); nil in a copy of the
+	// compiler that does not record them.
+	hostBits *hostBitNotes
 }
 
 func (c *compiler) errAt(path, format string, args ...any) *Error {
@@ -188,7 +193,7 @@ func (c *compiler) parseAddrSide(path, side string, single string, plural []stri
 		if len(asgs) > 1 {
 			c.errAt(path+"."+ak, "a rule can name only one application security group per side, not %d", len(asgs))
 		}
-		return AddrMatch{ASGs: asgs, Text: strings.Join(asgs, ",")}
+		return AddrMatch{ASG: asgs[0], Text: strings.Join(asgs, ",")}
 	}
 	items := plural
 	keyOf := func(j int) string { return fmt.Sprintf("%s.%s[%d]", path, pk, j) }
@@ -204,7 +209,7 @@ func (c *compiler) parseAddrSide(path, side string, single string, plural []stri
 			m.Any = true
 			continue
 		}
-		if p, ok := parsePrefixOrAddr(it); ok {
+		if p, ok := c.parsePrefixNoting(it, items[j], keyOf, j, side, single == ""); ok {
 			prefixes = append(prefixes, p)
 			continue
 		}
@@ -328,6 +333,7 @@ func (c *compiler) compileRouteTables() {
 			c.errAt(path+".name", "duplicate route table %q", rs.Name)
 			continue
 		}
+		c.hostBits.routeParsed(i)
 		rt := &RouteTable{Name: rs.Name, DisableBgpRoutePropagation: rs.DisableBgpRoutePropagation}
 		seen := map[string]bool{}
 		seenPrefix := map[string]string{}
@@ -340,7 +346,7 @@ func (c *compiler) compileRouteTables() {
 			}
 			seen[r.Name] = true
 			ur := &UserRoute{Name: r.Name, Path: rp}
-			if p, ok := parsePrefixOrAddr(r.AddressPrefix); ok && strings.Contains(r.AddressPrefix, "/") {
+			if p, ok := c.parseRoutePrefix(i, rp, r.AddressPrefix); ok && strings.Contains(r.AddressPrefix, "/") {
 				ur.Prefix = p
 			} else if r.AddressPrefix == "" {
 				c.errAt(rp+".addressPrefix", "missing")
@@ -1243,7 +1249,7 @@ func (c *compiler) computeNSG(cp *Compute) *NSG {
 	nsg := &NSG{Name: name}
 	rule := func(rname string, prio int, tag string, lo, hi uint16) {
 		c.useTag(tag)
-		nsg.Inbound = append(nsg.Inbound, &SecurityRule{Name: rname, NSG: name, Priority: prio, Direction: "Inbound", Allow: true, Protocol: ProtocolTCP,
+		nsg.Inbound = append(nsg.Inbound, &SecurityRule{Name: rname, NSG: name, Priority: prio, Direction: DirInbound, Allow: true, Protocol: ProtocolTCP,
 			Src: AddrMatch{Tag: tag, Text: tag}, Dst: AddrMatch{Any: true, Text: "*"}, SrcPorts: AllPorts, DstPorts: PortSet{{lo, hi}}})
 	}
 	rule("AzureMachineLearningInbound", 100, "AzureMachineLearning", 44224, 44224)
@@ -1253,6 +1259,7 @@ func (c *compiler) computeNSG(cp *Compute) *NSG {
 	in, out := defaultRules(name)
 	nsg.Inbound = append(nsg.Inbound, in...)
 	nsg.Outbound = out
+	nsg.buildIndex()
 	c.t.nsgs[name] = nsg
 	c.t.NSGs = append(c.t.NSGs, nsg)
 	return nsg

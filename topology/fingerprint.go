@@ -184,9 +184,8 @@ func (w *refWalker) value(v reflect.Value, field string, parent reflect.Type) {
 					w.out.NSGASGs[w.ctx] = asgs
 				}
 			}
-			l := v.FieldByName("ASGs")
-			for i := 0; i < l.Len(); i++ {
-				asgs[l.Index(i).String()] = true
+			if g := v.FieldByName("ASG").String(); g != "" {
+				asgs[g] = true
 			}
 		case t.PkgPath() != pkgPath || strings.HasPrefix(t.Name(), "PrefixMap["):
 			return // tries and indexes of other packages: their contents are held elsewhere
@@ -198,6 +197,9 @@ func (w *refWalker) value(v reflect.Value, field string, parent reflect.Type) {
 				// service tags database: only the tags the scenario names
 				// matter, and those are in tagSets.
 				continue
+			}
+			if t == typAddrMatch && f.Name == "tagSet" {
+				continue // a service tag resolved at compile: the tag's set, in tagSets
 			}
 			w.value(v.Field(i), f.Name, t)
 		}

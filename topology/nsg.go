@@ -104,28 +104,69 @@ func ParsePortRanges(s string) ([]PortRange, error) {
 }
 
 // AddrMatch is one side of a rule: any address, a list of prefixes, a
-// service tag, or application security groups.
+// service tag, or an application security group.
 type AddrMatch struct {
-	Any      bool
 	Prefixes *PrefixSet
-	Tag      string   // canonical tag name when the side is a service tag
-	ASGs     []string // application security groups
-	Text     string   // as written
+	Tag      string // canonical tag name when the side is a service tag
+	ASG      string // the application security group, when the side names one
+	Text     string // as written
+	// tagSet and tagKind are Tag resolved at compile (an NSG rule's): the
+	// set of a tag of the service tags file, and 1 + the tag's kind, so
+	// that a trace does not look the tag up by name; tagKind is 0 when the
+	// tag is looked up.
+	tagSet  *PrefixSet
+	Any     bool
+	tagKind uint8
 }
 
-// SecurityRule is a compiled NSG rule. Its fields are ordered so that it
-// packs without padding (272 bytes): an estate can hold a million of them.
+// resolvedTag returns m with its tag resolved as t.tagRef resolves it.
+func (t *Topology) resolvedTag(m AddrMatch) AddrMatch {
+	if m.Tag == "" || m.Any || m.ASG != "" || m.Prefixes != nil {
+		return m
+	}
+	r := t.tagRef(m.Tag)
+	m.tagKind = uint8(r.kind) + 1
+	m.tagSet = r.set
+	return m
+}
+
+// Direction is the direction of a security rule.
+type Direction uint8
+
+// Directions. A rule whose direction is misspelt has none (and the
+// scenario does not compile).
+const (
+	DirNone Direction = iota
+	DirInbound
+	DirOutbound
+)
+
+// String returns Inbound or Outbound, as rules write it ("" for none).
+func (d Direction) String() string {
+	switch d {
+	case DirInbound:
+		return "Inbound"
+	case DirOutbound:
+		return "Outbound"
+	}
+	return ""
+}
+
+// SecurityRule is a compiled NSG rule. It is compact (256 bytes, packed
+// without padding): an estate can hold a million of them, and
+// TestCompiledRuleSize holds a compiled rule, with what it allocates, to
+// 300 bytes.
 type SecurityRule struct {
 	Name      string
 	NSG       string
-	Priority  int
-	Direction string // Inbound | Outbound
 	Protocol  Protocol
+	Priority  int
 	Src, Dst  AddrMatch
 	SrcPorts  PortSet
 	DstPorts  PortSet
 	Allow     bool
 	Default   bool
+	Direction Direction
 }
 
 // Access returns Allow or Deny.
@@ -142,6 +183,8 @@ type NSG struct {
 	Name     string
 	Inbound  []*SecurityRule
 	Outbound []*SecurityRule
+
+	inIdx, outIdx *ruleIndex // built by compile; see Evaluate
 }
 
 // Rules returns the rules of one direction in evaluation order.
@@ -154,20 +197,21 @@ func (n *NSG) Rules(inbound bool) []*SecurityRule {
 
 func defaultRules(nsg string) (in, out []*SecurityRule) {
 	any := AddrMatch{Any: true, Text: "*"}
-	mk := func(name string, prio int, dir string, allow bool, src, dst AddrMatch) *SecurityRule {
+	tag := func(name string, k tagKind) AddrMatch { return AddrMatch{Tag: name, Text: name, tagKind: uint8(k) + 1} }
+	mk := func(name string, prio int, dir Direction, allow bool, src, dst AddrMatch) *SecurityRule {
 		return &SecurityRule{Name: name, NSG: nsg, Priority: prio, Direction: dir, Allow: allow, Protocol: ProtocolAny,
 			Src: src, Dst: dst, SrcPorts: AllPorts, DstPorts: AllPorts, Default: true}
 	}
-	vnet := AddrMatch{Tag: "VirtualNetwork", Text: "VirtualNetwork"}
+	vnet := tag("VirtualNetwork", tagVirtualNetwork)
 	in = []*SecurityRule{
-		mk("AllowVNetInBound", 65000, "Inbound", true, vnet, vnet),
-		mk("AllowAzureLoadBalancerInBound", 65001, "Inbound", true, AddrMatch{Tag: "AzureLoadBalancer", Text: "AzureLoadBalancer"}, any),
-		mk("DenyAllInBound", 65500, "Inbound", false, any, any),
+		mk("AllowVNetInBound", 65000, DirInbound, true, vnet, vnet),
+		mk("AllowAzureLoadBalancerInBound", 65001, DirInbound, true, tag("AzureLoadBalancer", tagAzureLoadBalancer), any),
+		mk("DenyAllInBound", 65500, DirInbound, false, any, any),
 	}
 	out = []*SecurityRule{
-		mk("AllowVnetOutBound", 65000, "Outbound", true, vnet, vnet),
-		mk("AllowInternetOutBound", 65001, "Outbound", true, any, AddrMatch{Tag: "Internet", Text: "Internet"}),
-		mk("DenyAllOutBound", 65500, "Outbound", false, any, any),
+		mk("AllowVnetOutBound", 65000, DirOutbound, true, vnet, vnet),
+		mk("AllowInternetOutBound", 65001, DirOutbound, true, any, tag("Internet", tagInternet)),
+		mk("DenyAllOutBound", 65500, DirOutbound, false, any, any),
 	}
 	return in, out
 }
@@ -182,17 +226,12 @@ func (t *Topology) MatchAddr(m *AddrMatch, a netip.Addr, nic *NIC, v *VNet) bool
 	switch {
 	case m.Any:
 		return true
-	case len(m.ASGs) > 0:
-		if nic == nil {
-			return false
-		}
-		for _, g := range m.ASGs {
-			if nic.ASGs[g] {
-				return true
-			}
-		}
-		return false
+	case m.ASG != "":
+		return nic != nil && nic.ASGs[m.ASG]
 	case m.Tag != "":
+		if m.tagKind != 0 {
+			return t.inTag(tagRef{kind: tagKind(m.tagKind - 1), set: m.tagSet}, a, v)
+		}
 		return t.InTag(m.Tag, a, v)
 	default:
 		return m.Prefixes.Contains(a)
@@ -216,8 +255,12 @@ func (t *Topology) RuleMatches(r *SecurityRule, f Flow, v *VNet, srcNIC, dstNIC 
 // from the topology (decisions 2 and 1.5 of the reference); the platform tags
 // name the host's services; every other tag comes from the service tags file.
 func (t *Topology) InTag(tag string, a netip.Addr, v *VNet) bool {
+	return t.inTag(t.tagRef(tag), a, v)
+}
+
+// inTag is InTag of a tag already looked up.
+func (t *Topology) inTag(r tagRef, a netip.Addr, v *VNet) bool {
 	a = a.Unmap()
-	r := t.tagRef(tag)
 	switch r.kind {
 	case tagVirtualNetwork:
 		return v != nil && v.VirtualNetworkTag.Contains(a)

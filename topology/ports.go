@@ -55,19 +55,30 @@ func (s PortSet) Add(r PortRange) PortSet {
 	return merged
 }
 
-// Contains reports whether p is in the set.
+// Contains reports whether p is in the set. A set of a few ranges (nearly
+// every rule's) is scanned; a longer one is searched.
 func (s PortSet) Contains(p uint16) bool {
-	i, found := slices.BinarySearchFunc(s, p, func(x PortRange, p uint16) int {
-		switch {
-		case x.Hi < p:
-			return -1
-		case x.Lo > p:
-			return 1
+	if len(s) <= 8 {
+		for _, r := range s {
+			if p <= r.Hi {
+				return p >= r.Lo
+			}
 		}
-		return 0
-	})
-	_ = i
-	return found
+		return false
+	}
+	lo, hi := 0, len(s)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		switch {
+		case s[m].Hi < p:
+			lo = m + 1
+		case s[m].Lo > p:
+			hi = m
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 // Minus returns the ports of s that are not in o.

@@ -41,7 +41,7 @@ func TestPortSetAgainstBitmap(t *testing.T) {
 	randSet := func() (PortSet, *[65536]bool) {
 		var s PortSet
 		var bits [65536]bool
-		for range rng.Intn(6) {
+		for range rng.Intn(24) { // up to 8 ranges are scanned, more searched
 			lo := uint16(rng.Intn(65536))
 			hi := lo + uint16(rng.Intn(300))
 			if hi < lo {

@@ -246,14 +246,11 @@ func (e *Emulation) addrNFT(field string, m *topology.AddrMatch, v *topology.VNe
 	switch {
 	case m.Any:
 		return "", true
-	case len(m.ASGs) > 0:
+	case m.ASG != "":
 		var members []string
 		for _, n := range e.t.NICs {
-			for _, g := range m.ASGs {
-				if n.ASGs[g] {
-					members = append(members, n.IP.String())
-					break
-				}
+			if n.ASGs[m.ASG] {
+				members = append(members, n.IP.String())
 			}
 		}
 		if len(members) == 0 {
