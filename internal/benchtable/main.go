@@ -185,7 +185,8 @@ var targets = []target{
 	{"validate of one catalog scenario, end to end", "BenchmarkCLI/validate/catalog", "ns/op", "<= 20 ms"},
 	{"", "BenchmarkCLI/validate/catalog", "cpu-ms/op", "(CPU time)"},
 	{"matrix, 1,000 subnets of a 1,000-VNet estate", "BenchmarkEstateMatrix/estate=1000x10/subnets=1000", "ns/op", "<= 2 s"},
-	{"matrix, 50,000 subnets of the 5,000-VNet estate", "BenchmarkEstateMatrix/estate=5000x10/subnets=50000", "ns/op", "<= 60 s"},
+	{"matrix, 1,000 subnets of the 5,000-VNet estate", "BenchmarkEstateMatrix/estate=5000x10/subnets=1000", "ns/op", "-"},
+	{"matrix, 50,000 subnets (make bench MATRIX_LARGE=50000)", "BenchmarkEstateMatrix/estate=5000x10/subnets=50000", "ns/op", "<= 60 s"},
 	{"dns serve, 8 clients on loopback", "BenchmarkServe", "queries/s", ">= 60000"},
 	{"", "BenchmarkServe", "p99-µs", "<= 1000 µs"},
 }
