@@ -87,101 +87,10 @@ func (t *traceText) flow(f topology.Flow) *traceText {
 	return t.s(" -> ").addr(f.Dst)
 }
 
-// printf writes format with args as fmt.Sprintf would. The verbs the trace
-// uses, %s, %d and %v, of the types it passes them, are written here; any
-// other verb or type goes to fmt, so the text is always fmt's.
+// printf writes format with args as fmt.Sprintf would, into the trace's
+// buffer (fmt.Fprintf, without a string of its own).
 func (t *traceText) printf(format string, args ...any) *traceText {
-	n := 0
-	for i := 0; i < len(format); i++ {
-		if format[i] != '%' {
-			continue
-		}
-		if i+1 >= len(format) {
-			return t.fmt(format, args)
-		}
-		switch format[i+1] {
-		case 's', 'd', 'v':
-			n++
-			i++
-		case '%':
-			i++
-		default:
-			return t.fmt(format, args)
-		}
-	}
-	if n != len(args) {
-		return t.fmt(format, args)
-	}
-	k := 0
-	for i := 0; i < len(format); i++ {
-		c := format[i]
-		if c != '%' {
-			j := strings.IndexByte(format[i:], '%')
-			if j < 0 {
-				t.b.WriteString(format[i:])
-				break
-			}
-			t.b.WriteString(format[i : i+j])
-			i += j - 1
-			continue
-		}
-		i++
-		verb := format[i]
-		if verb == '%' {
-			t.b.WriteByte('%')
-			continue
-		}
-		t.arg(verb, args[k])
-		k++
-	}
-	return t
-}
-
-// arg writes one argument of printf.
-func (t *traceText) arg(verb byte, a any) {
-	if verb == 'd' {
-		switch v := a.(type) {
-		case int:
-			t.int(int64(v))
-		case uint16:
-			t.int(int64(v))
-		case int64:
-			t.int(v)
-		case uint8:
-			t.int(int64(v))
-		case uint32:
-			t.int(int64(v))
-		case int32:
-			t.int(int64(v))
-		default:
-			t.b.WriteString(fmt.Sprintf("%d", a))
-		}
-		return
-	}
-	// %s and %v print these types alike.
-	switch v := a.(type) {
-	case string:
-		t.b.WriteString(v)
-	case netip.Addr:
-		t.addr(v)
-	case netip.Prefix:
-		t.prefix(v)
-	case topology.Flow:
-		t.flow(v)
-	case topology.Protocol:
-		t.b.WriteString(string(v))
-	case topology.NICKind:
-		t.b.WriteString(string(v))
-	case EndpointKind:
-		t.b.WriteString(string(v))
-	default:
-		t.b.WriteString(fmt.Sprintf("%"+string(verb), a))
-	}
-}
-
-// fmt writes format with args through fmt.
-func (t *traceText) fmt(format string, args []any) *traceText {
-	t.b.WriteString(fmt.Sprintf(format, args...))
+	fmt.Fprintf(&t.b, format, args...)
 	return t
 }
 

@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
 	"testing"
@@ -9,47 +8,35 @@ import (
 	"github.com/vnetsim/vnetsim/topology"
 )
 
-// TestTraceTextPrintf checks that traceText writes what fmt.Sprintf writes,
-// for the verbs and types the trace uses and for the others it hands to fmt.
-func TestTraceTextPrintf(t *testing.T) {
+// TestTraceTextWriters checks that traceText's typed writers write what
+// the String methods and fmt.Sprintf write.
+func TestTraceTextWriters(t *testing.T) {
 	a := netip.MustParseAddr("10.1.0.4")
 	p := netip.MustParsePrefix("10.0.0.0/16")
 	f := topology.Flow{Src: a, Dst: netip.MustParseAddr("198.51.100.10"), Protocol: topology.ProtocolTCP, SrcPort: 49152, DstPort: 443}
 	icmp := topology.Flow{Src: a, Dst: netip.MustParseAddr("fd00::1"), Protocol: topology.ProtocolICMP}
-	cases := []struct {
-		format string
-		args   []any
-	}{
-		{"plain text", nil},
-		{"", nil},
-		{"%s in %s (%s)", []any{a, "vnet/sub", "westus"}},
-		{"%s -> %s (%s)", []any{p, "Internet", "system route"}},
-		{"rule %s (priority %d) %s", []any{"r", 65001, "Allow"}},
-		{"%s %s at %s:%d in %s", []any{topology.KindCompute, "cpu", a, uint16(8080), "v/s"}},
-		{"%s denies %s", []any{"nsg", f}},
-		{"%s denies %s", []any{"nsg", icmp}},
-		{"kind %s: %v", []any{EndpointNIC, errors.New("boom")}},
-		{"invalid %s %s", []any{netip.Addr{}, netip.Prefix{}}},
-		{"100%% of %d", []any{int64(-5)}},
-		{"%d %d %d %d", []any{uint8(1), uint32(2), int32(-3), 7}},
-		{"%q and %x", []any{"q", 255}},
-		{"%-10s|", []any{"pad"}},
-		{"missing %s %s", []any{"one"}},
-		{"extra %s", []any{"one", "two"}},
-		{"trailing %", nil},
-		{"%s %v %d", []any{42, true, "str"}},
-		{"%s", []any{topology.ProtocolUDP}},
-		{"%v", []any{&f}},
-	}
-	for _, c := range cases {
-		var tt traceText
-		got := tt.begin().printf(c.format, c.args...).done()
-		if want := fmt.Sprintf(c.format, c.args...); got != want {
-			t.Errorf("printf(%q) = %q, want %q", c.format, got, want)
+	nic := &Endpoint{Text: "cpu-cluster", Addr: a}
+	byAddr := &Endpoint{Text: "10.1.0.4", Addr: a}
+	named := &Endpoint{Text: "internet"}
+	var tt traceText
+	for _, c := range []struct{ got, want string }{
+		{tt.begin().addr(a).done(), a.String()},
+		{tt.begin().addr(netip.Addr{}).done(), netip.Addr{}.String()},
+		{tt.begin().prefix(p).done(), p.String()},
+		{tt.begin().prefix(netip.Prefix{}).done(), netip.Prefix{}.String()},
+		{tt.begin().flow(f).done(), f.String()},
+		{tt.begin().flow(icmp).done(), icmp.String()},
+		{tt.begin().int(-65001).done(), "-65001"},
+		{tt.begin().endpoint(nic).done(), nic.String()},
+		{tt.begin().endpoint(byAddr).done(), byAddr.String()},
+		{tt.begin().endpoint(named).done(), named.String()},
+		{tt.begin().printf("%s denies %s (priority %d)", "nsg", f, 100).done(), fmt.Sprintf("%s denies %s (priority %d)", "nsg", f, 100)},
+	} {
+		if c.got != c.want {
+			t.Errorf("wrote %q, want %q", c.got, c.want)
 		}
 	}
 	// Strings handed out stay intact while the buffer grows and starts anew.
-	var tt traceText
 	var got []string
 	for i := 0; i < 500; i++ {
 		got = append(got, tt.begin().s("hop ").int(int64(i)).s(" at ").addr(a).done())

@@ -431,7 +431,7 @@ func (l nsgLevel) label() string {
 	return "subnet " + l.sub.ID()
 }
 
-// writeLabel writes label() without building it.
+// level writes l.label() without building it.
 func (t *traceText) level(l nsgLevel) *traceText {
 	if l.nic != nil {
 		return t.s("NIC ").s(l.nic.Name)
