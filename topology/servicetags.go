@@ -111,20 +111,6 @@ func lowerASCII(c byte) byte {
 	return c
 }
 
-// asciiEqualFold reports whether a and b, both ASCII, are equal but for
-// case; for ASCII text it is strings.ToLower(a) == strings.ToLower(b).
-func asciiEqualFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		if lowerASCII(a[i]) != lowerASCII(b[i]) {
-			return false
-		}
-	}
-	return true
-}
-
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
@@ -286,7 +272,7 @@ func (st *ServiceTags) hasPrefixFold(prefix string) bool {
 	if st.exact != nil && isASCII(prefix) {
 		// ASCII names: no lower-cased copies needed.
 		for i := range st.tags {
-			if name := st.tags[i].Name; len(name) >= len(prefix) && asciiEqualFold(name[:len(prefix)], prefix) {
+			if name := st.tags[i].Name; len(name) >= len(prefix) && strings.EqualFold(name[:len(prefix)], prefix) {
 				return true
 			}
 		}
