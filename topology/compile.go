@@ -27,11 +27,6 @@ type compiler struct {
 	alloc   map[*Subnet]map[netip.Addr]string
 	vmNICs  map[string]*NIC // VMs by name, before their addresses are allocated
 	aliases map[string]*NIC // compute names of attached VMs → the VM's NIC
-
-	// hostBits keeps the prefixes with host bits that compile parsed, for
-	// validatePrefixes' messages (nsgcompile.go); nil in a copy of the
-	// compiler that does not record them.
-	hostBits *hostBitNotes
 }
 
 func (c *compiler) errAt(path, format string, args ...any) *Error {
@@ -209,7 +204,7 @@ func (c *compiler) parseAddrSide(path, side string, single string, plural []stri
 			m.Any = true
 			continue
 		}
-		if p, ok := c.parsePrefixNoting(it, items[j], keyOf, j, side, single == ""); ok {
+		if p, ok := parsePrefixOrAddr(it); ok {
 			prefixes = append(prefixes, p)
 			continue
 		}
@@ -333,7 +328,6 @@ func (c *compiler) compileRouteTables() {
 			c.errAt(path+".name", "duplicate route table %q", rs.Name)
 			continue
 		}
-		c.hostBits.routeParsed(i)
 		rt := &RouteTable{Name: rs.Name, DisableBgpRoutePropagation: rs.DisableBgpRoutePropagation}
 		seen := map[string]bool{}
 		seenPrefix := map[string]string{}
@@ -346,7 +340,7 @@ func (c *compiler) compileRouteTables() {
 			}
 			seen[r.Name] = true
 			ur := &UserRoute{Name: r.Name, Path: rp}
-			if p, ok := c.parseRoutePrefix(i, rp, r.AddressPrefix); ok && strings.Contains(r.AddressPrefix, "/") {
+			if p, ok := parsePrefixOrAddr(r.AddressPrefix); ok && strings.Contains(r.AddressPrefix, "/") {
 				ur.Prefix = p
 			} else if r.AddressPrefix == "" {
 				c.errAt(rp+".addressPrefix", "missing")

@@ -2,9 +2,7 @@ package topology
 
 import (
 	"fmt"
-	"net/netip"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -35,17 +33,10 @@ type nsgBlock struct {
 	names    map[string]string
 	errsAt   [][]*Error // the errors of each NSG, by index - from
 	scratchT *Topology
-	notes    hostBitNotes    // the block's recorder of host bits
-	noted    [][]hostBitNote // the host bits of each NSG, by index - from
-	whole    []bool          // whether compile parsed every prefix of the NSG
 }
 
 func (c *compiler) compileNSGs() {
 	nsgs := c.sc.NetworkSecurityGroups
-	hb := &hostBitNotes{nsgDone: make([]bool, len(nsgs)), nsgs: make([][]hostBitNote, len(nsgs))}
-	if noteHostBits {
-		c.hostBits = hb // also notes routes (compileRouteTables)
-	}
 	// Which NSGs are compiled: named, and the first of their name.
 	skip := make([]*Error, len(nsgs))
 	first := map[string]bool{}
@@ -68,10 +59,6 @@ func (c *compiler) compileNSGs() {
 		blk.scratchT = &Topology{asgs: c.t.asgs, Tags: c.t.Tags, tagSets: map[string]*PrefixSet{}, tagRefs: map[string]tagRef{}}
 		blk.cc.t = blk.scratchT
 		blk.cc.errs = nil
-		blk.notes.sides = true
-		blk.cc.hostBits = &blk.notes
-		blk.noted = make([][]hostBitNote, to-from)
-		blk.whole = make([]bool, to-from)
 		blocks[b] = blk
 	}
 	parallel.ForEach(nb, func(b int) {
@@ -102,8 +89,6 @@ func (c *compiler) compileNSGs() {
 				continue
 			}
 			c.errs = append(c.errs, blk.errsAt[i-blk.from]...)
-			hb.nsgDone[i] = blk.whole[i-blk.from]
-			hb.nsgs[i] = blk.noted[i-blk.from]
 			nsg := blk.nsgs[i-blk.from]
 			c.t.nsgs[nsg.Name] = nsg
 			c.t.NSGs = append(c.t.NSGs, nsg)
@@ -131,9 +116,9 @@ func (blk *nsgBlock) side(rp func() string, side string, single string, plural [
 	if m, ok := blk.sides[key]; ok {
 		return m
 	}
-	n, h := len(blk.cc.errs), len(blk.notes.pending)
+	n := len(blk.cc.errs)
 	m := blk.scratchT.resolvedTag(blk.cc.parseAddrSide(rp(), side, single, plural, asgs))
-	if len(blk.cc.errs) == n && len(blk.notes.pending) == h { // host bits are reported at each place too
+	if len(blk.cc.errs) == n {
 		m.Text = blk.intern(m.Text)
 		m.Tag = blk.intern(m.Tag)
 		blk.sides[key] = m
@@ -162,8 +147,6 @@ func (blk *nsgBlock) compileNSG(i int, ns *spec.NSG) *NSG {
 	c := &blk.cc
 	path := func() string { return "networkSecurityGroups[" + strconv.Itoa(i) + "]" }
 	nsg := &NSG{Name: ns.Name}
-	whole := true // every prefix of the rules is parsed below
-	var noted []hostBitNote
 	seenName := make(map[string]bool, len(ns.SecurityRules))
 	type dirPrio struct {
 		inbound bool
@@ -221,13 +204,6 @@ func (blk *nsgBlock) compileNSG(i int, ns *spec.NSG) *NSG {
 		sr.Protocol = proto
 		sr.Src = blk.side(rp, "source", r.SourceAddressPrefix, r.SourceAddressPrefixes, r.SourceApplicationSecurityGroups)
 		sr.Dst = blk.side(rp, "destination", r.DestinationAddressPrefix, r.DestinationAddressPrefixes, r.DestinationApplicationSecurityGroups)
-		for _, n := range blk.notes.pending {
-			n.rule = j
-			noted = append(noted, n)
-		}
-		blk.notes.pending = blk.notes.pending[:0]
-		whole = whole && givenOnce(r.SourceAddressPrefix, r.SourceAddressPrefixes, r.SourceApplicationSecurityGroups) &&
-			givenOnce(r.DestinationAddressPrefix, r.DestinationAddressPrefixes, r.DestinationApplicationSecurityGroups)
 		sr.SrcPorts = blk.portSet(rp, "source", r.SourcePortRange, r.SourcePortRanges)
 		sr.DstPorts = blk.portSet(rp, "destination", r.DestinationPortRange, r.DestinationPortRanges)
 		if sr.Direction == DirInbound {
@@ -242,135 +218,5 @@ func (blk *nsgBlock) compileNSG(i int, ns *spec.NSG) *NSG {
 	nsg.Inbound = append(nsg.Inbound, in...)
 	nsg.Outbound = append(nsg.Outbound, out...)
 	nsg.buildIndex()
-	// validatePrefixes reports a rule's host bits in the order of its keys.
-	slices.SortStableFunc(noted, func(a, b hostBitNote) int {
-		if a.rule != b.rule {
-			return a.rule - b.rule
-		}
-		if a.order != b.order {
-			return a.order - b.order
-		}
-		return a.k - b.k
-	})
-	blk.noted[i-blk.from], blk.whole[i-blk.from] = noted, whole
 	return nsg
-}
-
-// givenOnce reports whether a rule side gives at most one of its keys, so
-// that compile parses every prefix it writes.
-func givenOnce(single string, plural, asgs []string) bool {
-	n := 0
-	for _, b := range []bool{single != "", len(plural) > 0, len(asgs) > 0} {
-		if b {
-			n++
-		}
-	}
-	return n <= 1
-}
-
-// Host bits. Azure rejects a route or NSG rule prefix with host bits set
-// (validatePrefixes). Compile parses every such prefix already, so it notes
-// the few with host bits, and validatePrefixes reports those of the route
-// tables and NSGs compile parsed whole without parsing their prefixes a
-// second time; it parses again only the ones compile skipped (a route table
-// or NSG without a name or of a name already used, a rule side that gives
-// more than one of its keys).
-
-// noteHostBits is false only in the test that holds the notes to parsing
-// every prefix again.
-var noteHostBits = true
-
-// hostBitNote is a prefix written with host bits set.
-type hostBitNote struct {
-	key    string       // the key path validatePrefixes reports
-	s      string       // as written
-	masked netip.Prefix // the network address Azure wants
-	rule   int          // the rule's index in its NSG
-	order  int          // 0-3: source, destination address prefix, then prefixes
-	k      int          // the index in a list of prefixes
-}
-
-// hostBitNotes is what compile noted, by route table and NSG index.
-type hostBitNotes struct {
-	routeDone []bool
-	routes    [][]hostBitNote
-	nsgDone   []bool
-	nsgs      [][]hostBitNote
-
-	sides   bool          // a block's recorder: note rule sides in pending
-	pending []hostBitNote // the notes of the rule being compiled
-}
-
-// parsePrefixHost parses s as parsePrefixOrAddr does and reports whether s
-// is a prefix with host bits set, with the network address Azure wants.
-func parsePrefixHost(s string) (p netip.Prefix, ok bool, masked netip.Prefix, hostBits bool) {
-	if !strings.Contains(s, "/") {
-		p, ok = parsePrefixOrAddr(s)
-		return p, ok, netip.Prefix{}, false
-	}
-	q, err := netip.ParsePrefix(s)
-	if err != nil {
-		return netip.Prefix{}, false, netip.Prefix{}, false
-	}
-	return unmapPrefix(q), true, q.Masked(), q != q.Masked()
-}
-
-// routeParsed records that compile parses every route of route table i.
-func (h *hostBitNotes) routeParsed(i int) {
-	if h == nil {
-		return
-	}
-	for len(h.routeDone) <= i {
-		h.routeDone = append(h.routeDone, false)
-		h.routes = append(h.routes, nil)
-	}
-	h.routeDone[i] = true
-}
-
-// parseRoutePrefix parses the prefix of a route of route table i (key path
-// rp), noting host bits.
-func (c *compiler) parseRoutePrefix(i int, rp, s string) (netip.Prefix, bool) {
-	p, ok, masked, host := parsePrefixHost(s)
-	if host && c.hostBits != nil && i < len(c.hostBits.routes) {
-		c.hostBits.routes[i] = append(c.hostBits.routes[i], hostBitNote{key: rp + ".addressPrefix", s: s, masked: masked})
-	}
-	return p, ok
-}
-
-// parsePrefixNoting parses item it of a rule side (raw as written, keyOf
-// its key path, j its index) as parsePrefixOrAddr does, noting host bits
-// when the compiler records a block of NSGs. validatePrefixes reads the
-// item as written: one with spaces around it is not a prefix to it.
-func (c *compiler) parsePrefixNoting(it, raw string, keyOf func(int) string, j int, side string, plural bool) (netip.Prefix, bool) {
-	p, ok, masked, host := parsePrefixHost(it)
-	if host && it == raw && c.hostBits != nil && c.hostBits.sides {
-		n := hostBitNote{key: keyOf(j), s: raw, masked: masked}
-		if side == "destination" {
-			n.order = 1
-		}
-		if plural {
-			n.order += 2
-			n.k = j
-		}
-		c.hostBits.pending = append(c.hostBits.pending, n)
-	}
-	return p, ok
-}
-
-// routeNotes returns what compile noted for route table i, and whether it
-// parsed the table's every route.
-func (h *hostBitNotes) routeNotes(i int) ([]hostBitNote, bool) {
-	if h == nil || i >= len(h.routeDone) || !h.routeDone[i] {
-		return nil, false
-	}
-	return h.routes[i], true
-}
-
-// nsgNotes returns what compile noted for NSG i, and whether it parsed
-// every prefix of the NSG's rules.
-func (h *hostBitNotes) nsgNotes(i int) ([]hostBitNote, bool) {
-	if h == nil || i >= len(h.nsgDone) || !h.nsgDone[i] {
-		return nil, false
-	}
-	return h.nsgs[i], true
 }

@@ -200,27 +200,12 @@ func (c *compiler) validatePrefixes() {
 			c.errAt(path(), "%q has host bits set; Azure wants the network address %s", s, p.Masked())
 		}
 	}
-	// Compile parsed the prefixes and noted those with host bits; only
-	// what it skipped is parsed here.
-	noted := func(notes []hostBitNote) {
-		for _, n := range notes {
-			c.errAt(n.key, "%q has host bits set; Azure wants the network address %s", n.s, n.masked)
-		}
-	}
 	for i, rt := range c.sc.RouteTables {
-		if notes, ok := c.hostBits.routeNotes(i); ok {
-			noted(notes)
-			continue
-		}
 		for j, r := range rt.Routes {
 			hostBits(r.AddressPrefix, func() string { return fmt.Sprintf("routeTables[%d].routes[%d].addressPrefix", i, j) })
 		}
 	}
 	for i, n := range c.sc.NetworkSecurityGroups {
-		if notes, ok := c.hostBits.nsgNotes(i); ok {
-			noted(notes)
-			continue
-		}
 		for j, r := range n.SecurityRules {
 			rp := func() string { return fmt.Sprintf("networkSecurityGroups[%d].securityRules[%d]", i, j) }
 			hostBits(r.SourceAddressPrefix, func() string { return rp() + ".sourceAddressPrefix" })
