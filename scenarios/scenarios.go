@@ -158,10 +158,8 @@ func (l *Loader) open(arg string) (*topology.Source, error) {
 	if importer.Importable(arg) && exists(arg) {
 		// A scenario written as JSON (vnetsim gen -o estate.json) is a
 		// scenario, not an ARM file to import.
-		if st, err := os.Stat(arg); err == nil && !st.IsDir() {
-			if data, err := os.ReadFile(arg); err == nil && spec.IsScenarioJSON(data) {
-				return openData(arg, data, opts)
-			}
+		if data, err := os.ReadFile(arg); err == nil && spec.IsScenarioJSON(data) {
+			return openData(arg, data, opts)
 		}
 		return importFile(arg, opts)
 	}
