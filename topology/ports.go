@@ -66,19 +66,16 @@ func (s PortSet) Contains(p uint16) bool {
 		}
 		return false
 	}
-	lo, hi := 0, len(s)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
+	_, found := slices.BinarySearchFunc(s, p, func(x PortRange, p uint16) int {
 		switch {
-		case s[m].Hi < p:
-			lo = m + 1
-		case s[m].Lo > p:
-			hi = m
-		default:
-			return true
+		case x.Hi < p:
+			return -1
+		case x.Lo > p:
+			return 1
 		}
-	}
-	return false
+		return 0
+	})
+	return found
 }
 
 // Minus returns the ports of s that are not in o.
